@@ -1,0 +1,39 @@
+// Builds one ESM and one CommonJS entry per runtime with the core as a shared chunk,
+// and bundles the type declarations once (every entry exports the same names).
+import { existsSync } from 'node:fs'
+import esbuild from 'rollup-plugin-esbuild'
+import { dts } from 'rollup-plugin-dts'
+
+const runtimes = ['node', 'deno', 'bun', 'workerd', 'browser', 'default']
+const input = Object.fromEntries(
+  runtimes.filter((r) => existsSync(`platform/${r}.ts`)).map((r) => [r, `platform/${r}.ts`]),
+)
+const external = [/^node:/, 'undici', /^undici\//, 'tldts', 'cookie', 'set-cookie-parser']
+
+const js = {
+  input,
+  external,
+  plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
+  output: [
+    { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
+    {
+      dir: 'dist',
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
+      chunkFileNames: '[name]-[hash].cjs',
+      exports: 'named',
+    },
+  ],
+}
+
+const types = {
+  input: 'src/index.ts',
+  external,
+  plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  output: [
+    { file: 'dist/index.d.mts', format: 'es' },
+    { file: 'dist/index.d.cts', format: 'es' },
+  ],
+}
+
+export default [js, types]

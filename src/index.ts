@@ -1,0 +1,32 @@
+/**
+ * The public surface of fetch-session. Every platform entry re-exports exactly this list
+ * (plus its own `Session` subclass bound to the platform); no logic lives here.
+ * @module
+ */
+export { Session } from './session.ts'
+export { CookieJar } from './cookies/index.ts'
+export type { Cookie, CookieJarOptions, CookieAttributes, CookieFilter } from './cookies/index.ts'
+export {
+  SessionError,
+  HTTPError,
+  TimeoutError,
+  ConnectionError,
+  TooManyRedirectsError,
+  RedirectError,
+  InvalidURLError,
+  NoAdapterError,
+  ClosedSessionError,
+  CookieConflictError,
+  SessionStateError,
+  StateConflictError,
+} from './errors.ts'
+export type { TimeoutLimit, SessionErrorOptions } from './errors.ts'
+export type * from './types.ts'
+export type {
+  Adapter,
+  AdapterContext,
+  AdapterOptions,
+  Capabilities,
+  Platform,
+  TlsOptions,
+} from './platform.ts'

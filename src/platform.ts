@@ -1,0 +1,106 @@
+/**
+ * The contract between the runtime-agnostic core and a runtime shim in `platform/`.
+ * Type definitions only: the core branches on `capabilities`, never on globals.
+ * @module
+ */
+import type { CookieJar } from './cookies/jar.ts'
+import type { SessionError } from './errors.ts'
+
+/** What a runtime can do; the core reads only these flags. */
+export interface Capabilities {
+  /** `redirect: 'manual'` yields the real 3xx (not an opaque redirect), so the session follows hops itself. */
+  readonly manualRedirect: boolean
+  /** `Set-Cookie` is readable on responses, so the in-memory jar can be used. */
+  readonly readSetCookie: boolean
+  /** A `Cookie` request header can be sent (the browser forbids it). */
+  readonly sendCookie: boolean
+  /** Proxies can be configured per session. */
+  readonly proxy: boolean
+  /** TLS options (custom CA, client certificate, verification) can be set. */
+  readonly tls: boolean
+  /** The transport enforces `connect` and `response` timeouts itself. */
+  readonly transportTimeouts: boolean
+  /** Connection pools are owned by the session and released by `close()`. */
+  readonly keepAlive: boolean
+}
+
+/** TLS settings (non-browser runtimes). PEM strings or file paths where the runtime can read files. */
+export interface TlsOptions {
+  /** Extra trusted CA certificate(s), PEM. */
+  ca?: string | string[] | undefined
+  /** Client certificate, PEM (mutual TLS). */
+  cert?: string | undefined
+  /** Client private key, PEM (mutual TLS). */
+  key?: string | undefined
+  /** `false` accepts any server certificate. Default `true`. */
+  rejectUnauthorized?: boolean | undefined
+}
+
+/** Transport-level settings for one request hop, handed to the adapter. */
+export interface AdapterContext {
+  /**
+   * The body as the user gave it (string, Blob, FormData, bytes, URLSearchParams, stream),
+   * so an adapter that re-issues the request through another `fetch` can pass it on with
+   * its length; `undefined` when a hook replaced the request (read `request.body` then).
+   */
+  readonly body: BodyInit | null | undefined
+  /** Aborts on the user's signal or the `total` timeout. Already set on `request`. */
+  readonly signal: AbortSignal
+  /** Connect and response timeouts in ms, for transports that enforce them. */
+  readonly timeout: { readonly connect?: number | undefined; readonly response?: number | undefined }
+  /** The proxy URL for this hop, or `null` for a direct connection. */
+  readonly proxy: string | null
+  /** The session's TLS settings. */
+  readonly tls: TlsOptions | undefined
+  /** `'manual'` when the session follows redirects itself; `'follow'` where it cannot. */
+  readonly redirect: RequestRedirect
+  /** Browser credentials mode. */
+  readonly credentials: RequestCredentials | undefined
+}
+
+/**
+ * Something that turns a `Request` into a `Response`: the platform's default transport, or
+ * one mounted with `session.mount(prefix, adapter)` (a mock, a cache, a recorder…).
+ * @example
+ * s.mount('https://api.test/', { fetch: async (req) => Response.json({ url: req.url }) })
+ */
+export interface Adapter {
+  /** Sends one request hop. Must not follow redirects when `ctx.redirect` is `'manual'`. */
+  fetch(request: Request, ctx: AdapterContext): Promise<Response>
+  /** Releases pooled connections. */
+  close?(): void | Promise<void>
+}
+
+/** Session-wide transport settings a platform needs to build its default adapter. */
+export interface AdapterOptions {
+  /** Maximum connections per origin (keep-alive pool size); unlimited when absent. */
+  readonly connections?: number | undefined
+  /** Negotiate HTTP/2 when the server offers it (ALPN). */
+  readonly allowH2?: boolean | undefined
+}
+
+/** A runtime binding: what each `platform/<runtime>.ts` supplies to `Session`. */
+export interface Platform {
+  /** `node`, `deno`, `bun`, `workerd`, `browser` or `default`. */
+  readonly name: string
+  readonly capabilities: Capabilities
+  /** Builds the session's default transport (called lazily, once per session). */
+  createAdapter(options: AdapterOptions): Adapter
+  /** Reads an environment variable (for `trustEnv`); `undefined` where there is none or no permission. */
+  env(key: string): string | undefined
+  /** Translates a runtime error into a `SessionError`, or returns `undefined` to use the core's mapping. */
+  mapError(error: unknown, request: Request, ctx: AdapterContext): SessionError | undefined
+  /**
+   * The cookie jar class sessions use (`new CookieJar()`, `CookieJar.fromJSON()`). Supplied by
+   * the entry so that a runtime which never reads `Set-Cookie` (the browser) need not bundle it.
+   */
+  readonly CookieJar: CookieJarClass
+  /** Default browser credentials mode (`'include'` for the browser shim). */
+  readonly defaultCredentials?: RequestCredentials | undefined
+}
+
+/** The static side of a cookie jar class. */
+export interface CookieJarClass {
+  new (): CookieJar
+  fromJSON(data: unknown, options?: { path?: string }): CookieJar
+}

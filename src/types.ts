@@ -1,0 +1,251 @@
+/**
+ * Public option and value types. Documentation lives on the types so the editor hover is
+ * the manual.
+ * @module
+ */
+import type { CookieJar } from './cookies/jar.ts'
+import type { Adapter, TlsOptions } from './platform.ts'
+import type { Session } from './session.ts'
+
+/** A query-string value; `null`/`undefined` remove a session key for one request. */
+export type ParamValue = string | number | boolean | bigint
+/**
+ * Query parameters: a `URLSearchParams`, a query string, pairs, or a record whose array
+ * values become repeated keys (`{ tag: ['a', 'b'] }` → `tag=a&tag=b`).
+ */
+export type ParamsInit =
+  | URLSearchParams
+  | string
+  | Iterable<readonly [string, ParamValue]>
+  | Record<string, ParamValue | readonly ParamValue[] | null | undefined>
+
+/**
+ * Headers: anything `new Headers()` takes, or a record in which `null`/`undefined` remove
+ * a session default for one request and arrays become repeated values.
+ */
+export type HeadersInitLike =
+  | Headers
+  | Iterable<readonly [string, string]>
+  | Record<string, string | readonly string[] | null | undefined>
+
+/**
+ * Authentication: `[user, password]` or `{ type: 'basic' }` for HTTP Basic (UTF-8),
+ * `{ type: 'bearer', token }`, or an {@link AuthHandler} for anything else.
+ */
+export type AuthInit =
+  | readonly [username: string, password: string]
+  | { readonly type: 'basic'; readonly username: string; readonly password: string }
+  | { readonly type: 'bearer'; readonly token: string }
+  | AuthHandler
+
+/**
+ * Custom authentication: returns the request to send (usually a copy with an
+ * `Authorization` header). `onResponse` may answer a challenge (Digest, token refresh) by
+ * calling `retry(request)` once with a new request.
+ * @example
+ * const auth: AuthHandler = (req) => { const r = new Request(req); r.headers.set('x-api-key', key); return r }
+ */
+export interface AuthHandler {
+  (request: Request): Request | Promise<Request>
+  onResponse?:
+    | ((response: Response, retry: (request: Request) => Promise<Response>) => Response | Promise<Response>)
+    | undefined
+}
+
+/** Timeouts in milliseconds. A number is the `total` limit. */
+export interface TimeoutOptions {
+  /** TCP + TLS connection set-up (transports that support it). */
+  connect?: number | undefined
+  /** Waiting for response headers, and between body chunks (requests' read timeout). */
+  response?: number | undefined
+  /** The whole request, every redirect hop and retry included, until headers arrive. */
+  total?: number | undefined
+}
+export type TimeoutInit = number | TimeoutOptions
+
+/** Retry policy (default: no retries). A number is `{ limit }`. */
+export interface RetryOptions {
+  /** How many retries after the first attempt. Default 0. */
+  limit?: number | undefined
+  /** Methods that may be retried. Default: the idempotent ones (GET HEAD OPTIONS PUT DELETE TRACE). */
+  methods?: readonly string[] | undefined
+  /** Statuses that cause a retry. Default 408 413 429 500 502 503 504. */
+  statusCodes?: readonly number[] | undefined
+  /** Base delay in ms for exponential backoff (`backoff * 2^(attempt-1)`, with jitter). Default 300. */
+  backoff?: number | undefined
+  /** Cap on any single delay in ms, `Retry-After` included. Default 30 000. */
+  maxDelay?: number | undefined
+  /** Honour `Retry-After` (seconds or HTTP-date). Default true. */
+  respectRetryAfter?: boolean | undefined
+}
+export type RetryInit = number | RetryOptions
+
+/** A proxy per scheme (`http`, `https`) or per `scheme://host`, as requests' `proxies`; `null` removes a key. */
+export type ProxyMap = Record<string, string | null | undefined>
+/** One proxy URL for every request, a per-scheme map, or `null` for none. */
+export type ProxyInit = string | ProxyMap | null
+
+/** Context passed to `beforeRequest` hooks. */
+export interface BeforeRequestContext {
+  /** The request about to be sent. */
+  request: Request
+  readonly session: Session
+  /** 0 for the first attempt, then 1, 2… for retries. */
+  readonly attempt: number
+  /** 0 for the first hop, then 1, 2… for redirect hops. */
+  readonly hop: number
+}
+/** May return a replacement `Request`, or a `Response` to answer without sending anything. */
+export type BeforeRequestHook = (
+  ctx: BeforeRequestContext,
+) => void | Request | Response | Promise<void | Request | Response>
+
+/** The next hop of a redirect, editable by `beforeRedirect` hooks. */
+export interface RedirectHop {
+  url: URL
+  method: string
+  headers: Headers
+}
+/** Context passed to `beforeRedirect` hooks. */
+export interface BeforeRedirectContext {
+  /** The request that received the redirect. */
+  readonly request: Request
+  /** The 3xx response. */
+  readonly response: Response
+  /** The hop about to be made; edit its url, method or headers. */
+  readonly next: RedirectHop
+  readonly session: Session
+  /** 1 for the first redirect. */
+  readonly hop: number
+}
+/** Return `false` to stop following: the 3xx becomes the final response. */
+export type BeforeRedirectHook = (ctx: BeforeRedirectContext) => void | false | Promise<void | false>
+
+/** Context passed to `response` hooks. */
+export interface ResponseContext {
+  readonly request: Request
+  response: SessionResponse
+  readonly session: Session
+}
+/** May return a replacement response. */
+export type ResponseHook = (
+  ctx: ResponseContext,
+) => void | Response | Promise<void | Response>
+
+/** Context passed to `error` hooks. */
+export interface ErrorContext {
+  readonly request: Request | undefined
+  error: unknown
+  readonly session: Session
+  readonly attempt: number
+}
+/** May return a replacement error, or a `Response` to recover; otherwise observes. */
+export type ErrorHook = (ctx: ErrorContext) => void | Error | Response | Promise<void | Error | Response>
+
+/** Context passed to `beforeRetry` hooks. */
+export interface BeforeRetryContext {
+  readonly request: Request
+  /** The failed response, when the retry is for a status. */
+  readonly response: Response | undefined
+  /** The error, when the retry is for a failure. */
+  readonly error: unknown
+  /** 1 for the first retry. */
+  readonly attempt: number
+  /** Milliseconds until the retry is sent. */
+  readonly delay: number
+  readonly session: Session
+}
+/** Return `false` to give up: the last response is returned or the last error thrown. */
+export type BeforeRetryHook = (ctx: BeforeRetryContext) => void | false | Promise<void | false>
+
+/** Hooks; session hooks run first, then request hooks. */
+export interface Hooks {
+  beforeRequest: BeforeRequestHook[]
+  beforeRedirect: BeforeRedirectHook[]
+  response: ResponseHook[]
+  error: ErrorHook[]
+  beforeRetry: BeforeRetryHook[]
+}
+
+/** Options of `new Session()`. Every one is also a mutable property of the session. */
+export interface SessionOptions {
+  /** Relative request URLs resolve against it (WHATWG URL rules; see README). */
+  baseURL?: string | URL | undefined
+  /** Default headers. */
+  headers?: HeadersInitLike | undefined
+  /** Default query parameters. */
+  params?: ParamsInit | undefined
+  /** Default authentication. */
+  auth?: AuthInit | null | undefined
+  /** A jar to share, or initial cookies (`{ name: value }`, bound to `baseURL`'s host when given). */
+  cookies?: CookieJar | Record<string, string> | undefined
+  timeout?: TimeoutInit | undefined
+  /** Default 30, as requests. */
+  maxRedirects?: number | undefined
+  /** Extra headers stripped on an origin change, like `Authorization`. */
+  sensitiveHeaders?: readonly string[] | undefined
+  /** Origins (`https://host[:port]`) that may receive credentials across a redirect. */
+  trustedOrigins?: readonly string[] | undefined
+  retry?: RetryInit | undefined
+  hooks?: Partial<Record<keyof Hooks, readonly ((ctx: never) => unknown)[]>> | Partial<Hooks> | undefined
+  /** Non-browser runtimes. */
+  proxy?: ProxyInit | undefined
+  /** Read HTTP(S)_PROXY / ALL_PROXY / NO_PROXY. Default true where the environment is readable. */
+  trustEnv?: boolean | undefined
+  /** Non-browser runtimes. */
+  tls?: TlsOptions | undefined
+  /** Browser shim only; default `'include'`. */
+  credentials?: RequestCredentials | undefined
+  /** Keep-alive connections per origin (Node). Default unlimited. */
+  connections?: number | undefined
+  /** Negotiate HTTP/2 when the server offers it (Node). Default false. */
+  allowH2?: boolean | undefined
+}
+
+/** Per-request options: `RequestInit` plus the session extras. */
+export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signal'> {
+  headers?: HeadersInitLike | undefined
+  params?: ParamsInit | undefined
+  /** Serialised with `JSON.stringify`; sets `content-type: application/json` unless given. */
+  json?: unknown
+  /** Sent as `application/x-www-form-urlencoded`. */
+  form?: ParamsInit | undefined
+  /** Replaces the session's auth; `null` sends none. */
+  auth?: AuthInit | null | undefined
+  /** Cookies for this request only (never stored in the jar). */
+  cookies?: Record<string, string | null | undefined> | undefined
+  timeout?: TimeoutInit | undefined
+  maxRedirects?: number | undefined
+  /** Default true. `false` returns the 3xx itself. */
+  allowRedirects?: boolean | undefined
+  hooks?: Partial<Hooks> | undefined
+  retry?: RetryInit | undefined
+  proxy?: ProxyInit | undefined
+  signal?: AbortSignal | null | undefined
+}
+
+/** A genuine `Response` plus what the session knows about how it was obtained. */
+export interface SessionResponse extends Response {
+  /** The redirect responses, oldest first. */
+  readonly history: Response[]
+  /** What was sent last (the final hop). */
+  readonly request: Request
+  /** Milliseconds from sending the first hop to receiving the final headers. */
+  readonly elapsed: number
+  /**
+   * Throws `HTTPError` for a 4xx/5xx status; returns the response otherwise.
+   * @throws {HTTPError}
+   */
+  raiseForStatus(): this
+}
+
+/** The promise of a response, with body shortcuts: `await s.get(url).json()`. */
+export interface ResponsePromise extends Promise<SessionResponse> {
+  json<T = unknown>(): Promise<T>
+  text(): Promise<string>
+  arrayBuffer(): Promise<ArrayBuffer>
+  blob(): Promise<Blob>
+}
+
+/** What `s.mount()` takes. */
+export type { Adapter }
