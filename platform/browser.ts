@@ -1,0 +1,167 @@
+/**
+ * Browser entry, picked by the `browser` export condition.
+ *
+ * A page cannot do what the session does elsewhere, so this entry hands those jobs to the
+ * browser and says so instead of pretending:
+ * - cookies live in the browser's own jar: requests go out with `credentials` (default
+ *   `'include'`), the browser stores `Set-Cookie` (scripts never see it, Fetch §3.2.6
+ *   forbidden response-header names) and sends `Cookie` (a forbidden request-header name);
+ * - redirects are followed by the browser (`redirect: 'manual'` only yields an opaque
+ *   response, Fetch §4.4), so there are no hops to see: `history` is empty;
+ * - proxies, TLS and keep-alive belong to the browser.
+ *
+ * `session.cookies` is a {@link BrowserCookieJar} whose operations throw an error that says
+ * this, so the in-memory jar and the public suffix list are not in a bundle that imports
+ * only `Session`. `CookieJar` itself is still exported for standalone use.
+ * @module
+ */
+import { Session as CoreSession } from '../src/session.ts'
+import { ConnectionError, describeRequest } from '../src/errors.ts'
+import type { SessionError } from '../src/errors.ts'
+import type { Adapter, AdapterContext, CookieJarClass, Platform } from '../src/platform.ts'
+
+const jarMessage =
+  'in the browser, session cookies are kept by the browser itself (sent and stored through ' +
+  "credentials: 'include'); scripts cannot read or set them through fetch-session. Use " +
+  'document.cookie for cookies that are not HttpOnly, or `new CookieJar()` for a standalone jar'
+
+function unsupported(operation: string): never {
+  throw new TypeError(`session.cookies.${operation}: ${jarMessage}`)
+}
+
+/**
+ * What `session.cookies` is in the browser: a stand-in for the browser's own cookie store,
+ * which no script can list. Every operation that would read or write cookies throws a
+ * `TypeError` explaining why; `toJSON()` returns an empty jar, because the browser's
+ * cookies are not part of a saved session (they stay in the browser).
+ */
+class BrowserCookieJar {
+  /** Always 0: nothing is ever stored here, so autosave never fires for cookies. */
+  readonly revision: number = 0
+
+  /** @throws {TypeError} the browser's cookie store cannot be enumerated. */
+  get size(): number {
+    return unsupported('size')
+  }
+  /** @throws {TypeError} */
+  setCookie(): never {
+    return unsupported('setCookie()')
+  }
+  /** @throws {TypeError} */
+  getCookies(): never {
+    return unsupported('getCookies()')
+  }
+  /** @throws {TypeError} */
+  getCookieString(): never {
+    return unsupported('getCookieString()')
+  }
+  /** @throws {TypeError} */
+  set(): never {
+    return unsupported('set()')
+  }
+  /** @throws {TypeError} */
+  get(): never {
+    return unsupported('get()')
+  }
+  /** @throws {TypeError} */
+  delete(): never {
+    return unsupported('delete()')
+  }
+  /** @throws {TypeError} */
+  clear(): never {
+    return unsupported('clear()')
+  }
+  /** @throws {TypeError} */
+  toNetscape(): never {
+    return unsupported('toNetscape()')
+  }
+  /** @throws {TypeError} */
+  [Symbol.iterator](): never {
+    return unsupported('[Symbol.iterator]()')
+  }
+  /** An empty jar state: the browser's cookies are not saved with the session. */
+  toJSON(): { version: 1; cookies: [] } {
+    return { version: 1, cookies: [] }
+  }
+
+  /**
+   * Accepts saved state only when it holds no cookies: cookies saved elsewhere cannot be
+   * put into the browser's jar (HttpOnly ones not at all), and dropping them silently would
+   * send requests without them.
+   * @throws {TypeError} when the state carries cookies.
+   */
+  static fromJSON(data: unknown): BrowserCookieJar {
+    const parsed: unknown = typeof data === 'string' ? JSON.parse(data) : data
+    const cookies = (parsed as { cookies?: unknown } | null)?.cookies
+    if (Array.isArray(cookies) && cookies.length > 0) {
+      throw new TypeError(
+        `cookies: a saved session with ${cookies.length} cookie(s) cannot be restored in the ` +
+          `browser; ${jarMessage}`,
+      )
+    }
+    return new BrowserCookieJar()
+  }
+}
+
+/** `fetch` with the session's credentials mode; the browser follows redirects and keeps cookies. */
+function createBrowserAdapter(): Adapter {
+  return {
+    fetch(request: Request, ctx: AdapterContext): Promise<Response> {
+      return globalThis.fetch(request, {
+        redirect: ctx.redirect,
+        credentials: ctx.credentials ?? 'include',
+      })
+    },
+  }
+}
+
+// Fetch §4.1 main fetch: a network error, a CORS rejection and a blocked request all reject
+// with the same TypeError ("Failed to fetch", "NetworkError when attempting to fetch
+// resource.", "Load failed"); the page is not told which.
+function mapBrowserError(
+  error: unknown,
+  request: Request,
+  _ctx: AdapterContext,
+): SessionError | undefined {
+  if (!(error instanceof TypeError)) return undefined
+  return new ConnectionError(
+    `Network error or CORS rejection (the browser does not say which; see the console): ${describeRequest(request)}`,
+    { request, cause: error },
+  )
+}
+
+const browserPlatform: Platform = {
+  name: 'browser',
+  capabilities: {
+    manualRedirect: false,
+    readSetCookie: false,
+    sendCookie: false,
+    proxy: false,
+    tls: false,
+    transportTimeouts: false,
+    keepAlive: false,
+  },
+  createAdapter: createBrowserAdapter,
+  env: () => undefined,
+  mapError: mapBrowserError,
+  // BrowserCookieJar stands in for the in-memory jar on purpose (see above); the cast
+  // is needed because the real class has #private fields, which TypeScript types nominally.
+  CookieJar: BrowserCookieJar as unknown as CookieJarClass,
+  defaultCredentials: 'include',
+}
+
+export * from '../src/index.ts'
+
+/**
+ * A `Session` bound to the browser: requests carry `credentials` (default `'include'`), the
+ * browser follows redirects and keeps cookies.
+ * @example
+ * import { Session } from 'fetch-session'
+ * const api = new Session({ baseURL: 'https://api.example', headers: { 'x-client': 'web' } })
+ * await api.post('/login', { json: { user: 'ada' } }) // the browser stores the session cookie
+ * const me = await api.get('/me').json()                // …and sends it back
+ */
+export class Session extends CoreSession {
+  /** The browser platform binding. */
+  static override readonly platform: Platform = browserPlatform
+}

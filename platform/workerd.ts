@@ -1,0 +1,57 @@
+/**
+ * Cloudflare Workers (workerd) entry, picked by the `workerd` export condition. Plain
+ * `fetch`: `redirect: 'manual'` returns the real 3xx and `Headers.getSetCookie()` works, so
+ * the session follows hops itself with the in-memory jar. There is no proxy, TLS or
+ * environment access: bindings reach a Worker through its handler's `env`, not globals.
+ * @module
+ */
+import { Session as CoreSession } from '../src/session.ts'
+import { CookieJar } from '../src/cookies/index.ts'
+import type { Adapter, AdapterContext, Platform } from '../src/platform.ts'
+
+/** The Worker's global `fetch`, looked up at call time. */
+function createWorkerdAdapter(): Adapter {
+  return {
+    fetch(request: Request, ctx: AdapterContext): Promise<Response> {
+      // NOTE(spec): no `credentials` here: workerd rejects RequestInit fields it does not
+      // implement (https://developers.cloudflare.com/workers/runtime-apis/request/).
+      return globalThis.fetch(request, { redirect: ctx.redirect })
+    },
+  }
+}
+
+const workerdPlatform: Platform = {
+  name: 'workerd',
+  capabilities: {
+    manualRedirect: true,
+    readSetCookie: true,
+    sendCookie: true,
+    proxy: false,
+    tls: false,
+    transportTimeouts: false,
+    keepAlive: false,
+  },
+  createAdapter: createWorkerdAdapter,
+  env: () => undefined,
+  mapError: () => undefined,
+  CookieJar,
+}
+
+export * from '../src/index.ts'
+
+/**
+ * A `Session` bound to Cloudflare Workers' `fetch`.
+ * @example
+ * import { Session } from 'fetch-session'
+ * export default {
+ *   async fetch(): Promise<Response> {
+ *     const s = new Session({ baseURL: 'https://api.example' })
+ *     await s.post('/login', { json: { user: 'ada' } })
+ *     return s.get('/me')
+ *   },
+ * }
+ */
+export class Session extends CoreSession {
+  /** The workerd platform binding. */
+  static override readonly platform: Platform = workerdPlatform
+}

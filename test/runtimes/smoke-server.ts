@@ -1,0 +1,74 @@
+// The loopback server the runtime smoke suite (scripts/runtimes/smoke.mjs) talks to.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+
+export interface SmokeServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly base: string
+  close(): Promise<void>
+}
+
+function route(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  switch (url.pathname) {
+    case '/echo':
+      res.setHeader('content-type', 'application/json')
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          path: url.pathname,
+          query: url.search.slice(1),
+          headers: req.headers,
+        }),
+      )
+      return
+    case '/basic': {
+      // RFC 7617 §2: "Basic " + base64(user-id ":" password)
+      const ok = req.headers.authorization === `Basic ${btoa('ada:lovelace')}`
+      res.statusCode = ok ? 200 : 401
+      if (!ok) res.setHeader('www-authenticate', 'Basic realm="smoke"')
+      res.end(ok ? 'hello ada' : 'who are you?')
+      return
+    }
+    case '/login':
+      res.statusCode = 302
+      res.setHeader('set-cookie', 'sid=s3cret; Path=/; HttpOnly')
+      res.setHeader('location', '/echo')
+      res.end()
+      return
+    default:
+      res.statusCode = 404
+      res.end('not found')
+  }
+}
+
+/** Starts the smoke server on 127.0.0.1, port 0. */
+export async function startSmokeServer(): Promise<SmokeServer> {
+  const server = createServer(route)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      }),
+  }
+}
+
+/** A loopback URL on which nothing listens (a port bound, read, then released). */
+export async function closedURL(): Promise<string> {
+  const server = createNetServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return `http://127.0.0.1:${port}/`
+}
+
+/** A free loopback port for a child process to listen on. */
+export async function freePort(): Promise<number> {
+  const url = await closedURL()
+  return Number(new URL(url).port)
+}
