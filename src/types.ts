@@ -222,6 +222,8 @@ export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signa
   retry?: RetryInit | undefined
   proxy?: ProxyInit | undefined
   signal?: AbortSignal | null | undefined
+  /** `'half'` for a streaming request body (Fetch's `RequestInit.duplex`). */
+  duplex?: 'half' | undefined
 }
 
 /** A genuine `Response` plus what the session knows about how it was obtained. */

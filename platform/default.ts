@@ -1,0 +1,35 @@
+/**
+ * Entry for any runtime with a WHATWG `fetch` and no shim of its own: `globalThis.fetch`
+ * looked up at call time (so polyfills and test doubles installed later are used), manual
+ * redirects, and conservative capabilities (no proxy, TLS or transport-level timeouts).
+ * @module
+ */
+import { CookieJar } from '../src/cookies/index.ts'
+import type { Platform } from '../src/platform.ts'
+import { Session as CoreSession } from '../src/session.ts'
+
+const defaultPlatform: Platform = {
+  name: 'default',
+  capabilities: {
+    manualRedirect: true,
+    readSetCookie: true,
+    sendCookie: true,
+    proxy: false,
+    tls: false,
+    transportTimeouts: false,
+    keepAlive: false,
+  },
+  createAdapter: () => ({
+    fetch: (request) => globalThis.fetch(request),
+  }),
+  env: () => undefined,
+  mapError: () => undefined,
+  CookieJar,
+}
+
+export * from '../src/index.ts'
+
+/** A `Session` over the runtime's global `fetch`. */
+export class Session extends CoreSession {
+  static override readonly platform: Platform = defaultPlatform
+}

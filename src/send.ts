@@ -1,0 +1,457 @@
+/**
+ * The one async loop: the only code that awaits I/O. Its stages, in order:
+ *
+ * 1. resolve — merge the request over the session (`merge_setting`), validate, build hop 0
+ * 2. attempt — for each try (retry policy decides, `beforeRetry` hooks can veto):
+ *    a. per hop: Cookie from the jar → `Request` → auth → `beforeRequest` hooks → adapter
+ *    b. store every hop's `Set-Cookie` in the jar before anything else
+ *    c. `planRedirect` → `beforeRedirect` hooks → next hop, or the final response
+ * 3. decorate — `history`, `request`, `elapsed`, `raiseForStatus()`
+ * 4. `response` hooks on the final response; `error` hooks on each failure
+ * @module
+ */
+import { applyAuth, resolveAuth, type ResolvedAuth } from './auth.ts'
+import {
+  ConnectionError,
+  describeRequest,
+  RedirectError,
+  SessionError,
+  TimeoutError,
+  TooManyRedirectsError,
+} from './errors.ts'
+import { mergeHooks } from './hooks.ts'
+import type { AdapterContext } from './platform.ts'
+import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
+import { resolveProxySettings, selectProxy, type ResolvedProxy } from './proxy.ts'
+import { normaliseOrigin, planRedirect, shouldStripAuth, type HopState, type RedirectPolicy } from './redirect.ts'
+import { decorateResponse, toRealmResponse } from './response.ts'
+import { planRetry, resolveRetry, type ResolvedRetry } from './retry.ts'
+import type { Session, SessionInternals } from './session.ts'
+import { Deadline, resolveTimeout, sleep, type ResolvedTimeout } from './timeout.ts'
+import type { Hooks, SessionRequestInit, SessionResponse } from './types.ts'
+import { headerNames, mergeHeaders } from './util/headers.ts'
+import { appendParams, mergeParams, resolveURL } from './util/url.ts'
+import { checkNonNegative } from './util/validate.ts'
+import { splitSetCookie } from './cookies/index.ts'
+
+/** Headers that carry credentials: stripped with session auth when the origin changes. */
+const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
+
+/** Everything one request needs, resolved once before the first attempt. */
+interface Plan {
+  readonly session: Session
+  readonly internals: SessionInternals
+  readonly first: HopState
+  readonly auth: ResolvedAuth | null
+  readonly cookies: Map<string, string | null> | undefined
+  readonly timeout: ResolvedTimeout
+  readonly retry: ResolvedRetry
+  readonly proxy: ResolvedProxy
+  readonly maxRedirects: number
+  readonly allowRedirects: boolean
+  readonly hooks: Hooks
+  readonly policy: RedirectPolicy
+  readonly credentials: RequestCredentials | undefined
+}
+
+/** Sends one request through the session: the whole lifecycle, retries and redirects included. */
+export async function send(
+  session: Session,
+  internals: SessionInternals,
+  method: string,
+  input: string | URL,
+  init: SessionRequestInit,
+): Promise<SessionResponse> {
+  const plan = resolvePlan(session, internals, method, input, init)
+  const deadline = new Deadline(init.signal, plan.timeout.total)
+  try {
+    const response = await attempts(plan, deadline)
+    deadline.settle()
+    return response
+  } catch (error) {
+    deadline.dispose()
+    throw error
+  }
+}
+
+/** Stage 1: the request merged over the session (requests' `merge_setting` / `merge_hooks`). */
+function resolvePlan(
+  session: Session,
+  internals: SessionInternals,
+  method: string,
+  input: string | URL,
+  init: SessionRequestInit,
+): Plan {
+  const url = resolveURL(input, session.baseURL)
+  appendParams(url, mergeParams(session.params, init.params, 'init.params'))
+
+  // An absolute URL to another origin than baseURL is allowed, but the session's own
+  // credentials follow the redirect policy: they do not go to an origin they were not meant for.
+  const policy = redirectPolicy(session)
+  const foreign =
+    session.baseURL !== undefined &&
+    shouldStripAuth(new URL(session.baseURL), url) &&
+    !policy.trustedOrigins.has(url.origin)
+  const omit = foreign ? new Set([...credentialHeaders, ...policy.sensitiveHeaders]) : undefined
+  const headers = mergeHeaders(session.headers, init.headers, 'init.headers', omit)
+
+  // Auth: request `auth` wins; an explicit request Authorization header beats session auth.
+  let auth: ResolvedAuth | null
+  if (init.auth !== undefined) auth = resolveAuth(init.auth, 'init.auth')
+  else if (foreign || headerNames(init.headers, 'init.headers').has('authorization')) auth = null
+  else auth = internals.auth
+
+  const { body, contentType } = prepareBody(init)
+  if (contentType !== undefined && !headers.has('content-type')) headers.set('content-type', contentType)
+
+  const hooks = mergeHooks(session.hooks, init.hooks)
+  const cookies = toCookieOverlay(init.cookies, 'init.cookies')
+  checkCapabilities(internals, init, hooks, cookies)
+  return {
+    session,
+    internals,
+    first: firstHop(url, method.toUpperCase(), headers, body),
+    auth,
+    cookies,
+    timeout: init.timeout !== undefined ? resolveTimeout(init.timeout, 'init.timeout') : internals.timeout,
+    retry: init.retry !== undefined ? resolveRetry(init.retry, 'init.retry') : internals.retry,
+    proxy:
+      init.proxy !== undefined ? resolveProxySettings(session.proxy, init.proxy, 'init.proxy') : internals.proxy,
+    maxRedirects:
+      init.maxRedirects !== undefined
+        ? checkNonNegative(init.maxRedirects, 'init.maxRedirects', true)
+        : session.maxRedirects,
+    allowRedirects: init.allowRedirects ?? true,
+    hooks,
+    policy,
+    credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
+  }
+}
+
+/**
+ * What a platform cannot do fails loudly rather than silently doing something else
+ * (the browser follows redirects itself and owns its cookie jar).
+ */
+function checkCapabilities(
+  internals: SessionInternals,
+  init: SessionRequestInit,
+  hooks: Hooks,
+  cookies: Map<string, string | null> | undefined,
+): void {
+  const { name, capabilities: caps } = internals.platform
+  if (init.proxy !== undefined && init.proxy !== null && !caps.proxy) {
+    throw new TypeError(`init.proxy: the ${name} platform cannot use a proxy`)
+  }
+  if (!caps.manualRedirect && hooks.beforeRedirect.length > 0) {
+    throw new TypeError(
+      `hooks.beforeRedirect: the ${name} platform follows redirects itself, so redirect hooks cannot run`,
+    )
+  }
+  if (!caps.sendCookie && cookies !== undefined) {
+    throw new TypeError(`init.cookies: the ${name} platform sends the cookies of its own jar only`)
+  }
+}
+
+function redirectPolicy(session: Session): RedirectPolicy {
+  return {
+    trustedOrigins: new Set(session.trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins'))),
+    sensitiveHeaders: session.sensitiveHeaders.map((h) => h.toLowerCase()),
+  }
+}
+
+/** Stage 2: attempts, each following its redirects; the retry policy decides on another. */
+async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse> {
+  const { first } = plan
+  for (let attempt = 0; ; attempt++) {
+    let response: SessionResponse | undefined
+    let failure: unknown
+    try {
+      response = await followRedirects(plan, deadline, attempt)
+    } catch (error) {
+      failure = toSessionError(error, deadline)
+    }
+    if (failure !== undefined) {
+      const recovered = await runErrorHooks(plan, failure, attempt)
+      if (recovered instanceof Response) return runResponseHooks(plan, recovered)
+      failure = recovered
+    }
+    const delay =
+      deadline.signal.aborted
+        ? null
+        : planRetry(
+            attempt + 1,
+            {
+              method: first.method,
+              bodyReplayable: first.body.replayable,
+              response,
+              error: failure,
+            },
+            plan.retry,
+            { now: Date.now(), random: Math.random },
+          )
+    const last = failure === undefined ? response : undefined
+    if (delay === null || !(await runBeforeRetry(plan, response, failure, attempt + 1, delay))) {
+      if (failure !== undefined) throw failure
+      return runResponseHooks(plan, last as SessionResponse)
+    }
+    await response?.body?.cancel().catch(() => undefined)
+    await sleep(delay, deadline.signal)
+  }
+}
+
+/** One attempt: sends hops until a final response (stages 2a–2c and 3). */
+async function followRedirects(plan: Plan, deadline: Deadline, attempt: number): Promise<SessionResponse> {
+  const { session, internals } = plan
+  const caps = internals.platform.capabilities
+  const manual = caps.manualRedirect
+  const history: Response[] = []
+  const started = now()
+  let hop = plan.first
+  for (let n = 0; ; n++) {
+    const { request, response } = await sendHop(plan, hop, deadline, attempt, n)
+    if (!plan.allowRedirects || !manual) {
+      return decorateResponse(response, { request, history, elapsed: now() - started })
+    }
+    const decision = planRedirect(hop, response, plan.policy)
+    if (decision.type === 'final') {
+      return decorateResponse(response, { request, history, elapsed: now() - started })
+    }
+    if (decision.type === 'refuse') {
+      await discard(response)
+      throw new RedirectError(`Refused to follow the redirect from ${describeRequest(request)}: ${decision.reason}`, {
+        request,
+        response,
+      })
+    }
+    if (history.length >= plan.maxRedirects) {
+      await discard(response)
+      throw new TooManyRedirectsError(plan.maxRedirects, response, [...history, response], { request })
+    }
+    const next = decision.next
+    const editable = { url: next.url, method: next.method, headers: next.headers }
+    let stop = false
+    for (const hook of plan.hooks.beforeRedirect) {
+      if ((await hook({ request, response, next: editable, session, hop: n + 1 })) === false) {
+        stop = true
+        break
+      }
+    }
+    if (stop) return decorateResponse(response, { request, history, elapsed: now() - started })
+    await discard(response)
+    history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
+    hop = { ...next, url: new URL(editable.url), method: editable.method, headers: editable.headers }
+  }
+}
+
+/** Sends one hop: Cookie header, Request, auth, `beforeRequest` hooks, adapter, jar. */
+async function sendHop(
+  plan: Plan,
+  hop: HopState,
+  deadline: Deadline,
+  attempt: number,
+  n: number,
+): Promise<{ request: Request; response: Response }> {
+  const { session, internals } = plan
+  const { platform } = internals
+  const caps = platform.capabilities
+  deadline.throwIfAborted()
+  const jar = session.cookies
+  const cookie = caps.sendCookie
+    ? cookieHeader(jar, hop.url, hop.requestCookiesAllowed ? plan.cookies : undefined)
+    : ''
+  let request = buildRequest(hop, {
+    cookie,
+    signal: deadline.signal,
+    redirect: caps.manualRedirect ? 'manual' : plan.maxRedirects === 0 || !plan.allowRedirects ? 'manual' : 'follow',
+    credentials: plan.credentials,
+  })
+  let replaced = false
+  if (plan.auth && hop.authAllowed) {
+    const authed = await applyAuth(plan.auth, request)
+    replaced = authed !== request
+    request = authed
+  }
+  let response: Response | undefined
+  for (const hook of plan.hooks.beforeRequest) {
+    const result = await hook({ request, session, attempt, hop: n })
+    if (result instanceof Response) {
+      response = result
+      break
+    }
+    if (result instanceof Request) {
+      request = result
+      replaced = true
+    }
+  }
+  const ctx: AdapterContext = {
+    body: replaced ? undefined : hop.body.value,
+    signal: deadline.signal,
+    timeout: { connect: plan.timeout.connect, response: plan.timeout.response },
+    proxy: caps.proxy ? selectProxy(new URL(request.url), plan.proxy, (k) => platform.env(k), session.trustEnv) : null,
+    tls: session.tls,
+    redirect: request.redirect,
+    credentials: plan.credentials,
+  }
+  if (!response) {
+    if (internals.isClosed()) throw new TypeError('The session was closed while the request was in flight')
+    const adapter = internals.adapterFor(request.url, request)
+    response = await fetchWithLimits(plan, adapter.fetch.bind(adapter), request, ctx, deadline)
+  }
+  response = toRealmResponse(response, response.url || request.url)
+  if (caps.readSetCookie) storeCookies(plan, response, response.url || request.url)
+  const onResponse = plan.auth?.kind === 'handler' ? plan.auth.handler.onResponse : undefined
+  if (onResponse && hop.authAllowed) {
+    const adapter = internals.adapterFor(request.url, request)
+    response = await onResponse(response, async (retried) => {
+      const again = toRealmResponse(
+        await fetchWithLimits(plan, adapter.fetch.bind(adapter), retried, { ...ctx, body: undefined }, deadline),
+        retried.url,
+      )
+      if (caps.readSetCookie) storeCookies(plan, again, retried.url)
+      request = retried
+      return again
+    })
+  }
+  return { request, response }
+}
+
+/** Runs the adapter under the emulated connect/response limits where the transport has none. */
+async function fetchWithLimits(
+  plan: Plan,
+  fetcher: (request: Request, ctx: AdapterContext) => Promise<Response>,
+  request: Request,
+  ctx: AdapterContext,
+  deadline: Deadline,
+): Promise<Response> {
+  const { connect, response } = plan.timeout
+  const emulate = !plan.internals.platform.capabilities.transportTimeouts && (connect || response)
+  if (!emulate) return mapFailure(plan, fetcher(request, ctx), request, ctx, deadline)
+  // NOTE(spec): without a transport that separates them, connect + response bound the wait for headers.
+  const ms = (connect ?? 0) + (response ?? 0)
+  const limit = deadline.limit(response ? 'response' : 'connect', ms)
+  const limited = new Request(request, { signal: limit.signal })
+  try {
+    return await mapFailure(plan, fetcher(limited, { ...ctx, signal: limit.signal }), limited, ctx, deadline, limit.signal)
+  } finally {
+    limit.clear()
+  }
+}
+
+/** Translates a transport failure: the platform's mapping first, then the core's. */
+async function mapFailure(
+  plan: Plan,
+  pending: Promise<Response>,
+  request: Request,
+  ctx: AdapterContext,
+  deadline: Deadline,
+  signal: AbortSignal = deadline.signal,
+): Promise<Response> {
+  try {
+    return await pending
+  } catch (error) {
+    if (error instanceof SessionError) throw error
+    const reason: unknown = signal.aborted ? signal.reason : undefined
+    if (reason instanceof TimeoutError) throw withRequest(reason, request)
+    if (deadline.signal.aborted) throw deadline.signal.reason
+    const mapped = plan.internals.platform.mapError(error, request, ctx)
+    if (mapped) throw mapped
+    if (error instanceof TypeError) {
+      // Fetch §4.1: a network error rejects with a TypeError; the runtime's error stays the cause.
+      throw new ConnectionError(`Connection failed: ${describeRequest(request)}`, { request, cause: error })
+    }
+    throw error
+  }
+}
+
+/** A `TimeoutError` raised by a timer knows no request; give it one for its message. */
+function withRequest(error: TimeoutError, request: Request): TimeoutError {
+  return error.request ? error : new TimeoutError(error.limit, error.timeout, { request })
+}
+
+function toSessionError(error: unknown, deadline: Deadline): unknown {
+  const timeout = deadline.timeout
+  if (timeout && !(error instanceof TimeoutError)) return timeout
+  return error
+}
+
+/** Every hop's `Set-Cookie` reaches the jar before the next hop is built. */
+function storeCookies(plan: Plan, response: Response, url: string): void {
+  const headers = response.headers
+  const values =
+    typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : splitSetCookie(headers.get('set-cookie'))
+  if (values.length === 0) return
+  const jar = plan.session.cookies
+  for (const value of values) jar.setCookie(value, url)
+}
+
+/** Reads a small redirect body so the connection can be reused; cancels a large one. */
+async function discard(response: Response): Promise<void> {
+  if (!response.body || response.bodyUsed) return
+  const length = Number(response.headers.get('content-length') ?? 'NaN')
+  try {
+    if (length <= 65_536) await response.arrayBuffer()
+    else await response.body.cancel()
+  } catch {
+    // The body of a response we are not returning: nothing to report.
+  }
+}
+
+async function runErrorHooks(plan: Plan, error: unknown, attempt: number): Promise<unknown> {
+  let current = error
+  for (const hook of plan.hooks.error) {
+    const ctx = {
+      request: current instanceof SessionError ? current.request : undefined,
+      error: current,
+      session: plan.session,
+      attempt,
+    }
+    const result = await hook(ctx)
+    if (result instanceof Response) return result
+    if (result instanceof Error) current = result
+  }
+  return current
+}
+
+async function runBeforeRetry(
+  plan: Plan,
+  response: Response | undefined,
+  error: unknown,
+  attempt: number,
+  delay: number,
+): Promise<boolean> {
+  const request =
+    (response as SessionResponse | undefined)?.request ??
+    (error instanceof SessionError ? error.request : undefined) ??
+    new Request(plan.first.url, { method: plan.first.method, headers: plan.first.headers })
+  for (const hook of plan.hooks.beforeRetry) {
+    if ((await hook({ request, response, error, attempt, delay, session: plan.session })) === false) return false
+  }
+  return true
+}
+
+async function runResponseHooks(plan: Plan, response: Response): Promise<SessionResponse> {
+  let current = response as SessionResponse
+  if (!('history' in current)) {
+    current = decorateResponse(current, {
+      request: new Request(plan.first.url, { method: plan.first.method }),
+      history: [],
+      elapsed: 0,
+    })
+  }
+  for (const hook of plan.hooks.response) {
+    const ctx = { request: current.request, response: current, session: plan.session }
+    const result = await hook(ctx)
+    if (result instanceof Response && result !== current) {
+      current = 'history' in result ? (result as SessionResponse) : decorateResponse(result, {
+        request: current.request,
+        history: current.history,
+        elapsed: current.elapsed,
+      })
+    }
+  }
+  return current
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now()
+}

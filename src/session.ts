@@ -1,0 +1,379 @@
+/**
+ * `Session`: holds the defaults every request starts from (python-requests' `Session`),
+ * exposes `request/get/…/fetch/mount/close`, and delegates each request to `send()`.
+ * @module
+ */
+import { MountTable } from './adapters.ts'
+import { resolveAuth, type ResolvedAuth } from './auth.ts'
+import type { CookieJar } from './cookies/jar.ts'
+import { ClosedSessionError } from './errors.ts'
+import { resolveHooks } from './hooks.ts'
+import type { Adapter, Platform, TlsOptions } from './platform.ts'
+import { resolveProxySettings, type ResolvedProxy } from './proxy.ts'
+import { resolveRetry, type ResolvedRetry } from './retry.ts'
+import { send } from './send.ts'
+import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
+import type {
+  AuthInit,
+  Hooks,
+  ProxyInit,
+  ResponsePromise,
+  RetryInit,
+  SessionOptions,
+  SessionRequestInit,
+  SessionResponse,
+  TimeoutInit,
+} from './types.ts'
+import { toHeaders } from './util/headers.ts'
+import { checkBaseURL, toSearchParams } from './util/url.ts'
+import { checkNonNegative, describeType } from './util/validate.ts'
+
+function missing(what: string): never {
+  throw new TypeError(
+    `Session.platform.${what}: this Session class has no platform; import Session from 'fetch-session' (or a platform entry), not from its core`,
+  )
+}
+
+/** The platform of the bare core class: every use fails with a clear message. */
+const noPlatform: Platform = {
+  name: 'none',
+  capabilities: {
+    manualRedirect: true,
+    readSetCookie: true,
+    sendCookie: true,
+    proxy: false,
+    tls: false,
+    transportTimeouts: false,
+    keepAlive: false,
+  },
+  createAdapter: () => missing('createAdapter'),
+  env: () => undefined,
+  mapError: () => undefined,
+  get CookieJar(): never {
+    return missing('CookieJar')
+  },
+}
+
+const knownOptions = new Set([
+  'baseURL', 'headers', 'params', 'auth', 'cookies', 'timeout', 'maxRedirects', 'sensitiveHeaders',
+  'trustedOrigins', 'retry', 'hooks', 'proxy', 'trustEnv', 'tls', 'credentials', 'connections', 'allowH2',
+])
+
+function isJar(value: unknown): value is CookieJar {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as CookieJar).getCookieString === 'function' &&
+    typeof (value as CookieJar).setCookie === 'function'
+  )
+}
+
+function checkStringList(value: unknown, field: string): string[] {
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value)) throw new TypeError(`${field}: expected an array of strings, got ${describeType(value)}`)
+  return value.map((v: unknown, i) => {
+    if (typeof v !== 'string') throw new TypeError(`${field}[${i}]: expected a string, got ${describeType(v)}`)
+    return v
+  })
+}
+
+/** The methods with a shortcut on `Session`. */
+type Method = 'GET' | 'HEAD' | 'OPTIONS' | 'DELETE' | 'POST' | 'PUT' | 'PATCH'
+
+/**
+ * A session: defaults merged into every request, a cookie jar that persists across requests
+ * and redirects, pooled keep-alive connections, safe redirects, hooks, and state that can be
+ * saved and restored.
+ * @example
+ * await using s = new Session({ baseURL: 'https://api.example', auth: ['user', 'pass'] })
+ * s.headers.set('x-test', 'true')
+ * const me = await s.get('/me').json()
+ */
+export class Session {
+  /** The runtime binding; each platform entry's `Session` subclass sets it. */
+  static readonly platform: Platform = noPlatform
+
+  /** Default headers (case-insensitive; mutate freely). */
+  headers: Headers
+  /** Default query parameters. */
+  params: URLSearchParams
+  /** The cookie jar: every response's `Set-Cookie` lands here and matching cookies are sent. */
+  cookies: CookieJar
+  /** Hook lists; push to them freely. Session hooks run before request hooks. */
+  hooks: Hooks
+  /** Read `HTTP(S)_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment. */
+  trustEnv: boolean
+  /** TLS settings for the default transport (non-browser runtimes). Replace the object to change them. */
+  tls: TlsOptions | undefined
+  /** Extra headers stripped on an origin change, like `Authorization`. */
+  sensitiveHeaders: string[]
+  /** Origins that may receive credentials across a redirect. */
+  trustedOrigins: string[]
+  /** Browser credentials mode. */
+  credentials: RequestCredentials | undefined
+  /** Keep-alive connections per origin for the default transport. */
+  readonly connections: number | undefined
+  /** Negotiate HTTP/2 when the server offers it. */
+  readonly allowH2: boolean
+
+  #baseURL: string | undefined
+  #auth: ResolvedAuth | null = null
+  #timeout: TimeoutInit | undefined
+  #resolvedTimeout: ResolvedTimeout = {}
+  #maxRedirects = 30
+  #retry: RetryInit = 0
+  #resolvedRetry: ResolvedRetry
+  #proxy: ProxyInit | undefined
+  #resolvedProxy: ResolvedProxy
+  readonly #mounts = new MountTable()
+  #defaultAdapter: Adapter | undefined
+  #closed = false
+
+  constructor(options: SessionOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`options: expected an object, got ${describeType(options)}`)
+    }
+    for (const key of Object.keys(options)) {
+      if (!knownOptions.has(key)) throw new TypeError(`options: unknown option ${JSON.stringify(key)}`)
+    }
+    const platform = (this.constructor as typeof Session).platform
+    this.#baseURL = checkBaseURL(options.baseURL, 'options.baseURL')
+    this.headers = toHeaders(options.headers, 'options.headers')
+    this.params = toSearchParams(options.params, 'options.params')
+    this.auth = options.auth ?? null
+    this.cookies = this.#initialJar(options.cookies, platform)
+    this.timeout = options.timeout
+    this.maxRedirects = options.maxRedirects ?? 30
+    this.sensitiveHeaders = checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders')
+    this.trustedOrigins = checkStringList(options.trustedOrigins, 'options.trustedOrigins')
+    this.#resolvedRetry = resolveRetry(options.retry, 'options.retry')
+    this.#retry = options.retry ?? 0
+    this.hooks = resolveHooks(options.hooks, 'options.hooks')
+    this.#resolvedProxy = resolveProxySettings(options.proxy, undefined, 'options.proxy')
+    this.#proxy = options.proxy
+    this.trustEnv = options.trustEnv ?? true
+    this.tls = options.tls
+    this.credentials = options.credentials
+    this.connections =
+      options.connections === undefined ? undefined : checkNonNegative(options.connections, 'options.connections', true)
+    this.allowH2 = options.allowH2 ?? false
+  }
+
+  #initialJar(init: SessionOptions['cookies'], platform: Platform): CookieJar {
+    if (isJar(init)) return init
+    const jar = new platform.CookieJar()
+    if (init === undefined || init === null) return jar
+    if (typeof init !== 'object' || Array.isArray(init)) {
+      throw new TypeError(`options.cookies: expected a CookieJar or a record of cookie values, got ${describeType(init)}`)
+    }
+    // Dict cookies (requests' cookiejar_from_dict) are bound to the baseURL's host when there is one.
+    const domain = this.#baseURL === undefined ? undefined : new URL(this.#baseURL).hostname
+    for (const [name, value] of Object.entries(init)) {
+      if (typeof value !== 'string') {
+        throw new TypeError(`options.cookies[${JSON.stringify(name)}]: expected a string, got ${describeType(value)}`)
+      }
+      jar.set(name, value, domain === undefined ? {} : { domain })
+    }
+    return jar
+  }
+
+  /** Relative request URLs are joined to it (see README: "Base URL"). */
+  get baseURL(): string | undefined {
+    return this.#baseURL
+  }
+  set baseURL(value: string | URL | undefined) {
+    this.#baseURL = checkBaseURL(value, 'session.baseURL')
+  }
+
+  /** Default authentication; assigning validates at once (`TypeError` naming the field). */
+  get auth(): AuthInit | null {
+    return this.#auth?.init ?? null
+  }
+  set auth(value: AuthInit | null) {
+    this.#auth = resolveAuth(value, 'auth')
+  }
+
+  /** Default timeout in ms (`number` = total) or `{ connect, response, total }`. */
+  get timeout(): TimeoutInit | undefined {
+    return this.#timeout
+  }
+  set timeout(value: TimeoutInit | undefined) {
+    this.#resolvedTimeout = resolveTimeout(value, 'timeout')
+    this.#timeout = value
+  }
+
+  /** Redirects followed before `TooManyRedirectsError`. Default 30. */
+  get maxRedirects(): number {
+    return this.#maxRedirects
+  }
+  set maxRedirects(value: number) {
+    this.#maxRedirects = checkNonNegative(value, 'maxRedirects', true)
+  }
+
+  /** Retry policy; a number is `{ limit }`. Default 0. */
+  get retry(): RetryInit {
+    return this.#retry
+  }
+  set retry(value: RetryInit) {
+    this.#resolvedRetry = resolveRetry(value, 'retry')
+    this.#retry = value
+  }
+
+  /** Proxy URL, per-scheme map, or `null` (non-browser runtimes). */
+  get proxy(): ProxyInit | undefined {
+    return this.#proxy
+  }
+  set proxy(value: ProxyInit | undefined) {
+    this.#resolvedProxy = resolveProxySettings(value, undefined, 'proxy')
+    this.#proxy = value
+  }
+
+  /** Mounted adapters by prefix (the platform's default transport is not listed). */
+  get adapters(): ReadonlyMap<string, Adapter> {
+    return this.#mounts.entries
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Sends a request with the session's defaults merged in.
+   * @throws {SessionError} for failures of the request lifecycle (never for a 4xx/5xx: see `raiseForStatus()`).
+   */
+  request(method: string, url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(method)) {
+      throw new TypeError(`method: expected an HTTP method token, got ${describeType(method)}`)
+    }
+    return this.#start(method, url, init)
+  }
+  /** `GET url`. */
+  get(url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    return this.#start('GET', url, init)
+  }
+  /** `HEAD url`. */
+  head(url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    return this.#start('HEAD', url, init)
+  }
+  /** `OPTIONS url`. */
+  options(url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    return this.#start('OPTIONS', url, init)
+  }
+  /** `DELETE url`. */
+  delete(url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    return this.#start('DELETE', url, init)
+  }
+  /** `POST url`. */
+  post(url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    return this.#start('POST', url, init)
+  }
+  /** `PUT url`. */
+  put(url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    return this.#start('PUT', url, init)
+  }
+  /** `PATCH url`. */
+  patch(url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    return this.#start('PATCH', url, init)
+  }
+
+  /**
+   * A bound function with the WHATWG `fetch` signature, for libraries that take a `fetch`.
+   * A `Request` input keeps its method, headers, body and signal; `init` overrides them.
+   * @example
+   * const client = createClient({ fetch: s.fetch })
+   */
+  readonly fetch: (input: string | URL | Request, init?: SessionRequestInit) => Promise<Response> = (input, init) => {
+    if (input instanceof Request) {
+      const fromRequest: SessionRequestInit = {
+        headers: input.headers,
+        body: input.body,
+        signal: input.signal,
+        credentials: input.credentials,
+        ...init,
+      }
+      if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
+      return this.#start(init?.method?.toUpperCase() ?? input.method, input.url, fromRequest)
+    }
+    return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init)
+  }
+
+  #start(method: Method | string, url: string | URL, init: SessionRequestInit | undefined): ResponsePromise {
+    const promise = this.#closed
+      ? Promise.reject(new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`))
+      : send(this, this.#internals(), method, url, init ?? {})
+    return withShortcuts(promise)
+  }
+
+  #internals(): SessionInternals {
+    return {
+      platform: (this.constructor as typeof Session).platform,
+      auth: this.#auth,
+      timeout: this.#resolvedTimeout,
+      retry: this.#resolvedRetry,
+      proxy: this.#resolvedProxy,
+      adapterFor: (url, request) => this.#adapterFor(url, request),
+      isClosed: () => this.#closed,
+    }
+  }
+
+  #adapterFor(url: string, request: Request): Adapter {
+    const mounted = this.#mounts.lookup(url)
+    if (mounted) return mounted
+    if (!/^https?:/i.test(url)) return this.#mounts.require(url, request)
+    this.#defaultAdapter ??= (this.constructor as typeof Session).platform.createAdapter({
+      connections: this.connections,
+      allowH2: this.allowH2,
+    })
+    return this.#defaultAdapter
+  }
+
+  /**
+   * Mounts a transport for URLs starting with `prefix` (longest prefix wins), like
+   * requests' `Session.mount`. The platform's transport serves `http://` and `https://`.
+   * @example
+   * s.mount('https://api.test/', { fetch: async (req) => Response.json({ ok: true }) })
+   */
+  mount(prefix: string, adapter: Adapter): void {
+    this.#mounts.mount(prefix, adapter)
+  }
+
+  /** Releases pooled connections. Requests after `close()` fail with `ClosedSessionError`. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    const adapters = new Set([this.#defaultAdapter, ...this.#mounts.entries.values()])
+    await Promise.all([...adapters].map((a) => a?.close?.()))
+  }
+
+  /** `await using s = new Session()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  /** `using s = new Session()` starts closing it at the end of the block. */
+  [Symbol.dispose](): void {
+    void this.close()
+  }
+}
+
+/** What `send()` needs from a session beyond its public properties. */
+export interface SessionInternals {
+  readonly platform: Platform
+  readonly auth: ResolvedAuth | null
+  readonly timeout: ResolvedTimeout
+  readonly retry: ResolvedRetry
+  readonly proxy: ResolvedProxy
+  adapterFor(url: string, request: Request): Adapter
+  isClosed(): boolean
+}
+
+/** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */
+function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
+  const p = promise as ResponsePromise
+  p.json = <T,>() => promise.then((r) => r.json() as Promise<T>)
+  p.text = () => promise.then((r) => r.text())
+  p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
+  p.blob = () => promise.then((r) => r.blob())
+  return p
+}

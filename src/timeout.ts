@@ -1,0 +1,125 @@
+/**
+ * Timeouts. `total` is enforced here with an `AbortSignal` composed with the user's signal;
+ * `connect` and `response` are handed to transports that enforce them (undici's dispatcher)
+ * and emulated here, as a limit on waiting for each hop's headers, where they cannot.
+ * The abort reason of a fired limit is the `TimeoutError` itself, so the loop can tell a
+ * timeout from the user's own abort (which stays an `AbortError`).
+ * @module
+ */
+import { TimeoutError, type TimeoutLimit } from './errors.ts'
+import type { TimeoutInit, TimeoutOptions } from './types.ts'
+import { checkNonNegative, describeType } from './util/validate.ts'
+
+/** Validated timeouts; absent keys mean no limit. */
+export type ResolvedTimeout = Readonly<TimeoutOptions>
+
+/** Validates a timeout (`number` = total; `0` or absent = none). */
+export function resolveTimeout(init: TimeoutInit | undefined | null, field: string): ResolvedTimeout {
+  if (init === undefined || init === null) return {}
+  if (typeof init === 'number') return { total: checkNonNegative(init, field) || undefined }
+  if (typeof init !== 'object') {
+    throw new TypeError(`${field}: expected milliseconds or { connect, response, total }, got ${describeType(init)}`)
+  }
+  const out: TimeoutOptions = {}
+  for (const key of Object.keys(init)) {
+    if (key !== 'connect' && key !== 'response' && key !== 'total') {
+      throw new TypeError(`${field}: unknown key ${JSON.stringify(key)} (expected connect, response or total)`)
+    }
+    const value = init[key]
+    if (value !== undefined) out[key] = checkNonNegative(value, `${field}.${key}`) || undefined
+  }
+  return out
+}
+
+/**
+ * One request's abort controller: follows the user's signal and the armed limits. `signal`
+ * is what every hop is sent with.
+ */
+export class Deadline {
+  readonly #controller = new AbortController()
+  readonly #user: AbortSignal | undefined
+  readonly #onUserAbort: (() => void) | undefined
+  #totalTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(user: AbortSignal | null | undefined, total: number | undefined) {
+    if (user) {
+      this.#user = user
+      if (user.aborted) this.#controller.abort(user.reason)
+      else {
+        this.#onUserAbort = () => this.#controller.abort(user.reason)
+        user.addEventListener('abort', this.#onUserAbort, { once: true })
+      }
+    }
+    if (total) this.#totalTimer = this.#arm('total', total, this.#controller)
+  }
+
+  /** The signal to send with. */
+  get signal(): AbortSignal {
+    return this.#controller.signal
+  }
+
+  /** The `TimeoutError` that fired, if the abort was a timeout. */
+  get timeout(): TimeoutError | undefined {
+    const reason: unknown = this.#controller.signal.reason
+    return reason instanceof TimeoutError ? reason : undefined
+  }
+
+  /** Throws the user's abort reason or the fired timeout, if either happened. */
+  throwIfAborted(): void {
+    if (this.#controller.signal.aborted) throw this.#controller.signal.reason
+  }
+
+  /**
+   * Limits one wait (a hop's headers) to `ms` and returns a signal that aborts on it or on
+   * the deadline; call the returned `clear` when the wait is over.
+   */
+  limit(limit: TimeoutLimit, ms: number): { signal: AbortSignal; clear: () => void } {
+    const local = new AbortController()
+    const parent = this.#controller.signal
+    const follow = (): void => local.abort(parent.reason)
+    if (parent.aborted) follow()
+    else parent.addEventListener('abort', follow, { once: true })
+    const timer = this.#arm(limit, ms, local)
+    return {
+      signal: local.signal,
+      clear: () => {
+        clearTimeout(timer)
+        parent.removeEventListener('abort', follow)
+      },
+    }
+  }
+
+  #arm(limit: TimeoutLimit, ms: number, controller: AbortController): ReturnType<typeof setTimeout> {
+    return setTimeout(() => controller.abort(new TimeoutError(limit, ms)), ms)
+  }
+
+  /** Stops the total timer once the final headers arrived; the user's signal still aborts the body. */
+  settle(): void {
+    clearTimeout(this.#totalTimer)
+  }
+
+  /** Stops everything (after an error). */
+  dispose(): void {
+    clearTimeout(this.#totalTimer)
+    if (this.#onUserAbort) this.#user?.removeEventListener('abort', this.#onUserAbort)
+  }
+}
+
+/** Waits `ms`, rejecting early with the signal's reason. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error)
+      return
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason as Error)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
