@@ -1,0 +1,115 @@
+// Bundle budget (issue 6 item 5): what `import { Session } from 'fetch-session'` costs a user.
+// Bundles the built package with esbuild the way an app bundler would (export conditions,
+// tree shaking, minify), gzips the result and prints the sizes:
+// - browser condition: must be at most 5 KB (5120 bytes) gzipped, or this exits 1;
+// - workerd condition (the in-memory jar and the public suffix list included): reported.
+// Usage: node scripts/size.mjs [--no-build] [--verbose]
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+
+const root = resolve(import.meta.dirname, '..')
+const budget = 5120
+const args = new Set(process.argv.slice(2))
+
+if (!args.has('--no-build')) {
+  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
+  if (built.status !== 0) process.exit(built.status ?? 1)
+}
+
+// A scratch project whose node_modules/fetch-session links to this package, so the import
+// resolves through package.json "exports" exactly as it does for a user.
+const scratch = mkdtempSync(join(tmpdir(), 'fetch-session-size-'))
+mkdirSync(join(scratch, 'node_modules'))
+symlinkSync(root, join(scratch, 'node_modules/fetch-session'), 'dir')
+
+const targets = [
+  {
+    label: 'browser',
+    code: "export { Session } from 'fetch-session'",
+    source: "export { Session } from './platform/browser.ts'",
+    options: { platform: 'browser', conditions: ['browser'] },
+    budget,
+  },
+  {
+    label: 'workerd',
+    code: "export { Session, CookieJar } from 'fetch-session'",
+    source: "export { Session, CookieJar } from './platform/workerd.ts'",
+    options: { platform: 'neutral', conditions: ['workerd', 'worker', 'browser'] },
+  },
+]
+
+/** A metafile path (relative to the scratch dir, through the link or not) as a repo path. */
+function shortName(file, base) {
+  const full = resolve(base, file)
+  const linked = join(scratch, 'node_modules/fetch-session')
+  return full.startsWith(linked) ? relative(linked, full) : relative(root, full)
+}
+
+/** The inputs that contribute most to a bundle, from esbuild's metafile. */
+function largestInputs(metafile, base, count = 12) {
+  const [output] = Object.values(metafile.outputs)
+  return Object.entries(output.inputs)
+    .map(([file, { bytesInOutput }]) => [shortName(file, base), bytesInOutput])
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+}
+
+let failed = false
+try {
+  for (const target of targets) {
+    const result = await build({
+      absWorkingDir: scratch,
+      stdin: { contents: target.code, resolveDir: scratch, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      target: 'es2022',
+      mainFields: ['module', 'main'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      ...target.options,
+    })
+    const bytes = result.outputFiles[0].contents
+    const gzipped = gzipSync(bytes, { level: 9 }).length
+    const over = target.budget !== undefined && gzipped > target.budget
+    failed ||= over
+    const limit = target.budget === undefined ? '(reported)' : `(budget ${target.budget} B)`
+    console.log(
+      `${target.label.padEnd(8)} ${target.code.padEnd(52)} ${String(bytes.length).padStart(7)} B min  ${String(gzipped).padStart(6)} B gzip  ${limit}${over ? '  OVER BUDGET' : ''}`,
+    )
+    if (over || args.has('--verbose')) {
+      // The built chunks say little; bundling the same import from the TypeScript sources
+      // names the source files (and dependencies) that take the space.
+      const sources = await build({
+        absWorkingDir: root,
+        stdin: { contents: target.source, resolveDir: root, loader: 'ts' },
+        bundle: true,
+        minify: true,
+        format: 'esm',
+        target: 'es2022',
+        mainFields: ['module', 'main'],
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        ...target.options,
+      })
+      console.log('           minified bytes by source file:')
+      for (const [file, size] of largestInputs(sources.metafile, root)) {
+        console.log(`           ${String(size).padStart(7)} B  ${file}`)
+      }
+    }
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}
+
+if (failed) {
+  console.error(`The browser bundle is over its ${budget} B gzip budget (inputs listed above).`)
+  process.exit(1)
+}
