@@ -1,0 +1,282 @@
+/**
+ * Persistence for saved sessions: the `StateStore` interface, two built-in stores (memory and
+ * Web Storage; the Node file store lives in `platform/file-store.ts`), and `saveSession` /
+ * `loadSession` with an optimistic revision check so that two writers of one key never lose
+ * each other's cookies silently.
+ *
+ * Concurrency design (issue 5 item 6): optimistic versioning, not merging. Every saved document
+ * carries `revision`; a session remembers the revision it last loaded or saved for each
+ * (store, key), and `save` refuses with `StateConflictError` when the store holds another one.
+ * Merging cookies by (name, domain, path) was rejected: it resurrects cookies the other writer
+ * deleted (a logout) and cannot merge headers or auth at all.
+ * @module
+ */
+import { StateConflictError } from './errors.ts'
+import {
+  parseSessionState,
+  sessionFromState,
+  sessionToState,
+  type SessionClassLike,
+  type SessionExtras,
+  type SessionLike,
+  type ToJSONOptions,
+} from './state.ts'
+
+/**
+ * Where saved sessions live: any key-value store with string values.
+ * @example
+ * const store: StateStore = { get: async (k) => map.get(k) ?? null, set: async (k, v) => void map.set(k, v) }
+ */
+export interface StateStore {
+  /** The stored text, or `null` when the key is absent. */
+  get(key: string): Promise<string | null>
+  /** Stores the text under the key, replacing any previous value. */
+  set(key: string, value: string): Promise<void>
+  /**
+   * Optional atomic write-if-unchanged: stores `value` only when the current text equals
+   * `expected` (`null`: the key is absent) and resolves `true`, else resolves `false`. Stores
+   * that have it make the `ifVersion` check race-free; others get read-compare-write.
+   */
+  compareAndSet?(key: string, expected: string | null, value: string): Promise<boolean>
+}
+
+/** Options of `session.save(store, key, options)`. */
+export interface SaveOptions extends ToJSONOptions {
+  /**
+   * The revision the store must hold for the write to happen (`null`: the key must be absent).
+   * Default: the revision this session last loaded or saved under this store and key, or no
+   * check when it has not touched that key.
+   */
+  ifVersion?: number | null | undefined
+  /** Write whatever the store holds. Default `false`. */
+  force?: boolean | undefined
+}
+
+// session → store → key → revision it last loaded or saved.
+const known = new WeakMap<object, WeakMap<StateStore, Map<string, number>>>()
+
+function remember(session: object, store: StateStore, key: string, revision: number): void {
+  let byStore = known.get(session)
+  if (!byStore) known.set(session, (byStore = new WeakMap()))
+  let byKey = byStore.get(store)
+  if (!byKey) byStore.set(store, (byKey = new Map<string, number>()))
+  byKey.set(key, revision)
+}
+
+/**
+ * The revision the session last loaded or saved under `store` and `key`, if any.
+ * @example
+ * const rev = knownRevision(s, store, 'alice') // 3
+ */
+export function knownRevision(session: object, store: StateStore, key: string): number | undefined {
+  return known.get(session)?.get(store)?.get(key)
+}
+
+function checkStore(store: unknown, key: unknown): asserts store is StateStore {
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    typeof (store as StateStore).get !== 'function' ||
+    typeof (store as StateStore).set !== 'function'
+  ) {
+    throw new TypeError(`store must have get() and set() methods, got ${describe(store)}`)
+  }
+  if (typeof key !== 'string' || key === '') {
+    throw new TypeError(`key must be a non-empty string, got ${describe(key)}`)
+  }
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
+}
+
+/** The revision of stored text: `null` when absent, 0 for a document saved without one. */
+function revisionOf(text: string | null): number | null {
+  return text === null ? null : (parseSessionState(text).revision ?? 0)
+}
+
+/**
+ * Saves the session under `key` and resolves to the new revision.
+ * @throws {StateConflictError} when the store holds another revision than `ifVersion`.
+ * @throws {TypeError} for a store without get/set or an empty key.
+ */
+export async function saveSession(
+  session: SessionLike,
+  store: StateStore,
+  key: string,
+  options: SaveOptions = {},
+): Promise<number> {
+  checkStore(store, key)
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`save options must be an object, got ${describe(options)}`)
+  }
+  const { ifVersion, force = false } = options
+  if (
+    ifVersion !== undefined &&
+    ifVersion !== null &&
+    (!Number.isInteger(ifVersion) || ifVersion < 0)
+  ) {
+    throw new TypeError(
+      `save options.ifVersion must be an integer >= 0 or null, got ${String(ifVersion)}`,
+    )
+  }
+  const expected = ifVersion !== undefined ? ifVersion : knownRevision(session, store, key)
+  const current = await store.get(key)
+  // Read the stored revision even when forcing, so the new one is always larger.
+  const actual = force || expected === undefined ? safeRevision(current) : revisionOf(current)
+  if (!force && expected !== undefined && expected !== actual) {
+    throw new StateConflictError(key, expected, actual)
+  }
+  const revision = (actual ?? 0) + 1
+  const state = sessionToState(session, options)
+  const { version, ...rest } = state
+  const text = JSON.stringify({ version, revision, ...rest })
+  if (store.compareAndSet) {
+    if (!(await store.compareAndSet(key, current, text))) {
+      // Another writer got in between our read and our write.
+      throw new StateConflictError(key, expected ?? actual, safeRevision(await store.get(key)))
+    }
+  } else {
+    await store.set(key, text)
+  }
+  remember(session, store, key, revision)
+  return revision
+}
+
+function safeRevision(text: string | null): number | null {
+  try {
+    return revisionOf(text)
+  } catch {
+    return 0 // unreadable: overwritten by a forced or unchecked save
+  }
+}
+
+/**
+ * Loads the session saved under `key`, or resolves `null` when there is none.
+ * @throws {SessionStateError} when the stored text is not valid state (names the JSON path).
+ */
+export async function loadSession<S extends SessionLike>(
+  cls: SessionClassLike<S>,
+  store: StateStore,
+  key: string,
+  extras?: SessionExtras,
+): Promise<S | null> {
+  checkStore(store, key)
+  const text = await store.get(key)
+  if (text === null) return null
+  const state = parseSessionState(text)
+  const session = sessionFromState(cls, state, extras)
+  remember(session, store, key, state.revision ?? 0)
+  return session
+}
+
+/**
+ * A store in memory: for tests, and for sharing one state between sessions of one process.
+ * @example
+ * const store = new MemoryStore()
+ * await s.save(store, 'alice'); const again = await Session.load(store, 'alice')
+ */
+export class MemoryStore implements StateStore {
+  readonly #map = new Map<string, string>()
+
+  /** Resolves the stored text or `null`. */
+  get(key: string): Promise<string | null> {
+    return Promise.resolve(this.#map.get(key) ?? null)
+  }
+
+  /** Stores the text. */
+  set(key: string, value: string): Promise<void> {
+    this.#map.set(key, value)
+    return Promise.resolve()
+  }
+
+  /** Atomic: JavaScript runs this check and write without interleaving. */
+  compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
+    if ((this.#map.get(key) ?? null) !== expected) return Promise.resolve(false)
+    this.#map.set(key, value)
+    return Promise.resolve(true)
+  }
+
+  /** Removes a key. */
+  delete(key: string): Promise<void> {
+    this.#map.delete(key)
+    return Promise.resolve()
+  }
+}
+
+// Storage throws synchronously (QuotaExceededError, SecurityError); turn that into a rejection.
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn())
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
+}
+
+/** The part of the Web Storage `Storage` interface a `WebStorageStore` uses. */
+export interface StorageLike {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
+/**
+ * A store over Web Storage (`localStorage`, `sessionStorage`, or anything with the same
+ * methods). Keys are prefixed (default `fetch-session:`). `setItem` may throw the platform's
+ * `QuotaExceededError`; it is passed on unchanged.
+ * @example
+ * const store = new WebStorageStore(localStorage)
+ * await s.save(store, 'me')
+ */
+export class WebStorageStore implements StateStore {
+  readonly #storage: StorageLike
+  readonly #prefix: string
+
+  constructor(storage: StorageLike, options: { prefix?: string | undefined } = {}) {
+    if (
+      typeof storage !== 'object' ||
+      storage === null ||
+      typeof storage.getItem !== 'function' ||
+      typeof storage.setItem !== 'function' ||
+      typeof storage.removeItem !== 'function'
+    ) {
+      throw new TypeError(
+        `storage must be a Storage (getItem/setItem/removeItem), got ${describe(storage)}`,
+      )
+    }
+    const prefix = options.prefix ?? 'fetch-session:'
+    if (typeof prefix !== 'string') {
+      throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`)
+    }
+    this.#storage = storage
+    this.#prefix = prefix
+  }
+
+  /** Resolves the stored text or `null`. */
+  get(key: string): Promise<string | null> {
+    return attempt(() => this.#storage.getItem(this.#prefix + key))
+  }
+
+  /** Stores the text. */
+  set(key: string, value: string): Promise<void> {
+    return attempt(() => {
+      this.#storage.setItem(this.#prefix + key, value)
+    })
+  }
+
+  /** Check and write run in one task, so no other script of this page can interleave (other tabs can). */
+  compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
+    return attempt(() => {
+      if (this.#storage.getItem(this.#prefix + key) !== expected) return false
+      this.#storage.setItem(this.#prefix + key, value)
+      return true
+    })
+  }
+
+  /** Removes a key. */
+  delete(key: string): Promise<void> {
+    return attempt(() => {
+      this.#storage.removeItem(this.#prefix + key)
+    })
+  }
+}
