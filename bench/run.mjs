@@ -127,7 +127,9 @@ function bundleSizes() {
     cwd: root,
     encoding: 'utf8',
   })
-  return r.status === 0 ? r.stdout.trim() : null
+  // A size over budget exits 1 but still prints the sizes.
+  const out = `${r.stdout ?? ''}`.trim()
+  return out || null
 }
 
 async function main() {
