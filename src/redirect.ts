@@ -59,8 +59,9 @@ export type RedirectPlan =
   /** The redirect must not be followed (`reason` says why); nothing more is fetched. */
   | { type: 'refuse'; reason: string }
 
-// requests sessions.py rebuild_auth strips Authorization; CVE-2018-18074 / CVE-2023-32681 added
-// Proxy-Authorization; got (CVE-2022-33987 era) and follow-redirects (CVE-2022-0155) strip Cookie.
+// Authorization: requests CVE-2014-1829 (sessions.py rebuild_auth), urllib3 CVE-2018-20060.
+// Proxy-Authorization: requests CVE-2014-1830, urllib3 CVE-2024-37891, undici CVE-2024-24758.
+// Cookie: urllib3 CVE-2023-43804, follow-redirects CVE-2022-0155, undici CVE-2022-31151.
 const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie'] as const
 
 // Fetch §4.4 step 12 "request-body-header name": Content-Encoding, Content-Language,
