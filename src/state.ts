@@ -85,7 +85,8 @@ export interface SessionState {
   timeout: number | TimeoutState | null
   maxRedirects: number
   retry: number | RetryState
-  proxy: string | Record<string, string | null> | null
+  /** A URL, a map (requests' `proxies`), `false` for a direct connection, `null` when unset (environment). */
+  proxy: string | Record<string, string | null> | false | null
   trustEnv: boolean
   tls: TlsState | null
   sensitiveHeaders: string[]
@@ -203,13 +204,18 @@ export function sessionToState(
 
   let proxy: SessionState['proxy'] = null
   const p = session.proxy
-  if (typeof p === 'string') proxy = secrets ? p : stripUserinfo(p, 'proxy', omitted)
+  // `null` (direct, environment ignored) and `undefined` (environment) differ in the session.
+  if (p === null) proxy = false
+  else if (typeof p === 'string') proxy = secrets ? p : stripUserinfo(p, 'proxy', omitted)
   else if (p) {
     proxy = {}
     for (const [k, v] of Object.entries(p)) {
       if (v === undefined) continue
       const path = `proxy${pathKey(k)}`
-      proxy[k] = v === null || secrets ? v : stripUserinfo(v, path, omitted)
+      proxy[k] =
+        v === null || secrets || k.toLowerCase() === 'no_proxy'
+          ? v
+          : stripUserinfo(v, path, omitted)
     }
   }
 
@@ -313,7 +319,7 @@ export function sessionFromState<S extends SessionLike>(
     timeout: state.timeout ?? undefined,
     maxRedirects: state.maxRedirects,
     retry: state.retry,
-    proxy: state.proxy ?? undefined,
+    proxy: state.proxy === false ? null : (state.proxy ?? undefined),
     trustEnv: state.trustEnv,
     tls: state.tls ?? undefined,
     sensitiveHeaders: state.sensitiveHeaders,
@@ -329,7 +335,10 @@ export function sessionFromState<S extends SessionLike>(
   } catch (error) {
     // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
     if (error instanceof TypeError || error instanceof RangeError) {
-      throw new SessionStateError('', `cannot restore: ${error.message}`, { cause: error })
+      // The setters name their field (`options.proxy.https: …`); report it as the JSON path.
+      const field = /^options\.([\w$.[\]"-]+?)(?::| must| is)/.exec(error.message)?.[1] ?? ''
+      const problem = field ? error.message.replace(/^options\.[^: ]+:? ?/, '') : error.message
+      throw new SessionStateError(field, problem, { cause: error })
     }
     throw error
   }
@@ -464,13 +473,13 @@ function readV1(doc: Record<string, unknown>): SessionState {
     timeout: nullable(doc.timeout, 'timeout', readTimeout),
     maxRedirects: readInteger(doc.maxRedirects, 'maxRedirects', 0),
     retry: readRetry(doc.retry, 'retry'),
-    proxy: nullable(doc.proxy, 'proxy', readProxy),
+    proxy: doc.proxy === false ? false : nullable(doc.proxy, 'proxy', readProxy),
     trustEnv: readBoolean(doc.trustEnv, 'trustEnv'),
     tls: nullable(doc.tls, 'tls', readTls),
-    sensitiveHeaders: readList(doc.sensitiveHeaders, 'sensitiveHeaders', readHeaderName),
-    trustedOrigins: readList(doc.trustedOrigins, 'trustedOrigins', readURL),
+    sensitiveHeaders: readList(doc.sensitiveHeaders, 'sensitiveHeaders', readString),
+    trustedOrigins: readList(doc.trustedOrigins, 'trustedOrigins', readString),
     credentials: nullable(doc.credentials, 'credentials', readCredentials),
-    connections: nullable(doc.connections, 'connections', (v, p) => readInteger(v, p, 1)),
+    connections: nullable(doc.connections, 'connections', (v, p) => readInteger(v, p, 0)),
     allowH2: readBoolean(doc.allowH2, 'allowH2'),
     omitted: readList(doc.omitted, 'omitted', readString),
   }
@@ -617,7 +626,7 @@ function readRetry(value: unknown, path: string): number | RetryState {
   )
   const out: RetryState = {}
   if (o.limit !== undefined) out.limit = readInteger(o.limit, `${path}.limit`, 0)
-  if (o.methods !== undefined) out.methods = readList(o.methods, `${path}.methods`, readHeaderName)
+  if (o.methods !== undefined) out.methods = readList(o.methods, `${path}.methods`, readString)
   if (o.statusCodes !== undefined) {
     out.statusCodes = readList(o.statusCodes, `${path}.statusCodes`, (v, p) =>
       readInteger(v, p, 100, 599),
@@ -631,9 +640,11 @@ function readRetry(value: unknown, path: string): number | RetryState {
   return out
 }
 
+// Values are checked by the session's own proxy rules (requests accepts `host:port`, and
+// `no_proxy` is a host list), reached through the constructor.
 function readProxy(value: unknown, path: string): string | Record<string, string | null> {
-  if (typeof value === 'string') return readURL(value, path)
-  const o = expectRecord(value, path, 'string, object or null')
+  if (typeof value === 'string') return value
+  const o = expectRecord(value, path, 'string, object, false or null')
   const keys = Object.keys(o)
   if (keys.length > stateLimits.maxEntries) {
     throw new SessionStateError(
@@ -641,7 +652,9 @@ function readProxy(value: unknown, path: string): string | Record<string, string
       `too many entries: ${keys.length}, the limit is ${stateLimits.maxEntries}`,
     )
   }
-  return Object.fromEntries(keys.map((k) => [k, nullable(o[k], `${path}${pathKey(k)}`, readURL)]))
+  return Object.fromEntries(
+    keys.map((k) => [k, nullable(o[k], `${path}${pathKey(k)}`, readString)]),
+  )
 }
 
 function readTls(value: unknown, path: string): TlsState {
