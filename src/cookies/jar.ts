@@ -1,0 +1,653 @@
+/**
+ * `CookieJar`: RFC 6265 §5.3 storage and §5.4 retrieval (as refined by
+ * draft-ietf-httpbis-rfc6265bis §5.7–5.8) over an in-memory index, with a sync API.
+ *
+ * The index: one bucket per cookie domain, each holding its cookies already in Cookie-header
+ * order (longest path first, then creation). A lookup for `a.b.example.com` reads the buckets
+ * `a.b.example.com`, `b.example.com`, `example.com` and `com` (a map lookup each, the chain
+ * cached per host) and the bucket of `set()` cookies without a domain, so its cost depends
+ * on the cookies of that host, never on the size of the jar. Expiry is a min-heap, so
+ * "remove expired cookies at any time" costs one comparison per call. Limits are counted per
+ * site (registrable domain).
+ * @module
+ */
+import { CookieConflictError } from '../errors.ts'
+import { canonicalDomain, domainMatch, isIPAddress, isSecureOrigin } from './domain.ts'
+import { ExpiryQueue } from './expiry-queue.ts'
+import { parseSetCookie } from './parse.ts'
+import { defaultPath, pathMatch } from './path.ts'
+import { isPublicSuffix, registrableDomain } from './public-suffix.ts'
+import { StoredCookie, creationOrder, evictionOrder, headerOrder, toCookie } from './record.ts'
+import { fromNetscapeText, parseJarState, toJarState, toNetscapeText } from './serialize.ts'
+import type {
+  Cookie,
+  CookieAccessOptions,
+  CookieAttributes,
+  CookieFilter,
+  CookieJarOptions,
+  CookieJarState,
+  CookieState,
+} from './types.ts'
+import {
+  checkAccessOptions,
+  checkAttributes,
+  checkFilter,
+  checkJarOptions,
+  checkName,
+  describeType,
+} from './validate.ts'
+
+/** 6265bis §5.6.1 / §5.6.2: expiry is capped at 400 days from now. */
+const maxAgeMs = 400 * 24 * 60 * 60 * 1000
+
+class Site {
+  readonly key: string
+  count = 0
+  /** Secure cookies in the site: the "leave secure cookies alone" scan runs only when > 0. */
+  secure = 0
+  readonly buckets = new Set<Bucket>()
+  constructor(key: string) {
+    this.key = key
+  }
+}
+
+class Bucket {
+  readonly domain: string
+  readonly site: Site
+  /** In Cookie-header order ({@link headerOrder}). */
+  readonly cookies: StoredCookie[] = []
+  constructor(domain: string, site: Site) {
+    this.domain = domain
+    this.site = site
+  }
+}
+
+interface Target {
+  host: string
+  path: string
+  secure: boolean
+}
+
+const webSchemes = new Set(['http:', 'https:', 'ws:', 'wss:'])
+
+function toTarget(url: unknown): Target | null {
+  let u: URL
+  if (url instanceof URL) u = url
+  else if (typeof url === 'string' || (typeof url === 'object' && url !== null && 'href' in url)) {
+    const href = typeof url === 'string' ? url : url.href
+    if (typeof href !== 'string') {
+      throw new TypeError(`url: expected a string or URL, got ${describeType(url)}`)
+    }
+    try {
+      u = new URL(href)
+    } catch {
+      throw new TypeError(`url: expected an absolute URL, got ${JSON.stringify(href)}`)
+    }
+  } else {
+    throw new TypeError(`url: expected a string or URL, got ${describeType(url)}`)
+  }
+  // Cookies belong to HTTP (and WebSocket, which starts as HTTP); other schemes get none.
+  if (!webSchemes.has(u.protocol)) return null
+  const host = u.hostname
+  return { host, path: u.pathname, secure: isSecureOrigin(u.protocol, host) }
+}
+
+/**
+ * An in-memory cookie jar implementing RFC 6265 and draft-ietf-httpbis-rfc6265bis for an
+ * HTTP client: parsing, storage, retrieval, limits, and the manual API of requests'
+ * `RequestsCookieJar`. Synchronous; no I/O; works in every runtime.
+ * @example
+ * const jar = new CookieJar()
+ * jar.setCookie('sid=abc; Path=/; HttpOnly', 'https://example.com/login')
+ * jar.getCookieString('https://example.com/account') // 'sid=abc'
+ */
+export class CookieJar {
+  readonly #rejectPublicSuffixes: boolean
+  readonly #maxCookies: number
+  readonly #maxPerSite: number
+  readonly #allowNameless: boolean
+  readonly #buckets = new Map<string, Bucket>()
+  readonly #sites = new Map<string, Site>()
+  readonly #chains = new Map<string, Bucket[]>()
+  readonly #expiry = new ExpiryQueue()
+  #size = 0
+  #seq = 0
+  #revision = 0
+
+  /**
+   * @throws {TypeError} for an option of the wrong type; {@link RangeError} for a limit below 1.
+   */
+  constructor(options?: CookieJarOptions) {
+    const o = checkJarOptions(options)
+    this.#rejectPublicSuffixes = o.rejectPublicSuffixes
+    this.#maxCookies = o.maxCookies
+    this.#maxPerSite = o.maxCookiesPerDomain
+    this.#allowNameless = o.allowNameless
+  }
+
+  /** How many cookies are stored (expired ones are removed first). */
+  get size(): number {
+    this.#expire(Date.now())
+    return this.#size
+  }
+
+  /**
+   * A counter that increases on every change to the stored set of cookies (store, replace,
+   * delete, expiry, eviction, clear) and not on last-access updates: compare it to know
+   * whether the jar needs saving.
+   */
+  get revision(): number {
+    return this.#revision
+  }
+
+  // ------------------------------------------------------------------ HTTP: storage
+
+  /**
+   * Stores the cookie of one `Set-Cookie` header value received from `url` (RFC 6265 §5.3,
+   * 6265bis §5.7). Returns the stored cookie, or `null` when the RFC says to ignore it: a
+   * malformed header, a `Domain` that does not cover the host or is a public suffix, `Secure`
+   * from an insecure origin, a broken `__Secure-`/`__Host-` prefix, an HttpOnly cookie from a
+   * non-HTTP API. A cookie that is already expired deletes its namesake and is returned
+   * without being stored. Never throws for a malformed header.
+   * @throws {TypeError} when `url` is not a URL or `setCookieHeader` not a string.
+   * @example
+   * jar.setCookie('theme=dark; Max-Age=3600', 'https://example.com/') // { name: 'theme', ... }
+   * jar.setCookie('bad; Domain=com', 'https://example.com/')         // null
+   */
+  setCookie(setCookieHeader: string, url: string | URL, opts?: CookieAccessOptions): Cookie | null {
+    if (typeof setCookieHeader !== 'string') {
+      throw new TypeError(
+        `setCookieHeader: expected a string, got ${describeType(setCookieHeader)}`,
+      )
+    }
+    const target = toTarget(url)
+    const { now, http } = checkAccessOptions(opts)
+    if (target === null) return null
+    this.#expire(now)
+    const parsed = parseSetCookie(setCookieHeader, { allowNameless: this.#allowNameless })
+    if (parsed === null) return null
+    const { host } = target
+
+    // 6265bis §5.7 step 3 (prefixes on nameless cookies): a nameless cookie may not pose as
+    // a prefixed one.
+    const lowerName = parsed.name.toLowerCase()
+    if (parsed.name === '') {
+      const v = parsed.value.toLowerCase()
+      if (v.startsWith('__secure-') || v.startsWith('__host-')) return null
+    }
+
+    // §5.3 step 3 / 6265bis step 5: Max-Age wins over Expires; both capped at 400 days.
+    let expires: number | null = null
+    if (parsed.maxAge !== null) {
+      expires = parsed.maxAge <= 0 ? -Infinity : now + Math.min(parsed.maxAge * 1000, maxAgeMs)
+    } else if (parsed.expires !== null) {
+      expires = Math.min(parsed.expires, now + maxAgeMs)
+    }
+
+    // §5.3 steps 4–6 / 6265bis steps 7–10: the Domain attribute.
+    let domain = host
+    let hostOnly = true
+    if (parsed.domain !== null && parsed.domain !== '') {
+      let attr: string | null = parsed.domain
+      // 6265bis step 7: a Domain attribute that is not ASCII is refused.
+      if (canonicalDomain(attr) !== attr) return null
+      // 6265bis step 9: a public suffix is refused unless it is the host itself, in which
+      // case the cookie becomes host-only.
+      if (this.#rejectPublicSuffixes && !isIPAddress(attr) && isPublicSuffix(attr)) {
+        if (attr !== host) return null
+        attr = null
+      }
+      if (attr !== null) {
+        // Step 10: the host must domain-match the attribute; IP hosts only match exactly.
+        if (!domainMatch(host, attr)) return null
+        domain = attr
+        hostOnly = false
+      }
+    }
+
+    // §5.3 step 7: the path.
+    const path = parsed.path === null || parsed.path === '' ? defaultPath(target.path) : parsed.path
+
+    // 6265bis step 15: Secure only from a secure origin.
+    if (parsed.secure && !target.secure) return null
+    // §5.3 step 10: HttpOnly cookies cannot come from a non-HTTP API.
+    if (parsed.httpOnly && !http) return null
+
+    // 6265bis step 20: the __Secure- prefix (case-insensitive) demands Secure.
+    if (lowerName.startsWith('__secure-') && !parsed.secure) return null
+    // 6265bis step 21: __Host- demands Secure, host-only, and an explicit Path=/.
+    if (
+      lowerName.startsWith('__host-') &&
+      (!parsed.secure || !hostOnly || parsed.path === null || path !== '/')
+    ) {
+      return null
+    }
+
+    const bucket = this.#buckets.get(domain)
+    const site = bucket?.site ?? this.#sites.get(this.#siteKey(domain))
+
+    // 6265bis step 16 ("Leave Secure Cookies Alone"): an insecure origin may not shadow a
+    // secure cookie of the same name whose domain overlaps and whose path covers this one.
+    if (!parsed.secure && !target.secure && site !== undefined && site.secure > 0) {
+      for (const b of site.buckets) {
+        if (!domainMatch(b.domain, domain) && !domainMatch(domain, b.domain)) continue
+        for (const c of b.cookies) {
+          if (c.secure && c.name === parsed.name && pathMatch(path, c.path)) return null
+        }
+      }
+    }
+
+    const record = new StoredCookie(
+      parsed.name,
+      parsed.value,
+      domain,
+      path,
+      expires,
+      parsed.secure,
+      parsed.httpOnly,
+      hostOnly,
+      parsed.sameSite,
+      now,
+      now,
+      0,
+    )
+    const stored = this.#store(record, http)
+    return stored === null ? null : toCookie(stored)
+  }
+
+  // ---------------------------------------------------------------- HTTP: retrieval
+
+  /**
+   * The cookies to send to `url`, in RFC 6265 §5.4 order: longer paths first, then earlier
+   * creation. Secure cookies only for secure origins; HttpOnly ones only when `http` is not
+   * `false`. Updates their last-access time.
+   * @throws {TypeError} when `url` is not a URL.
+   */
+  getCookies(url: string | URL, opts?: CookieAccessOptions): Cookie[] {
+    const matched = this.#match(url, opts)
+    const out: Cookie[] = []
+    for (const r of matched) out.push(toCookie(r))
+    return out
+  }
+
+  /**
+   * The value of the `Cookie` request header for `url` (RFC 6265 §5.4 step 4): `name=value`
+   * pairs joined by `; `, in §5.4 order, or `''` when there are none.
+   * @throws {TypeError} when `url` is not a URL.
+   * @example
+   * jar.getCookieString('https://example.com/') // 'sid=abc; theme=dark'
+   */
+  getCookieString(url: string | URL, opts?: CookieAccessOptions): string {
+    const matched = this.#match(url, opts)
+    let header = ''
+    for (let i = 0; i < matched.length; i++) {
+      const r = matched[i] as StoredCookie
+      if (i > 0) header += '; '
+      // 6265bis §5.8.3 step 4.1: a nameless cookie is serialised as its value alone.
+      header += r.name === '' ? r.value : `${r.name}=${r.value}`
+    }
+    return header
+  }
+
+  #match(url: string | URL, opts: CookieAccessOptions | undefined): StoredCookie[] {
+    const target = toTarget(url)
+    const { now, http } = checkAccessOptions(opts)
+    if (target === null) return []
+    this.#expire(now)
+    const { host, path, secure } = target
+    const out: StoredCookie[] = []
+    let sources = 0
+    for (const bucket of this.#chain(host)) {
+      const exact = bucket.domain === host
+      const before = out.length
+      for (const c of bucket.cookies) {
+        // §5.4 step 1: host-only cookies need the exact host, the others domain-match (the
+        // chain holds only domains the host domain-matches); path-match; Secure; HttpOnly.
+        if (c.hostOnly && !exact) continue
+        if (c.secure && !secure) continue
+        if (c.httpOnly && !http) continue
+        if (c.path !== '/' && !pathMatch(path, c.path)) continue
+        c.lastAccessTime = now // §5.4 step 3
+        out.push(c)
+      }
+      if (out.length > before) sources++
+    }
+    // Each bucket is already in header order; only a merge of several needs sorting.
+    if (sources > 1) out.sort(headerOrder)
+    return out
+  }
+
+  /** Buckets whose domain `host` domain-matches, plus the bucket of domain-less cookies. */
+  #chain(host: string): Bucket[] {
+    let chain = this.#chains.get(host)
+    if (chain !== undefined) return chain
+    chain = []
+    const own = this.#buckets.get(host)
+    if (own !== undefined) chain.push(own)
+    if (!isIPAddress(host)) {
+      for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+        if (dot + 1 === host.length) break
+        const parent = this.#buckets.get(host.slice(dot + 1))
+        if (parent !== undefined) chain.push(parent)
+      }
+    }
+    const wildcard = this.#buckets.get('')
+    if (wildcard !== undefined && host !== '') chain.push(wildcard)
+    if (this.#chains.size >= 4096) this.#chains.clear()
+    this.#chains.set(host, chain)
+    return chain
+  }
+
+  // ---------------------------------------------------------------------- manual API
+
+  /**
+   * Stores a cookie directly, as requests' `RequestsCookieJar.set(name, value, domain=...)`.
+   * Without `attrs.domain` the cookie gets `domain: ''` and is sent to **every** host (still
+   * honouring `path`, `secure` and `expires`); pass `domain` to scope it. An `expires` in the
+   * past deletes the cookie of that name, domain and path.
+   * @throws {TypeError} for a name or value the `cookie` package would refuse, or a bad attribute.
+   * @example
+   * jar.set('token', 'abc', { domain: 'api.example.com', secure: true })
+   */
+  set(name: string, value: string, attrs?: CookieAttributes): Cookie {
+    const a = checkAttributes(name, value, attrs)
+    const now = Date.now()
+    this.#expire(now)
+    const record = new StoredCookie(
+      name,
+      value,
+      a.domain,
+      a.path,
+      a.expires,
+      a.secure,
+      a.httpOnly,
+      a.hostOnly,
+      a.sameSite,
+      now,
+      now,
+      0,
+    )
+    return toCookie(this.#store(record, true) ?? record)
+  }
+
+  /**
+   * The value of the cookie named `name` (requests' `jar.get`), narrowed by `filter`; expired
+   * cookies are never returned.
+   * @throws {CookieConflictError} when several cookies match (several domains or paths);
+   *   pass `{ domain }` or `{ path }` to choose one.
+   * @throws {TypeError} when `name` is not a string or `filter` is malformed.
+   */
+  get(name: string, filter?: CookieFilter): string | undefined {
+    checkName(name, 'name')
+    const found = this.#find(name, filter)
+    if (found.length > 1) {
+      throw new CookieConflictError(name, [...new Set(found.map((c) => c.domain))])
+    }
+    return found[0]?.value
+  }
+
+  /**
+   * Removes the cookies named `name` that match `filter`; returns how many were removed.
+   * @throws {TypeError} when `name` is not a string or `filter` is malformed.
+   */
+  delete(name: string, filter?: CookieFilter): number {
+    checkName(name, 'name')
+    const found = this.#find(name, filter)
+    for (const c of found) this.#remove(c)
+    if (found.length > 0) this.#revision++
+    return found.length
+  }
+
+  /**
+   * Removes every cookie, or those whose domain is `filter.domain` (exactly: subdomains keep
+   * theirs, as Python's `CookieJar.clear(domain)`).
+   * @throws {TypeError} when `filter` is malformed.
+   */
+  clear(filter?: Pick<CookieFilter, 'domain'>): void {
+    const f = checkFilter(filter)
+    if (f.domain === undefined) {
+      if (this.#size === 0) return
+      this.#buckets.clear()
+      this.#sites.clear()
+      this.#chains.clear()
+      this.#expiry.clear()
+      this.#size = 0
+      this.#revision++
+      return
+    }
+    const bucket = this.#buckets.get(f.domain)
+    if (bucket === undefined) return
+    for (const c of [...bucket.cookies]) this.#remove(c)
+    this.#revision++
+  }
+
+  /** Every stored cookie (snapshots), in creation order. */
+  *[Symbol.iterator](): IterableIterator<Cookie> {
+    for (const r of this.#all()) yield toCookie(r)
+  }
+
+  #find(name: string, filter: CookieFilter | undefined): StoredCookie[] {
+    const f = checkFilter(filter)
+    this.#expire(Date.now())
+    const buckets = f.domain === undefined ? this.#buckets.values() : [this.#buckets.get(f.domain)]
+    const found: StoredCookie[] = []
+    for (const b of buckets) {
+      if (b === undefined) continue
+      for (const c of b.cookies) {
+        if (c.name === name && (f.path === undefined || c.path === f.path)) found.push(c)
+      }
+    }
+    return found.sort(creationOrder)
+  }
+
+  #all(): StoredCookie[] {
+    this.#expire(Date.now())
+    return this.#records()
+  }
+
+  #records(): StoredCookie[] {
+    const all: StoredCookie[] = []
+    for (const b of this.#buckets.values()) for (const c of b.cookies) all.push(c)
+    return all.sort(creationOrder)
+  }
+
+  // ------------------------------------------------------------------ serialisation
+
+  /** The versioned, lossless JSON form ({@link CookieJarState}); `JSON.stringify(jar)` works. */
+  toJSON(): CookieJarState {
+    return toJarState(
+      {
+        rejectPublicSuffixes: this.#rejectPublicSuffixes,
+        maxCookies: this.#maxCookies,
+        maxCookiesPerDomain: this.#maxPerSite,
+        allowNameless: this.#allowNameless,
+      },
+      this.#all(),
+    )
+  }
+
+  /**
+   * Restores a jar from `toJSON()` output (an object or its JSON string). Expired cookies
+   * are dropped.
+   * @param options.path Prefix of the JSON paths in error messages (`cookies` when the jar is
+   *   a field of a larger document).
+   * @throws {SessionStateError} naming the path of the bad field, e.g.
+   *   `cookies[3].expires: expected number or null, got string`.
+   */
+  static fromJSON(data: unknown, options?: { path?: string }): CookieJar {
+    const state = parseJarState(data, options?.path ?? '')
+    const jar = new this({
+      rejectPublicSuffixes: state.options.rejectPublicSuffixes,
+      maxCookies: state.options.maxCookies ?? Infinity,
+      maxCookiesPerDomain: state.options.maxCookiesPerDomain ?? Infinity,
+      allowNameless: state.options.allowNameless,
+    })
+    jar.#load(state.cookies)
+    return jar
+  }
+
+  /**
+   * The jar as a Netscape / curl / wget `cookies.txt` file: one tab-separated line per
+   * cookie, `#HttpOnly_` before the domain of HttpOnly cookies, `0` as the expiry of session
+   * cookies. Cookies without a domain (`set()` without `domain`) have no such form and are
+   * left out.
+   * @example
+   * fs.writeFileSync('cookies.txt', jar.toNetscape()) // then: curl -b cookies.txt …
+   */
+  toNetscape(): string {
+    return toNetscapeText(this.#all())
+  }
+
+  /**
+   * Reads a Netscape / curl / wget `cookies.txt` file (`curl -c`). Lines starting with `#`
+   * are comments except `#HttpOnly_`; expired cookies are dropped; file order becomes
+   * creation order.
+   * @throws {SessionStateError} naming the line of a malformed entry (`line 4: …`).
+   */
+  static fromNetscape(text: string, options?: CookieJarOptions): CookieJar {
+    const jar = new this(options)
+    jar.#load(fromNetscapeText(text, Date.now()))
+    return jar
+  }
+
+  #load(cookies: CookieState[]): void {
+    const now = Date.now()
+    for (const s of cookies) {
+      if (s.expires !== null && s.expires <= now) continue
+      const record = new StoredCookie(
+        s.name,
+        s.value,
+        s.domain,
+        s.path,
+        s.expires,
+        s.secure,
+        s.httpOnly,
+        s.hostOnly,
+        s.sameSite,
+        s.creationTime,
+        s.lastAccessTime,
+        0,
+      )
+      this.#store(record, true, true)
+    }
+  }
+
+  // ------------------------------------------------------------------- bookkeeping
+
+  #siteKey(domain: string): string {
+    return domain === '' ? '' : registrableDomain(domain)
+  }
+
+  /**
+   * RFC 6265 §5.3 steps 11–12: replace the cookie of the same identity (name, domain,
+   * host-only flag, path — 6265bis step 23) keeping its creation time, insert, then enforce
+   * the limits.
+   */
+  #store(record: StoredCookie, http: boolean, restoring = false): StoredCookie | null {
+    let old: StoredCookie | undefined
+    const current = this.#buckets.get(record.domain)
+    if (current !== undefined) {
+      for (const c of current.cookies) {
+        if (c.name === record.name && c.path === record.path && c.hostOnly === record.hostOnly) {
+          old = c
+          break
+        }
+      }
+    }
+    if (old !== undefined) {
+      // Step 11.2: a non-HTTP API may not overwrite an HttpOnly cookie.
+      if (old.httpOnly && !http) return null
+      this.#remove(old)
+      this.#revision++
+    }
+    if (old !== undefined && !restoring) {
+      record.creationTime = old.creationTime // step 11.3
+      record.seq = old.seq
+    } else {
+      record.seq = this.#seq++
+    }
+    // A cookie that is already expired is stored and evicted at once (§5.3 step 12).
+    if (record.expires !== null && record.expires <= record.lastAccessTime) return record
+
+    const bucket = this.#buckets.get(record.domain) ?? this.#createBucket(record.domain)
+    const list = bucket.cookies
+    // Binary search for the header-order position.
+    let lo = 0
+    let hi = list.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (headerOrder(list[mid] as StoredCookie, record) <= 0) lo = mid + 1
+      else hi = mid
+    }
+    list.splice(lo, 0, record)
+    record.owner = bucket
+    const site = bucket.site
+    site.count++
+    if (record.secure) site.secure++
+    this.#size++
+    if (record.expires !== null) this.#expiry.push(record, record.expires)
+    this.#revision++
+
+    if (site.count > this.#maxPerSite) {
+      this.#evict(
+        [...site.buckets].flatMap((b) => b.cookies),
+        this.#maxPerSite,
+        5 / 6,
+      )
+    }
+    if (this.#size > this.#maxCookies) {
+      this.#evict(this.#records(), this.#maxCookies, 10 / 11)
+    }
+    return record
+  }
+
+  /** Removes the least valuable cookies ({@link evictionOrder}) until `limit * keep` remain. */
+  #evict(cookies: StoredCookie[], limit: number, keep: number): void {
+    const target = Math.max(1, Math.floor(limit * keep))
+    cookies.sort(evictionOrder)
+    const excess = cookies.length - target
+    for (let i = 0; i < excess; i++) this.#remove(cookies[i] as StoredCookie)
+  }
+
+  #createBucket(domain: string): Bucket {
+    const key = this.#siteKey(domain)
+    let site = this.#sites.get(key)
+    if (site === undefined) {
+      site = new Site(key)
+      this.#sites.set(key, site)
+    }
+    const bucket = new Bucket(domain, site)
+    site.buckets.add(bucket)
+    this.#buckets.set(domain, bucket)
+    this.#chains.clear() // a new domain can join the chain of any host
+    return bucket
+  }
+
+  /** Unlinks a record; `queued` is false for records the expiry queue has already let go. */
+  #remove(record: StoredCookie, queued = true): void {
+    const bucket = record.owner as Bucket | null
+    if (bucket === null) return
+    const list = bucket.cookies
+    list.splice(list.indexOf(record), 1)
+    record.owner = null
+    const site = bucket.site
+    site.count--
+    if (record.secure) site.secure--
+    this.#size--
+    if (record.expires !== null && queued) this.#expiry.dropped()
+    if (list.length === 0) {
+      this.#buckets.delete(bucket.domain)
+      site.buckets.delete(bucket)
+      if (site.count === 0) this.#sites.delete(site.key)
+      this.#chains.clear()
+    }
+  }
+
+  /** RFC 6265 §5.3: "evict all expired cookies if, at any time, an expired cookie exists". */
+  #expire(now: number): void {
+    if (this.#expiry.next > now) return
+    const expired = this.#expiry.popExpired(now)
+    for (const r of expired) this.#remove(r, false)
+    if (expired.length > 0) this.#revision++
+  }
+}
