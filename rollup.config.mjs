@@ -8,6 +8,9 @@ const runtimes = ['node', 'deno', 'bun', 'workerd', 'browser', 'default']
 const input = Object.fromEntries(
   runtimes.filter((r) => existsSync(`platform/${r}.ts`)).map((r) => [r, `platform/${r}.ts`]),
 )
+// Subpath entries (`fetch-session/file-store`): Node-only helpers kept out of the main entries.
+const subpaths = ['file-store'].filter((name) => existsSync(`platform/${name}.ts`))
+for (const name of subpaths) input[name] = `platform/${name}.ts`
 const external = [/^node:/, 'undici', /^undici\//, 'tldts', 'cookie', 'set-cookie-parser']
 
 const js = {
@@ -36,4 +39,14 @@ const types = {
   ],
 }
 
-export default [js, types]
+const subpathTypes = subpaths.map((name) => ({
+  input: `platform/${name}.ts`,
+  external,
+  plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  output: [
+    { file: `dist/${name}.d.mts`, format: 'es' },
+    { file: `dist/${name}.d.cts`, format: 'es' },
+  ],
+}))
+
+export default [js, types, ...subpathTypes]
