@@ -18,6 +18,7 @@
 import { Session as CoreSession } from '../src/session.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
 import type { SessionError } from '../src/errors.ts'
+import type { CookieJarState } from '../src/cookies/index.ts'
 import type { Adapter, AdapterContext, CookieJarClass, Platform } from '../src/platform.ts'
 
 const jarMessage =
@@ -79,9 +80,22 @@ class BrowserCookieJar {
   [Symbol.iterator](): never {
     return unsupported('[Symbol.iterator]()')
   }
-  /** An empty jar state: the browser's cookies are not saved with the session. */
-  toJSON(): { version: 1; cookies: [] } {
-    return { version: 1, cookies: [] }
+  /**
+   * The state of an empty default jar: the browser's cookies are not saved with the
+   * session (restored elsewhere, the session starts with an empty jar).
+   */
+  toJSON(): CookieJarState {
+    return {
+      version: 1,
+      // The defaults of `new CookieJar()` (src/cookies/validate.ts).
+      options: {
+        rejectPublicSuffixes: true,
+        maxCookies: 3300,
+        maxCookiesPerDomain: 180,
+        allowNameless: false,
+      },
+      cookies: [],
+    }
   }
 
   /**

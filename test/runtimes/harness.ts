@@ -1,7 +1,7 @@
 // Builds the package, packs it, installs the tarball into a scratch project the way a user
 // would, and runs child processes of each runtime against it.
 import { spawn } from 'node:child_process'
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -72,6 +72,54 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
+/** The newest modification time (ms) of a file or of any file below a directory. */
+async function newestMtime(path: string): Promise<number> {
+  const info = await stat(path).catch(() => undefined)
+  if (info === undefined) return 0
+  if (!info.isDirectory()) return info.mtimeMs
+  const entries = await readdir(path)
+  const times = await Promise.all(entries.map((entry) => newestMtime(join(path, entry))))
+  return Math.max(info.mtimeMs, ...times)
+}
+
+/**
+ * Runs `npm run build` unless `dist/` is newer than every source. The browser and runtimes
+ * projects run in parallel workers, so a lock directory makes them build once, not twice
+ * into the same `dist/` at the same moment.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const lock = join(repoRoot, '.cache/build.lock')
+  await mkdir(join(repoRoot, '.cache'), { recursive: true })
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await mkdir(lock)
+      break
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error
+      const held = await stat(lock).catch(() => undefined)
+      // A lock left by a killed run is stale after five minutes.
+      if (held !== undefined && Date.now() - held.mtimeMs > 300_000)
+        await rm(lock, { force: true, recursive: true })
+      if (attempt > 1800) throw new Error(`${lock} is held by another build for too long`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  try {
+    const inputs = ['src', 'platform', 'package.json', 'rollup.config.mjs', 'tsconfig.json']
+    const newestSource = Math.max(
+      ...(await Promise.all(inputs.map((p) => newestMtime(join(repoRoot, p))))),
+    )
+    const built = await stat(join(repoRoot, 'dist/browser.mjs')).catch(() => undefined)
+    const builtAt =
+      built === undefined
+        ? 0
+        : Math.min(built.mtimeMs, await newestMtime(join(repoRoot, 'dist/index.d.mts')))
+    if (builtAt <= newestSource) await runOrThrow('npm', ['run', 'build'], { timeout: 180_000 })
+  } finally {
+    await rm(lock, { force: true, recursive: true })
+  }
+}
+
 export interface Scratch {
   /** The scratch project with fetch-session installed from the tarball. */
   dir: string
@@ -79,14 +127,14 @@ export interface Scratch {
 }
 
 /**
- * `npm run build`, `npm pack`, then a scratch project that installs the tarball (its
+ * Builds when needed, `npm pack`, then a scratch project that installs the tarball (its
  * dependencies come from the npm cache: `--prefer-offline`) and holds the runners from
  * scripts/runtimes/.
  */
 export async function prepareScratch(): Promise<Scratch> {
   const dir = await mkdtemp(join(tmpdir(), 'fetch-session-runtimes-'))
   try {
-    await runOrThrow('npm', ['run', 'build'], { timeout: 180_000 })
+    await ensureBuilt()
     await runOrThrow('npm', ['pack', '--silent', '--pack-destination', dir], { timeout: 60_000 })
     const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'))
     if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${dir}`)

@@ -1,0 +1,147 @@
+// Two loopback origins for the Chromium tests: `app` serves the page and the built browser
+// bundle (dist/) plus same-origin API routes; `api` is a second port, so a different origin,
+// that answers CORS with credentials for `app` only.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { join, normalize } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { repoRoot } from '../runtimes/harness.ts'
+
+export interface Origin {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string
+  close(): Promise<void>
+}
+
+const page = `<!doctype html>
+<meta charset="utf-8">
+<title>fetch-session browser tests</title>
+<script type="module">
+  import * as lib from '/dist/browser.mjs'
+  window.lib = lib
+  window.libReady = true
+</script>`
+
+function echo(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  res.setHeader('content-type', 'application/json')
+  res.end(JSON.stringify({ method: req.method, query: url.search.slice(1), headers: req.headers }))
+}
+
+/** Routes both origins share. Returns false when the path is not one of them. */
+function api(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  switch (url.pathname) {
+    case '/echo':
+      echo(req, res, url)
+      return true
+    case '/cookies/set':
+      // Each query pair becomes a cookie; the response body shows what was set.
+      res.setHeader(
+        'set-cookie',
+        [...url.searchParams].map(([name, value]) => `${name}=${value}; Path=/`),
+      )
+      echo(req, res, url)
+      return true
+    case '/redirect/cookie':
+      // A Set-Cookie on the redirect hop itself: the browser must store it before the next hop.
+      res.statusCode = 302
+      res.setHeader('set-cookie', 'hop=1; Path=/')
+      res.setHeader('location', '/echo?after=redirect')
+      res.end()
+      return true
+    case '/basic': {
+      const ok = req.headers.authorization === `Basic ${btoa('ada:lovelace')}`
+      res.statusCode = ok ? 200 : 401
+      res.end(ok ? 'hello ada' : 'who are you?')
+      return true
+    }
+    default:
+      if (url.pathname.startsWith('/status/')) {
+        res.statusCode = Number(url.pathname.slice('/status/'.length))
+        res.end()
+        return true
+      }
+      return false
+  }
+}
+
+async function serveDist(res: ServerResponse, path: string): Promise<void> {
+  const dist = join(repoRoot, 'dist')
+  const file = normalize(join(dist, path.slice('/dist/'.length)))
+  if (!file.startsWith(dist)) {
+    res.statusCode = 403
+    res.end()
+    return
+  }
+  try {
+    const body = await readFile(file)
+    res.setHeader('content-type', 'text/javascript')
+    res.end(body)
+  } catch {
+    res.statusCode = 404
+    res.end()
+  }
+}
+
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Origin> {
+  const server = createServer(handler)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      }),
+  }
+}
+
+/** The page's origin: `/` (the page), `/dist/*` (the build), and the API routes. */
+export function startAppOrigin(): Promise<Origin> {
+  return listen((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname === '/') {
+      res.setHeader('content-type', 'text/html; charset=utf-8')
+      res.end(page)
+    } else if (url.pathname.startsWith('/dist/')) {
+      void serveDist(res, url.pathname)
+    } else if (!api(req, res, url)) {
+      res.statusCode = 404
+      res.end()
+    }
+  })
+}
+
+/**
+ * A second origin. Fetch §3.2 CORS protocol: it allows `allowedOrigin` with credentials
+ * (an exact origin, never `*`, which credentials forbid), answers preflights, and exposes
+ * nothing else; `/no-cors/*` answers without any CORS header.
+ */
+export function startApiOrigin(allowedOrigin: () => string): Promise<Origin> {
+  return listen((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname.startsWith('/no-cors/')) {
+      echo(req, res, url)
+      return
+    }
+    res.setHeader('access-control-allow-origin', allowedOrigin())
+    res.setHeader('access-control-allow-credentials', 'true')
+    res.setHeader('vary', 'Origin')
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
+      res.setHeader(
+        'access-control-allow-headers',
+        req.headers['access-control-request-headers'] ?? '',
+      )
+      res.statusCode = 204
+      res.end()
+      return
+    }
+    if (!api(req, res, url)) {
+      res.statusCode = 404
+      res.end()
+    }
+  })
+}

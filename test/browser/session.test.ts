@@ -1,0 +1,256 @@
+// End to end in real headless Chromium: a page on a loopback origin imports the built
+// browser bundle (dist/browser.mjs) and uses Session against that origin and a second,
+// CORS-enabled one. The browser keeps the cookies and follows redirects itself.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import type * as BrowserEntry from '../../platform/browser.ts'
+import { ensureBuilt } from '../runtimes/harness.ts'
+import { closedURL } from '../runtimes/smoke-server.ts'
+import { launchChromium, type Chromium } from './chromium.ts'
+import { startApiOrigin, startAppOrigin, type Origin } from './servers.ts'
+
+type Lib = typeof BrowserEntry
+interface Echo {
+  method: string
+  query: string
+  headers: Record<string, string | undefined>
+}
+interface Caught {
+  name: string
+  message: string
+  sessionError: boolean
+  is: Record<string, boolean>
+}
+
+let browser: Chromium
+let app: Origin
+let api: Origin
+let page: Page
+let closed: string
+
+beforeAll(async () => {
+  await ensureBuilt()
+  app = await startAppOrigin()
+  api = await startApiOrigin(() => app.url)
+  closed = await closedURL()
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await api?.close()
+  await app?.close()
+})
+
+beforeEach(async () => {
+  await browser.context.clearCookies()
+  page = await browser.context.newPage()
+  await page.goto(`${app.url}/`)
+  await page.waitForFunction(() => (window as unknown as { libReady?: boolean }).libReady === true)
+  return () => page.close()
+})
+
+/** Runs `fn` in the page with the imported bundle; `arg` must be JSON-serialisable. */
+function inPage<A, R>(fn: (arg: A & { lib: Lib }) => Promise<R>, arg: A): Promise<R> {
+  return page.evaluate(
+    async ([source, input]) => {
+      const lib = (window as unknown as { lib: Lib }).lib
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the test body, sent to the page
+      const body = new Function(`return (${source})`)() as (a: unknown) => Promise<unknown>
+      return body({ ...(input as object), lib })
+    },
+    [fn.toString(), arg] as const,
+  ) as Promise<R>
+}
+
+/** What an error thrown in the page looked like, as plain data. */
+const describeError = `(error, lib) => ({
+  name: error?.name, message: String(error?.message),
+  sessionError: error instanceof lib.SessionError,
+  is: Object.fromEntries(['HTTPError', 'ConnectionError', 'TimeoutError'].map((n) => [n, error instanceof lib[n]])),
+})`
+
+describe('the browser bundle in Chromium', () => {
+  it('loads the browser entry', async () => {
+    const name = await inPage(async ({ lib }) => lib.Session.platform.name, {})
+    expect(name).toBe('browser')
+  })
+
+  it('stores a Set-Cookie in the browser jar and sends it back (credentials include by default)', async () => {
+    const echo = await inPage(async ({ lib }) => {
+      const s = new lib.Session()
+      await s.get('/cookies/set?sid=abc')
+      return s.get('/echo').json<Echo>()
+    }, {})
+    expect(echo.headers.cookie).toBe('sid=abc')
+    const stored = await browser.context.cookies(app.url)
+    expect(stored.map((c) => [c.name, c.value])).toEqual([['sid', 'abc']])
+  })
+
+  it('lets the browser follow a redirect whose hop sets a cookie; history stays empty', async () => {
+    const result = await inPage(async ({ lib }) => {
+      const s = new lib.Session()
+      const r = await s.get('/redirect/cookie')
+      const echo = (await r.json()) as Echo
+      return {
+        url: r.url,
+        redirected: r.redirected,
+        history: r.history.length,
+        cookie: echo.headers.cookie,
+      }
+    }, {})
+    // Fetch §4.4: the browser follows the hop and stores its Set-Cookie; the page sees neither.
+    expect(result).toEqual({
+      url: `${app.url}/echo?after=redirect`,
+      redirected: true,
+      history: 0,
+      cookie: 'hop=1',
+    })
+  })
+
+  it('merges default headers and params with the request, which wins per key', async () => {
+    const result = await inPage(async ({ lib }) => {
+      const s = new lib.Session({
+        headers: { 'x-default': 'session', 'x-override': 'session', 'x-removed': 'session' },
+        params: { p: '1' },
+      })
+      const echo = await s
+        .get('/echo', {
+          headers: { 'X-Override': 'request', 'x-removed': null },
+          params: { q: '2' },
+        })
+        .json<Echo>()
+      return { echo, after: [...s.headers] }
+    }, {})
+    expect(result.echo.headers['x-default']).toBe('session')
+    expect(result.echo.headers['x-override']).toBe('request')
+    expect(result.echo.headers['x-removed']).toBeUndefined()
+    expect(result.echo.query).toBe('p=1&q=2')
+    // requests' merge_setting: nothing request-level is written back to the session.
+    expect(result.after).toEqual([
+      ['x-default', 'session'],
+      ['x-override', 'session'],
+      ['x-removed', 'session'],
+    ])
+  })
+
+  it('sends basic auth', async () => {
+    const body = await inPage(
+      async ({ lib }) => new lib.Session({ auth: ['ada', 'lovelace'] }).get('/basic').text(),
+      {},
+    )
+    expect(body).toBe('hello ada')
+  })
+
+  it("credentials: 'omit' on the session neither sends nor stores cookies", async () => {
+    await browser.context.addCookies([{ name: 'sid', value: 'abc', url: app.url }])
+    const result = await inPage(async ({ lib }) => {
+      const omit = new lib.Session({ credentials: 'omit' })
+      const sent = await omit.get('/echo').json<Echo>()
+      await omit.get('/cookies/set?ignored=1')
+      const after = await new lib.Session().get('/echo').json<Echo>()
+      return { sent: sent.headers.cookie ?? null, after: after.headers.cookie ?? null }
+    }, {})
+    expect(result).toEqual({ sent: null, after: 'sid=abc' })
+  })
+
+  it("credentials: 'omit' on one request leaves the session's default for the next", async () => {
+    await browser.context.addCookies([{ name: 'sid', value: 'abc', url: app.url }])
+    const result = await inPage(async ({ lib }) => {
+      const s = new lib.Session()
+      const omitted = await s.get('/echo', { credentials: 'omit' }).json<Echo>()
+      const next = await s.get('/echo').json<Echo>()
+      return { omitted: omitted.headers.cookie ?? null, next: next.headers.cookie ?? null }
+    }, {})
+    expect(result).toEqual({ omitted: null, next: 'sid=abc' })
+  })
+
+  it('sends credentials cross-origin under CORS and keeps that origin’s cookie', async () => {
+    const result = await inPage(
+      async ({ lib, base }) => {
+        const s = new lib.Session({ baseURL: base, headers: { 'x-client': 'web' } })
+        await s.post('/cookies/set?api=1', { json: { hello: 'preflight' } })
+        return s.get('/echo').json<Echo>()
+      },
+      { base: api.url },
+    )
+    expect(result.headers.cookie).toBe('api=1')
+    // A custom header makes the request non-simple: it passed a preflight (Fetch §4.8).
+    expect(result.headers['x-client']).toBe('web')
+    expect(result.headers.origin).toBe(app.url)
+  })
+
+  describe('errors', () => {
+    it('raiseForStatus throws HTTPError, a SessionError', async () => {
+      const caught = await inPage(
+        async ({ lib, describeFn }) => {
+          const r = await new lib.Session().get('/status/404')
+          try {
+            r.raiseForStatus()
+            return null
+          } catch (error) {
+            return (new Function(`return ${describeFn}`)() as (e: unknown, l: Lib) => Caught)(
+              error,
+              lib,
+            )
+          }
+        },
+        { describeFn: describeError },
+      )
+      expect(caught).toMatchObject({
+        name: 'HTTPError',
+        sessionError: true,
+        is: { HTTPError: true },
+      })
+      expect(caught?.message).toMatch(/404/)
+    })
+
+    it.each([
+      ['a refused connection', () => closed],
+      // Fetch §4.9 CORS check: no Access-Control-Allow-Origin, so the page gets a network error.
+      ['a cross-origin response without CORS headers', () => `${api.url}/no-cors/echo`],
+    ])('%s rejects with ConnectionError, saying CORS may be the cause', async (_title, url) => {
+      const caught = await inPage(
+        async ({ lib, url: target, describeFn }) => {
+          try {
+            await new lib.Session().get(target)
+            return null
+          } catch (error) {
+            return (new Function(`return ${describeFn}`)() as (e: unknown, l: Lib) => Caught)(
+              error,
+              lib,
+            )
+          }
+        },
+        { url: url(), describeFn: describeError },
+      )
+      expect(caught).toMatchObject({
+        name: 'ConnectionError',
+        sessionError: true,
+        is: { ConnectionError: true },
+      })
+      expect(caught?.message).toMatch(/CORS/)
+    })
+
+    it.each([
+      ['get', 's.cookies.get("sid")'],
+      ['set', 's.cookies.set("sid", "x")'],
+      ['getCookies', 's.cookies.getCookies(location.href)'],
+      ['size', 's.cookies.size'],
+    ])('session.cookies.%s says the browser keeps the cookies', async (_name, expression) => {
+      const message = await inPage(
+        async ({ lib, expression: code }) => {
+          const s = new lib.Session()
+          try {
+            new Function('s', code)(s)
+            return null
+          } catch (error) {
+            return `${(error as Error).name}: ${(error as Error).message}`
+          }
+        },
+        { expression },
+      )
+      expect(message).toMatch(/^TypeError: session\.cookies\..*kept by the browser/)
+    })
+  })
+})

@@ -1,0 +1,175 @@
+// The browser entry's wiring under happy-dom. `globalThis.fetch` is a recording stub here
+// (happy-dom is the unit layer); the real browser behaviour is tested in Chromium
+// (test/browser/session.test.ts).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ConnectionError, CookieJar, Session, SessionError } from '../../platform/browser.ts'
+import type { SessionOptions, SessionRequestInit } from '../../platform/browser.ts'
+
+interface Call {
+  request: Request
+  init: RequestInit | undefined
+}
+
+let calls: Call[]
+let respond: (request: Request) => Response | Promise<Response>
+const realFetch = globalThis.fetch
+
+beforeEach(() => {
+  calls = []
+  respond = () => new Response('ok')
+  globalThis.fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input)
+    calls.push({ request, init })
+    return respond(request)
+  }) as typeof fetch
+})
+
+afterEach(() => {
+  globalThis.fetch = realFetch
+})
+
+describe('browser platform', () => {
+  it('declares what a page cannot do', () => {
+    expect(Session.platform.name).toBe('browser')
+    expect(Session.platform.capabilities).toEqual({
+      manualRedirect: false,
+      readSetCookie: false,
+      sendCookie: false,
+      proxy: false,
+      tls: false,
+      transportTimeouts: false,
+      keepAlive: false,
+    })
+    expect(Session.platform.defaultCredentials).toBe('include')
+    expect(Session.platform.env('HTTP_PROXY')).toBeUndefined()
+  })
+
+  it.each([
+    // [session credentials, request credentials, sent]
+    [undefined, undefined, 'include'],
+    ['omit', undefined, 'omit'],
+    ['same-origin', undefined, 'same-origin'],
+    [undefined, 'omit', 'omit'],
+    ['omit', 'include', 'include'],
+  ] as const)(
+    'session credentials %s with request credentials %s sends %s',
+    async (session, request, sent) => {
+      const s = new Session(session === undefined ? {} : { credentials: session })
+      await s.get('https://api.test/x', request === undefined ? {} : { credentials: request })
+      expect(calls).toHaveLength(1)
+      expect(calls[0]!.init?.credentials).toBe(sent)
+    },
+  )
+
+  it('lets the browser follow redirects', async () => {
+    await new Session().get('https://api.test/x')
+    expect(calls[0]!.init?.redirect).toBe('follow')
+  })
+
+  it('asks for the opaque redirect when redirects are off (Fetch §4.4: no Location is exposed)', async () => {
+    await new Session().get('https://api.test/x', { allowRedirects: false })
+    expect(calls[0]!.init?.redirect).toBe('manual')
+  })
+
+  it('neither reads Set-Cookie nor sends a Cookie header', async () => {
+    respond = () => new Response('ok', { headers: { 'set-cookie': 'sid=abc; Path=/' } })
+    const s = new Session()
+    await s.get('https://api.test/login')
+    await s.get('https://api.test/me')
+    expect(calls.map((c) => c.request.headers.get('cookie'))).toEqual([null, null])
+  })
+
+  it('returns the response with an empty history: the browser hides the hops', async () => {
+    const r = await new Session().get('https://api.test/x')
+    expect(r.history).toEqual([])
+    expect(await r.text()).toBe('ok')
+  })
+
+  it('sends default headers and basic auth', async () => {
+    const s = new Session({ headers: { 'x-client': 'web' }, auth: ['ada', 'lovelace'] })
+    await s.get('https://api.test/x', { headers: { 'x-request': '1' } })
+    const headers = calls[0]!.request.headers
+    expect(headers.get('x-client')).toBe('web')
+    expect(headers.get('x-request')).toBe('1')
+    expect(headers.get('authorization')).toBe(`Basic ${btoa('ada:lovelace')}`)
+  })
+})
+
+describe('what the browser cannot do fails loudly', () => {
+  it.each<[string, SessionRequestInit, RegExp]>([
+    ['init.cookies', { cookies: { sid: 'abc' } }, /init\.cookies: the browser platform/],
+    ['init.proxy', { proxy: 'http://proxy.test:3128' }, /init\.proxy: the browser platform/],
+    [
+      'hooks.beforeRedirect',
+      { hooks: { beforeRedirect: [() => undefined] } },
+      /hooks\.beforeRedirect: the browser platform follows redirects itself/,
+    ],
+  ])('a request with %s throws a TypeError', async (_field, init, message) => {
+    const s = new Session()
+    await expect(async () => s.get('https://api.test/x', init)).rejects.toThrow(message)
+    expect(calls).toHaveLength(0)
+  })
+
+  it.each<[string, SessionOptions]>([
+    ['proxy', { proxy: 'http://proxy.test:3128' }],
+    ['tls', { tls: { rejectUnauthorized: false } }],
+    ['cookies (a jar)', { cookies: new CookieJar() }],
+    ['cookies (a record)', { cookies: { sid: 'abc' } }],
+    ['hooks.beforeRedirect', { hooks: { beforeRedirect: [() => undefined] } }],
+  ])('new Session({ %s }) throws a TypeError naming the option', (field, options) => {
+    const option = field.split(' ')[0]!
+    expect(() => new Session(options)).toThrow(TypeError)
+    expect(() => new Session(options)).toThrow(new RegExp(`${option.replace('.', '\\.')}.*browser`))
+  })
+
+  it.each([
+    ['get', (s: Session) => s.cookies.get('sid')],
+    ['set', (s: Session) => s.cookies.set('sid', 'abc')],
+    ['setCookie', (s: Session) => s.cookies.setCookie('sid=abc', 'https://api.test/')],
+    ['getCookies', (s: Session) => s.cookies.getCookies('https://api.test/')],
+    ['getCookieString', (s: Session) => s.cookies.getCookieString('https://api.test/')],
+    ['delete', (s: Session) => s.cookies.delete('sid')],
+    ['clear', (s: Session) => s.cookies.clear()],
+    ['size', (s: Session) => s.cookies.size],
+    ['toNetscape', (s: Session) => s.cookies.toNetscape()],
+    ['iteration', (s: Session) => [...s.cookies]],
+  ])('session.cookies %s explains that the browser keeps the cookies', (_name, use) => {
+    const s = new Session()
+    expect(() => use(s)).toThrow(TypeError)
+    expect(() => use(s)).toThrow(/session\.cookies\..*kept by the browser itself/)
+  })
+
+  it('a fetch TypeError becomes a ConnectionError that mentions CORS', async () => {
+    respond = () => {
+      throw new TypeError('Failed to fetch')
+    }
+    const error: unknown = await new Session().get('https://api.test/x').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect(error).toBeInstanceOf(SessionError)
+    expect((error as Error).message).toMatch(/CORS.*GET https:\/\/api\.test\/x/)
+    expect((error as Error).cause).toBeInstanceOf(TypeError)
+  })
+})
+
+describe('saved state in the browser', () => {
+  it('a session saves no cookies: they stay in the browser', () => {
+    const s = new Session({ headers: { 'x-client': 'web' } })
+    expect(s.cookies.toJSON()).toEqual(new CookieJar().toJSON())
+  })
+
+  it('restoring a jar state without cookies works; one with cookies throws', () => {
+    const jarClass = Session.platform.CookieJar
+    const empty = new CookieJar().toJSON()
+    expect(() => jarClass.fromJSON(empty)).not.toThrow()
+    expect(() => jarClass.fromJSON(JSON.stringify(empty))).not.toThrow()
+    expect(() => jarClass.fromJSON({ version: 1, cookies: [{ name: 'a' }] })).toThrow(
+      /cookies: a saved session with 1 cookie\(s\) cannot be restored in the browser/,
+    )
+  })
+
+  it('the standalone CookieJar is still the real in-memory jar', () => {
+    const jar = new CookieJar()
+    jar.setCookie('a=1; Path=/', 'https://api.test/')
+    expect(jar.getCookieString('https://api.test/')).toBe('a=1')
+  })
+})
