@@ -76,8 +76,17 @@ async function makeLeaf(
   ]) // prettier-ignore
 }
 
-/** Generates a fresh set of certificates. Call `dispose()` when done. */
-export async function createTlsFixtures(): Promise<TlsFixtures> {
+/**
+ * Generates a fresh set of certificates. Call `dispose()` when done.
+ * @param options.ips extra IP addresses for the server certificate's subjectAltName.
+ */
+export async function createTlsFixtures(options: { ips?: string[] } = {}): Promise<TlsFixtures> {
+  const san = [
+    'DNS:localhost',
+    'IP:127.0.0.1',
+    'IP:::1',
+    ...(options.ips ?? []).map((ip) => `IP:${ip}`),
+  ]
   const dir = await mkdtemp(join(tmpdir(), 'fetch-session-tls-'))
   try {
     await Promise.all([
@@ -91,7 +100,7 @@ export async function createTlsFixtures(): Promise<TlsFixtures> {
         'ca',
         'localhost',
         'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n' +
-          'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n',
+          `extendedKeyUsage=serverAuth\nsubjectAltName=${san.join(',')}\n`,
       ),
       makeLeaf(
         dir,

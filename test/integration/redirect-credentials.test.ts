@@ -1,0 +1,255 @@
+/**
+ * Credential leaks across redirects, one regression test per leak that requests, urllib3,
+ * node-fetch, follow-redirects, undici, got and superagent shipped, against real loopback
+ * servers. "Another host" is `localhost` vs `127.0.0.1`; "another port" is a second server;
+ * scheme changes on default ports use 127.9.9.9:80 and :443 (root may bind them; other
+ * loopback addresses keep this file from clashing with anything on 127.0.0.1).
+ */
+import { once } from 'node:events'
+import http from 'node:http'
+import https from 'node:https'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Session } from '../../platform/node.ts'
+import { json, startServer, type TestServer } from '../helpers/server.ts'
+import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
+
+interface Echo {
+  method: string
+  url: string
+  headers: Record<string, string | undefined>
+  body: string
+}
+
+const secrets = {
+  authorization: 'Bearer top-secret',
+  'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+  cookie: 'sid=secret-cookie',
+  'x-api-key': 'secret-key',
+}
+const basic = `Basic ${Buffer.from('user:pass').toString('base64')}`
+
+const schemeHost = '127.9.9.9'
+let origin: TestServer
+let target: TestServer
+let tls: TlsFixtures
+let plain80: http.Server
+let secure443: https.Server
+const defaultPortLog: { scheme: string; url: string; headers: http.IncomingHttpHeaders }[] = []
+
+function echoOrRedirect(scheme: string) {
+  return (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    defaultPortLog.push({ scheme, url: req.url ?? '', headers: req.headers })
+    const url = new URL(req.url ?? '/', 'http://x')
+    const to = url.searchParams.get('to')
+    if (url.pathname === '/go' && to) {
+      res.writeHead(302, { location: to, 'content-length': '0' })
+      res.end()
+      return
+    }
+    json(res, { method: req.method, url: req.url, headers: req.headers, body: '' })
+  }
+}
+
+beforeAll(async () => {
+  tls = await createTlsFixtures({ ips: [schemeHost] })
+  origin = await startServer()
+  target = await startServer()
+  plain80 = http.createServer(echoOrRedirect('http'))
+  secure443 = https.createServer(
+    { cert: tls.serverCert, key: tls.serverKey },
+    echoOrRedirect('https'),
+  )
+  plain80.listen(80, schemeHost)
+  secure443.listen(443, schemeHost)
+  await Promise.all([once(plain80, 'listening'), once(secure443, 'listening')])
+})
+afterAll(async () => {
+  await origin.close()
+  await target.close()
+  plain80.closeAllConnections()
+  secure443.closeAllConnections()
+  await new Promise((resolve) => plain80.close(resolve))
+  await new Promise((resolve) => secure443.close(resolve))
+  await tls.dispose()
+})
+
+/** `origin` answers `status` with a Location to `to`. */
+function via(status: number, to: string): string {
+  return origin.url(`/redirect/${status}?to=${encodeURIComponent(to)}`)
+}
+const otherHost = (path: string): string => `http://localhost:${target.port}${path}`
+const otherPort = (path: string): string => target.url(path)
+
+async function echo(response: Response): Promise<Echo> {
+  return (await response.json()) as Echo
+}
+
+describe('Authorization', () => {
+  // requests CVE-2014-1829; urllib3 CVE-2018-20060; superagent #1309; undici #872.
+  it('a user Authorization header is not sent to another host', async () => {
+    await using s = new Session()
+    const r = await s.get(via(302, otherHost('/echo')), {
+      headers: { authorization: secrets.authorization },
+    })
+    expect((await echo(r)).headers.authorization).toBeUndefined()
+    expect(r.url).toBe(otherHost('/echo'))
+  })
+
+  // superagent #1844: 307/308 kept Authorization because only 301-303 cleaned headers.
+  it.each([301, 303, 307, 308])('a %i to another host drops Authorization too', async (status) => {
+    await using s = new Session({ headers: { authorization: secrets.authorization } })
+    const r = await s.post(via(status, otherHost('/echo')), { body: 'x' })
+    expect((await echo(r)).headers.authorization).toBeUndefined()
+  })
+
+  it('session auth is not applied on another host, nor when the chain comes back (Fetch #1544)', async () => {
+    await using s = new Session({ auth: ['user', 'pass'] })
+    // origin → other host → origin: the last hop is same-origin with the first, still no auth.
+    const back = origin.url('/echo')
+    const r = await s.get(
+      via(302, `http://localhost:${origin.port}/redirect/302?to=${encodeURIComponent(back)}`),
+    )
+    expect((await echo(r)).headers.authorization).toBeUndefined()
+    const hops = origin.log.slice(-3).map((e) => e.headers.authorization)
+    expect(hops).toEqual([basic, undefined, undefined])
+  })
+
+  // curl CVE-2022-27774: credentials followed a redirect to another port of the same host.
+  it('another port of the same host gets no Authorization and no session auth', async () => {
+    await using s = new Session({ auth: { type: 'bearer', token: 'tok' } })
+    const r = await s.get(via(302, otherPort('/echo')), { headers: { 'x-other': '1' } })
+    const seen = await echo(r)
+    expect(seen.headers.authorization).toBeUndefined()
+    expect(seen.headers['x-other']).toBe('1')
+  })
+
+  it('a same-origin redirect keeps the header and session auth', async () => {
+    await using s = new Session({ auth: ['user', 'pass'] })
+    const r = await s.get(via(302, '/echo'))
+    expect((await echo(r)).headers.authorization).toBe(basic)
+    await using t = new Session()
+    const r2 = await t.get(via(307, '/echo'), { headers: { authorization: secrets.authorization } })
+    expect((await echo(r2)).headers.authorization).toBe(secrets.authorization)
+  })
+})
+
+describe('Cookie', () => {
+  // urllib3 CVE-2023-43804; follow-redirects CVE-2022-0155; undici CVE-2022-31151.
+  it('a user Cookie header is not sent to another host', async () => {
+    await using s = new Session()
+    const r = await s.get(via(302, otherHost('/echo')), { headers: { cookie: secrets.cookie } })
+    expect((await echo(r)).headers.cookie).toBeUndefined()
+  })
+
+  // undici CVE-2023-45143: the Cookie header survived a cross-origin redirect in fetch.
+  it.each([307, 308])('a user Cookie header is not sent to another port on %i', async (status) => {
+    await using s = new Session()
+    const r = await s.put(via(status, otherPort('/echo')), {
+      headers: { cookie: secrets.cookie },
+      body: 'x',
+    })
+    expect((await echo(r)).headers.cookie).toBeUndefined()
+  })
+
+  // node-fetch CVE-2022-0235: cookies went to the third-party host of a redirect.
+  it('request-level cookies are not sent after the host changes; jar cookies follow their own domain', async () => {
+    await using s = new Session()
+    s.cookies.setCookie('jar_sid=1; Path=/', origin.origin)
+    const r = await s.get(via(302, otherHost('/echo')), { cookies: { once: 'secret' } })
+    expect((await echo(r)).headers.cookie).toBeUndefined()
+    expect(origin.log.at(-1)?.headers.cookie).toBe('jar_sid=1; once=secret')
+    expect(s.cookies.get('once')).toBeUndefined()
+  })
+})
+
+describe('Proxy-Authorization', () => {
+  // requests CVE-2014-1830; urllib3 CVE-2024-37891; follow-redirects CVE-2024-28849;
+  // undici CVE-2024-24758.
+  it('a user Proxy-Authorization header is not sent to another host', async () => {
+    await using s = new Session({ proxy: null })
+    const r = await s.get(via(302, otherHost('/echo')), {
+      headers: { 'proxy-authorization': secrets['proxy-authorization'] },
+    })
+    expect((await echo(r)).headers['proxy-authorization']).toBeUndefined()
+  })
+})
+
+describe('custom secret headers (sensitiveHeaders)', () => {
+  it('a header listed in sensitiveHeaders is stripped like Authorization', async () => {
+    await using s = new Session({
+      sensitiveHeaders: ['X-Api-Key'],
+      headers: { 'x-api-key': secrets['x-api-key'] },
+    })
+    const r = await s.get(via(302, otherHost('/echo')))
+    expect((await echo(r)).headers['x-api-key']).toBeUndefined()
+  })
+
+  it('an unlisted custom header is an ordinary header and follows the redirect', async () => {
+    await using s = new Session({ headers: { 'x-api-key': secrets['x-api-key'] } })
+    const r = await s.get(via(302, otherHost('/echo')))
+    expect((await echo(r)).headers['x-api-key']).toBe(secrets['x-api-key'])
+  })
+})
+
+describe('scheme changes on the default ports', () => {
+  const httpURL = (path: string): string => `http://${schemeHost}${path}`
+  const httpsURL = (path: string): string => `https://${schemeHost}${path}`
+
+  // requests CVE-2018-18074: Authorization survived https → http on the same host.
+  it('an https → http downgrade of the same host strips every credential', async () => {
+    await using s = new Session({
+      tls: { ca: tls.ca },
+      sensitiveHeaders: ['x-api-key'],
+      auth: ['user', 'pass'],
+    })
+    const r = await s.get(httpsURL(`/go?to=${encodeURIComponent(httpURL('/echo'))}`), {
+      headers: { cookie: secrets.cookie, 'x-api-key': secrets['x-api-key'] },
+    })
+    const seen = await echo(r)
+    expect(r.url).toBe(httpURL('/echo'))
+    expect(seen.headers.authorization).toBeUndefined()
+    expect(seen.headers.cookie).toBeUndefined()
+    expect(seen.headers['x-api-key']).toBeUndefined()
+    expect(defaultPortLog.at(-2)).toMatchObject({
+      scheme: 'https',
+      headers: { authorization: basic },
+    })
+  })
+
+  // requests should_strip_auth: http → https on the same host and default ports keeps auth.
+  it('an http → https upgrade of the same host on default ports keeps Authorization', async () => {
+    await using s = new Session({ tls: { ca: tls.ca }, auth: ['user', 'pass'] })
+    const r = await s.get(httpURL(`/go?to=${encodeURIComponent(httpsURL('/echo'))}`))
+    const seen = await echo(r)
+    expect(r.url).toBe(httpsURL('/echo'))
+    expect(seen.headers.authorization).toBe(basic)
+  })
+})
+
+describe('trustedOrigins', () => {
+  it('a trusted origin keeps Authorization, Cookie, sensitive headers and session auth', async () => {
+    const trusted = `http://localhost:${target.port}`
+    await using s = new Session({
+      trustedOrigins: [trusted],
+      sensitiveHeaders: ['x-api-key'],
+      auth: ['user', 'pass'],
+    })
+    const r = await s.get(via(302, otherHost('/echo')), {
+      headers: { cookie: secrets.cookie, 'x-api-key': secrets['x-api-key'] },
+      cookies: { once: 'ok' },
+    })
+    const seen = await echo(r)
+    expect(seen.headers.authorization).toBe(basic)
+    expect(seen.headers.cookie).toBe(secrets.cookie)
+    expect(seen.headers['x-api-key']).toBe(secrets['x-api-key'])
+  })
+
+  it('trust is per origin: another port of the trusted host is stripped', async () => {
+    await using s = new Session({
+      trustedOrigins: [`http://localhost:${origin.port}`],
+      auth: ['user', 'pass'],
+    })
+    const r = await s.get(via(302, otherHost('/echo')))
+    expect((await echo(r)).headers.authorization).toBeUndefined()
+  })
+})
