@@ -20,7 +20,8 @@ function bodyFor(request: Request, ctx: AdapterContext): UndiciInit['body'] {
   const body = ctx.body
   if (body === undefined) return request.body as UndiciInit['body']
   if (body === null) return null
-  if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body as UndiciInit['body']
+  if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body))
+    return body as UndiciInit['body']
   if (body instanceof URLSearchParams || body instanceof Blob) return body as UndiciInit['body']
   return request.body as UndiciInit['body']
 }

@@ -53,7 +53,10 @@ export class DispatcherPool {
   }
 
   #create(ctx: AdapterContext): Dispatcher {
-    const connect = { ...tlsConnectOptions(ctx.tls), ...(ctx.timeout.connect ? { timeout: ctx.timeout.connect } : {}) }
+    const connect = {
+      ...tlsConnectOptions(ctx.tls),
+      ...(ctx.timeout.connect ? { timeout: ctx.timeout.connect } : {}),
+    }
     const common = {
       ...(this.#options.connections ? { connections: this.#options.connections } : {}),
       ...(this.#options.allowH2 ? { allowH2: true } : {}),
@@ -74,7 +77,8 @@ export class DispatcherPool {
     let composed = byMs.get(ms)
     if (!composed) {
       composed = dispatcher.compose(
-        (dispatch) => (opts, handler) => dispatch({ ...opts, headersTimeout: ms, bodyTimeout: ms }, handler),
+        (dispatch) => (opts, handler) =>
+          dispatch({ ...opts, headersTimeout: ms, bodyTimeout: ms }, handler),
       )
       byMs.set(ms, composed)
     }

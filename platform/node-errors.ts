@@ -28,28 +28,44 @@ function findCode(error: unknown): { code: string | undefined; root: unknown } {
 }
 
 /** Translates an error thrown by the Node transport; `undefined` leaves it to the core. */
-export function mapNodeError(error: unknown, request: Request, ctx: AdapterContext): SessionError | undefined {
+export function mapNodeError(
+  error: unknown,
+  request: Request,
+  ctx: AdapterContext,
+): SessionError | undefined {
   if (error instanceof Error && error.name === 'AbortError') return undefined
   const { code, root } = findCode(error)
   const cause = root === error && error instanceof Error && error.cause ? error.cause : root
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return new TimeoutError('connect', ctx.timeout.connect ?? defaultConnectTimeout, { request, cause })
+      return new TimeoutError('connect', ctx.timeout.connect ?? defaultConnectTimeout, {
+        request,
+        cause,
+      })
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
-      return new TimeoutError('response', ctx.timeout.response ?? defaultResponseTimeout, { request, cause })
+      return new TimeoutError('response', ctx.timeout.response ?? defaultResponseTimeout, {
+        request,
+        cause,
+      })
     case undefined:
       if (error instanceof TypeError && error.message === 'fetch failed') {
-        return new ConnectionError(`Connection failed: ${describeRequest(request)}`, { request, cause })
+        return new ConnectionError(`Connection failed: ${describeRequest(request)}`, {
+          request,
+          cause,
+        })
       }
       return undefined
     default: {
       const detail = cause instanceof Error && cause.message ? ` (${cause.message})` : ''
-      return new ConnectionError(`Connection failed with ${code}${detail}: ${describeRequest(request)}`, {
-        request,
-        cause,
-        code,
-      })
+      return new ConnectionError(
+        `Connection failed with ${code}${detail}: ${describeRequest(request)}`,
+        {
+          request,
+          cause,
+          code,
+        },
+      )
     }
   }
 }

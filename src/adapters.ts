@@ -20,7 +20,9 @@ export class MountTable {
       throw new TypeError(`mount(prefix): expected a non-empty string, got ${describeType(prefix)}`)
     }
     if (typeof adapter !== 'object' || adapter === null || typeof adapter.fetch !== 'function') {
-      throw new TypeError(`mount(adapter): expected an object with a fetch(request, ctx) method, got ${describeType(adapter)}`)
+      throw new TypeError(
+        `mount(adapter): expected an object with a fetch(request, ctx) method, got ${describeType(adapter)}`,
+      )
     }
     this.#entries.set(prefix, adapter)
     // requests sessions.py mount(): adapters are kept sorted by descending prefix length.

@@ -49,7 +49,11 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
     if (init.length !== 2) throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
     const username = checkString(init[0], `${field}[0]`)
     const password = checkString(init[1], `${field}[1]`)
-    return { kind: 'header', value: basicAuthorization(username, password), init: [username, password] }
+    return {
+      kind: 'header',
+      value: basicAuthorization(username, password),
+      init: [username, password],
+    }
   }
   if (typeof init === 'object') {
     const { type } = init as { type?: unknown }
@@ -57,14 +61,19 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
       const { username, password } = init as { username?: unknown; password?: unknown }
       const u = checkString(username, `${field}.username`)
       const p = checkString(password, `${field}.password`)
-      return { kind: 'header', value: basicAuthorization(u, p), init: { type: 'basic', username: u, password: p } }
+      return {
+        kind: 'header',
+        value: basicAuthorization(u, p),
+        init: { type: 'basic', username: u, password: p },
+      }
     }
     if (type === 'bearer') {
       const token = checkString((init as { token?: unknown }).token, `${field}.token`)
       if (/[\r\n]/.test(token)) throw new TypeError(`${field}.token: must not contain CR or LF`)
       return { kind: 'header', value: `Bearer ${token}`, init: { type: 'bearer', token } }
     }
-    const got = type === undefined ? 'object without "type"' : `object with type ${JSON.stringify(type)}`
+    const got =
+      type === undefined ? 'object without "type"' : `object with type ${JSON.stringify(type)}`
     throw new TypeError(`${field}: ${expected}; got ${got}`)
   }
   throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
@@ -78,7 +87,9 @@ export async function applyAuth(auth: ResolvedAuth, request: Request): Promise<R
   }
   const result = await auth.handler(request)
   if (!(result instanceof Request)) {
-    throw new TypeError(`auth handler: expected it to return a Request, got ${describeType(result)}`)
+    throw new TypeError(
+      `auth handler: expected it to return a Request, got ${describeType(result)}`,
+    )
   }
   return result
 }

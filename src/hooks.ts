@@ -22,23 +22,34 @@ function checkList(value: unknown, field: string): ((ctx: never) => unknown)[] {
     throw new TypeError(`${field}: expected an array of functions, got ${describeType(value)}`)
   }
   list.forEach((fn, i) => {
-    if (typeof fn !== 'function') throw new TypeError(`${field}[${i}]: expected a function, got ${describeType(fn)}`)
+    if (typeof fn !== 'function')
+      throw new TypeError(`${field}[${i}]: expected a function, got ${describeType(fn)}`)
   })
   return list as ((ctx: never) => unknown)[]
 }
 
 /** Validates hook input; unknown hook names are a `TypeError`. Returns fresh arrays. */
 export function resolveHooks(init: unknown, field: string): Hooks {
-  const hooks: Hooks = { beforeRequest: [], beforeRedirect: [], response: [], error: [], beforeRetry: [] }
+  const hooks: Hooks = {
+    beforeRequest: [],
+    beforeRedirect: [],
+    response: [],
+    error: [],
+    beforeRetry: [],
+  }
   if (init === undefined || init === null) return hooks
   if (typeof init !== 'object') {
     throw new TypeError(`${field}: expected an object of hook arrays, got ${describeType(init)}`)
   }
   for (const [name, value] of Object.entries(init)) {
     if (!hookNames.includes(name as keyof Hooks)) {
-      throw new TypeError(`${field}: unknown hook ${JSON.stringify(name)} (expected ${hookNames.join(', ')})`)
+      throw new TypeError(
+        `${field}: unknown hook ${JSON.stringify(name)} (expected ${hookNames.join(', ')})`,
+      )
     }
-    ;(hooks as unknown as Record<string, unknown[]>)[name] = [...checkList(value, `${field}.${name}`)]
+    ;(hooks as unknown as Record<string, unknown[]>)[name] = [
+      ...checkList(value, `${field}.${name}`),
+    ]
   }
   return hooks
 }

@@ -47,7 +47,10 @@ export interface AdapterContext {
   /** Aborts on the user's signal or the `total` timeout. Already set on `request`. */
   readonly signal: AbortSignal
   /** Connect and response timeouts in ms, for transports that enforce them. */
-  readonly timeout: { readonly connect?: number | undefined; readonly response?: number | undefined }
+  readonly timeout: {
+    readonly connect?: number | undefined
+    readonly response?: number | undefined
+  }
   /** The proxy URL for this hop, or `null` for a direct connection. */
   readonly proxy: string | null
   /** The session's TLS settings. */

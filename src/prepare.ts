@@ -21,8 +21,13 @@ function isStream(value: unknown): value is ReadableStream {
  * it. A `ReadableStream` is one-shot (`replayable: false`).
  * @throws {TypeError} when more than one of `body`, `json`, `form` is given, or `json` cannot be serialised.
  */
-export function prepareBody(init: SessionRequestInit): { body: BodySource; contentType: string | undefined } {
-  const given = (['body', 'json', 'form'] as const).filter((k) => init[k] !== undefined && init[k] !== null)
+export function prepareBody(init: SessionRequestInit): {
+  body: BodySource
+  contentType: string | undefined
+} {
+  const given = (['body', 'json', 'form'] as const).filter(
+    (k) => init[k] !== undefined && init[k] !== null,
+  )
   if (given.length > 1) {
     throw new TypeError(`init: pass only one of body, json and form (got ${given.join(' and ')})`)
   }
@@ -33,12 +38,18 @@ export function prepareBody(init: SessionRequestInit): { body: BodySource; conte
     } catch (cause) {
       throw new TypeError(`init.json: cannot be serialised as JSON`, { cause })
     }
-    if (text === undefined) throw new TypeError(`init.json: cannot be serialised as JSON (got ${describeType(init.json)})`)
+    if (text === undefined)
+      throw new TypeError(
+        `init.json: cannot be serialised as JSON (got ${describeType(init.json)})`,
+      )
     return { body: { value: text, replayable: true }, contentType: 'application/json' }
   }
   if (init.form !== undefined && init.form !== null) {
     const form = toSearchParams(init.form, 'init.form').toString()
-    return { body: { value: form, replayable: true }, contentType: 'application/x-www-form-urlencoded;charset=UTF-8' }
+    return {
+      body: { value: form, replayable: true },
+      contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+    }
   }
   const value = init.body
   if (value === undefined || value === null) return { body: noBody, contentType: undefined }
@@ -54,14 +65,18 @@ export function cookieHeader(
   if (!overlay || overlay.size === 0) return jar.getCookieString(url)
   const pairs: string[] = []
   for (const cookie of jar.getCookies(url)) {
-    if (!overlay.has(cookie.name)) pairs.push(cookie.name === '' ? cookie.value : `${cookie.name}=${cookie.value}`)
+    if (!overlay.has(cookie.name))
+      pairs.push(cookie.name === '' ? cookie.value : `${cookie.name}=${cookie.value}`)
   }
   for (const [name, value] of overlay) if (value !== null) pairs.push(`${name}=${value}`)
   return pairs.join('; ')
 }
 
 /** Validates request-level cookies (`{ name: value }`, `null` hides a jar cookie). */
-export function toCookieOverlay(init: unknown, field: string): Map<string, string | null> | undefined {
+export function toCookieOverlay(
+  init: unknown,
+  field: string,
+): Map<string, string | null> | undefined {
   if (init === undefined || init === null) return undefined
   if (typeof init !== 'object' || Array.isArray(init)) {
     throw new TypeError(`${field}: expected a record of cookie values, got ${describeType(init)}`)
@@ -70,7 +85,9 @@ export function toCookieOverlay(init: unknown, field: string): Map<string, strin
   for (const [name, value] of Object.entries(init)) {
     if (value === null || value === undefined) overlay.set(name, null)
     else if (typeof value !== 'string') {
-      throw new TypeError(`${field}[${JSON.stringify(name)}]: expected a string or null, got ${describeType(value)}`)
+      throw new TypeError(
+        `${field}[${JSON.stringify(name)}]: expected a string or null, got ${describeType(value)}`,
+      )
     } else if (/[;\r\n\0]/.test(name + value) || /[=\s]/.test(name)) {
       throw new TypeError(`${field}[${JSON.stringify(name)}]: not a valid cookie name or value`)
     } else overlay.set(name, value)

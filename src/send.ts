@@ -23,7 +23,13 @@ import { mergeHooks } from './hooks.ts'
 import type { AdapterContext } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
 import { resolveProxySettings, selectProxy, type ResolvedProxy } from './proxy.ts'
-import { normaliseOrigin, planRedirect, shouldStripAuth, type HopState, type RedirectPolicy } from './redirect.ts'
+import {
+  normaliseOrigin,
+  planRedirect,
+  shouldStripAuth,
+  type HopState,
+  type RedirectPolicy,
+} from './redirect.ts'
 import { decorateResponse, toRealmResponse } from './response.ts'
 import { planRetry, resolveRetry, type ResolvedRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
@@ -84,6 +90,7 @@ function resolvePlan(
 ): Plan {
   const url = resolveURL(input, session.baseURL)
   appendParams(url, mergeParams(session.params, init.params, 'init.params'))
+  const urlAuth = takeUserinfo(url)
 
   // An absolute URL to another origin than baseURL is allowed, but the session's own
   // credentials follow the redirect policy: they do not go to an origin they were not meant for.
@@ -95,14 +102,16 @@ function resolvePlan(
   const omit = foreign ? new Set([...credentialHeaders, ...policy.sensitiveHeaders]) : undefined
   const headers = mergeHeaders(session.headers, init.headers, 'init.headers', omit)
 
-  // Auth: request `auth` wins; an explicit request Authorization header beats session auth.
+  // Auth: request `auth` > credentials in the URL > a request Authorization header > session auth.
   let auth: ResolvedAuth | null
   if (init.auth !== undefined) auth = resolveAuth(init.auth, 'init.auth')
+  else if (urlAuth) auth = urlAuth
   else if (foreign || headerNames(init.headers, 'init.headers').has('authorization')) auth = null
   else auth = internals.auth
 
   const { body, contentType } = prepareBody(init)
-  if (contentType !== undefined && !headers.has('content-type')) headers.set('content-type', contentType)
+  if (contentType !== undefined && !headers.has('content-type'))
+    headers.set('content-type', contentType)
 
   const hooks = mergeHooks(session.hooks, init.hooks)
   const cookies = toCookieOverlay(init.cookies, 'init.cookies')
@@ -113,10 +122,13 @@ function resolvePlan(
     first: firstHop(url, method.toUpperCase(), headers, body),
     auth,
     cookies,
-    timeout: init.timeout !== undefined ? resolveTimeout(init.timeout, 'init.timeout') : internals.timeout,
+    timeout:
+      init.timeout !== undefined ? resolveTimeout(init.timeout, 'init.timeout') : internals.timeout,
     retry: init.retry !== undefined ? resolveRetry(init.retry, 'init.retry') : internals.retry,
     proxy:
-      init.proxy !== undefined ? resolveProxySettings(session.proxy, init.proxy, 'init.proxy') : internals.proxy,
+      init.proxy !== undefined
+        ? resolveProxySettings(session.proxy, init.proxy, 'init.proxy')
+        : internals.proxy,
     maxRedirects:
       init.maxRedirects !== undefined
         ? checkNonNegative(init.maxRedirects, 'init.maxRedirects', true)
@@ -126,6 +138,21 @@ function resolvePlan(
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
   }
+}
+
+/**
+ * Credentials in the URL become basic auth and leave the URL (requests' `get_auth_from_url`;
+ * Fetch forbids constructing a Request from such a URL).
+ */
+function takeUserinfo(url: URL): ResolvedAuth | null {
+  if (url.username === '' && url.password === '') return null
+  const auth = resolveAuth(
+    [decodeURIComponent(url.username), decodeURIComponent(url.password)],
+    'url',
+  )
+  url.username = ''
+  url.password = ''
+  return auth
 }
 
 /**
@@ -154,7 +181,9 @@ function checkCapabilities(
 
 function redirectPolicy(session: Session): RedirectPolicy {
   return {
-    trustedOrigins: new Set(session.trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins'))),
+    trustedOrigins: new Set(
+      session.trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins')),
+    ),
     sensitiveHeaders: session.sensitiveHeaders.map((h) => h.toLowerCase()),
   }
 }
@@ -175,24 +204,23 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
       if (recovered instanceof Response) return runResponseHooks(plan, recovered)
       failure = recovered
     }
-    const delay =
-      deadline.signal.aborted
-        ? null
-        : planRetry(
-            attempt + 1,
-            {
-              method: first.method,
-              bodyReplayable: first.body.replayable,
-              response,
-              error: failure,
-            },
-            plan.retry,
-            { now: Date.now(), random: Math.random },
-          )
-    const last = failure === undefined ? response : undefined
+    const delay = deadline.signal.aborted
+      ? null
+      : planRetry(
+          attempt + 1,
+          {
+            method: first.method,
+            bodyReplayable: first.body.replayable,
+            response,
+            error: failure,
+          },
+          plan.retry,
+          { now: Date.now(), random: Math.random },
+        )
     if (delay === null || !(await runBeforeRetry(plan, response, failure, attempt + 1, delay))) {
-      if (failure !== undefined) throw failure
-      return runResponseHooks(plan, last as SessionResponse)
+      // Whatever the transport or a hook threw, rethrown unchanged.
+      if (failure !== undefined || !response) throw failure as Error
+      return runResponseHooks(plan, response)
     }
     await response?.body?.cancel().catch(() => undefined)
     await sleep(delay, deadline.signal)
@@ -200,7 +228,11 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
 }
 
 /** One attempt: sends hops until a final response (stages 2a–2c and 3). */
-async function followRedirects(plan: Plan, deadline: Deadline, attempt: number): Promise<SessionResponse> {
+async function followRedirects(
+  plan: Plan,
+  deadline: Deadline,
+  attempt: number,
+): Promise<SessionResponse> {
   const { session, internals } = plan
   const caps = internals.platform.capabilities
   const manual = caps.manualRedirect
@@ -218,14 +250,19 @@ async function followRedirects(plan: Plan, deadline: Deadline, attempt: number):
     }
     if (decision.type === 'refuse') {
       await discard(response)
-      throw new RedirectError(`Refused to follow the redirect from ${describeRequest(request)}: ${decision.reason}`, {
-        request,
-        response,
-      })
+      throw new RedirectError(
+        `Refused to follow the redirect from ${describeRequest(request)}: ${decision.reason}`,
+        {
+          request,
+          response,
+        },
+      )
     }
     if (history.length >= plan.maxRedirects) {
       await discard(response)
-      throw new TooManyRedirectsError(plan.maxRedirects, response, [...history, response], { request })
+      throw new TooManyRedirectsError(plan.maxRedirects, response, [...history, response], {
+        request,
+      })
     }
     const next = decision.next
     const editable = { url: next.url, method: next.method, headers: next.headers }
@@ -239,7 +276,12 @@ async function followRedirects(plan: Plan, deadline: Deadline, attempt: number):
     if (stop) return decorateResponse(response, { request, history, elapsed: now() - started })
     await discard(response)
     history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
-    hop = { ...next, url: new URL(editable.url), method: editable.method, headers: editable.headers }
+    hop = {
+      ...next,
+      url: new URL(editable.url),
+      method: editable.method,
+      headers: editable.headers,
+    }
   }
 }
 
@@ -262,7 +304,11 @@ async function sendHop(
   let request = buildRequest(hop, {
     cookie,
     signal: deadline.signal,
-    redirect: caps.manualRedirect ? 'manual' : plan.maxRedirects === 0 || !plan.allowRedirects ? 'manual' : 'follow',
+    redirect: caps.manualRedirect
+      ? 'manual'
+      : plan.maxRedirects === 0 || !plan.allowRedirects
+        ? 'manual'
+        : 'follow',
     credentials: plan.credentials,
   })
   let replaced = false
@@ -287,13 +333,16 @@ async function sendHop(
     body: replaced ? undefined : hop.body.value,
     signal: deadline.signal,
     timeout: { connect: plan.timeout.connect, response: plan.timeout.response },
-    proxy: caps.proxy ? selectProxy(new URL(request.url), plan.proxy, (k) => platform.env(k), session.trustEnv) : null,
+    proxy: caps.proxy
+      ? selectProxy(new URL(request.url), plan.proxy, (k) => platform.env(k), session.trustEnv)
+      : null,
     tls: session.tls,
     redirect: request.redirect,
     credentials: plan.credentials,
   }
   if (!response) {
-    if (internals.isClosed()) throw new TypeError('The session was closed while the request was in flight')
+    if (internals.isClosed())
+      throw new TypeError('The session was closed while the request was in flight')
     const adapter = internals.adapterFor(request.url, request)
     response = await fetchWithLimits(plan, adapter.fetch.bind(adapter), request, ctx, deadline)
   }
@@ -304,7 +353,13 @@ async function sendHop(
     const adapter = internals.adapterFor(request.url, request)
     response = await onResponse(response, async (retried) => {
       const again = toRealmResponse(
-        await fetchWithLimits(plan, adapter.fetch.bind(adapter), retried, { ...ctx, body: undefined }, deadline),
+        await fetchWithLimits(
+          plan,
+          adapter.fetch.bind(adapter),
+          retried,
+          { ...ctx, body: undefined },
+          deadline,
+        ),
         retried.url,
       )
       if (caps.readSetCookie) storeCookies(plan, again, retried.url)
@@ -331,7 +386,14 @@ async function fetchWithLimits(
   const limit = deadline.limit(response ? 'response' : 'connect', ms)
   const limited = new Request(request, { signal: limit.signal })
   try {
-    return await mapFailure(plan, fetcher(limited, { ...ctx, signal: limit.signal }), limited, ctx, deadline, limit.signal)
+    return await mapFailure(
+      plan,
+      fetcher(limited, { ...ctx, signal: limit.signal }),
+      limited,
+      ctx,
+      deadline,
+      limit.signal,
+    )
   } finally {
     limit.clear()
   }
@@ -349,15 +411,19 @@ async function mapFailure(
   try {
     return await pending
   } catch (error) {
-    if (error instanceof SessionError) throw error
     const reason: unknown = signal.aborted ? signal.reason : undefined
     if (reason instanceof TimeoutError) throw withRequest(reason, request)
-    if (deadline.signal.aborted) throw deadline.signal.reason
+    if (error instanceof TimeoutError) throw withRequest(error, request)
+    if (error instanceof SessionError) throw error
+    if (deadline.signal.aborted) throw deadline.signal.reason as Error
     const mapped = plan.internals.platform.mapError(error, request, ctx)
     if (mapped) throw mapped
     if (error instanceof TypeError) {
       // Fetch §4.1: a network error rejects with a TypeError; the runtime's error stays the cause.
-      throw new ConnectionError(`Connection failed: ${describeRequest(request)}`, { request, cause: error })
+      throw new ConnectionError(`Connection failed: ${describeRequest(request)}`, {
+        request,
+        cause: error,
+      })
     }
     throw error
   }
@@ -378,7 +444,9 @@ function toSessionError(error: unknown, deadline: Deadline): unknown {
 function storeCookies(plan: Plan, response: Response, url: string): void {
   const headers = response.headers
   const values =
-    typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : splitSetCookie(headers.get('set-cookie'))
+    typeof headers.getSetCookie === 'function'
+      ? headers.getSetCookie()
+      : splitSetCookie(headers.get('set-cookie'))
   if (values.length === 0) return
   const jar = plan.session.cookies
   for (const value of values) jar.setCookie(value, url)
@@ -424,7 +492,8 @@ async function runBeforeRetry(
     (error instanceof SessionError ? error.request : undefined) ??
     new Request(plan.first.url, { method: plan.first.method, headers: plan.first.headers })
   for (const hook of plan.hooks.beforeRetry) {
-    if ((await hook({ request, response, error, attempt, delay, session: plan.session })) === false) return false
+    if ((await hook({ request, response, error, attempt, delay, session: plan.session })) === false)
+      return false
   }
   return true
 }
@@ -442,11 +511,14 @@ async function runResponseHooks(plan: Plan, response: Response): Promise<Session
     const ctx = { request: current.request, response: current, session: plan.session }
     const result = await hook(ctx)
     if (result instanceof Response && result !== current) {
-      current = 'history' in result ? (result as SessionResponse) : decorateResponse(result, {
-        request: current.request,
-        history: current.history,
-        elapsed: current.elapsed,
-      })
+      current =
+        'history' in result
+          ? (result as SessionResponse)
+          : decorateResponse(result, {
+              request: current.request,
+              history: current.history,
+              elapsed: current.elapsed,
+            })
     }
   }
   return current

@@ -55,8 +55,23 @@ const noPlatform: Platform = {
 }
 
 const knownOptions = new Set([
-  'baseURL', 'headers', 'params', 'auth', 'cookies', 'timeout', 'maxRedirects', 'sensitiveHeaders',
-  'trustedOrigins', 'retry', 'hooks', 'proxy', 'trustEnv', 'tls', 'credentials', 'connections', 'allowH2',
+  'baseURL',
+  'headers',
+  'params',
+  'auth',
+  'cookies',
+  'timeout',
+  'maxRedirects',
+  'sensitiveHeaders',
+  'trustedOrigins',
+  'retry',
+  'hooks',
+  'proxy',
+  'trustEnv',
+  'tls',
+  'credentials',
+  'connections',
+  'allowH2',
 ])
 
 function isJar(value: unknown): value is CookieJar {
@@ -70,15 +85,14 @@ function isJar(value: unknown): value is CookieJar {
 
 function checkStringList(value: unknown, field: string): string[] {
   if (value === undefined || value === null) return []
-  if (!Array.isArray(value)) throw new TypeError(`${field}: expected an array of strings, got ${describeType(value)}`)
+  if (!Array.isArray(value))
+    throw new TypeError(`${field}: expected an array of strings, got ${describeType(value)}`)
   return value.map((v: unknown, i) => {
-    if (typeof v !== 'string') throw new TypeError(`${field}[${i}]: expected a string, got ${describeType(v)}`)
+    if (typeof v !== 'string')
+      throw new TypeError(`${field}[${i}]: expected a string, got ${describeType(v)}`)
     return v
   })
 }
-
-/** The methods with a shortcut on `Session`. */
-type Method = 'GET' | 'HEAD' | 'OPTIONS' | 'DELETE' | 'POST' | 'PUT' | 'PATCH'
 
 /**
  * A session: defaults merged into every request, a cookie jar that persists across requests
@@ -134,7 +148,8 @@ export class Session {
       throw new TypeError(`options: expected an object, got ${describeType(options)}`)
     }
     for (const key of Object.keys(options)) {
-      if (!knownOptions.has(key)) throw new TypeError(`options: unknown option ${JSON.stringify(key)}`)
+      if (!knownOptions.has(key))
+        throw new TypeError(`options: unknown option ${JSON.stringify(key)}`)
     }
     const platform = (this.constructor as typeof Session).platform
     this.#baseURL = checkBaseURL(options.baseURL, 'options.baseURL')
@@ -155,7 +170,9 @@ export class Session {
     this.tls = options.tls
     this.credentials = options.credentials
     this.connections =
-      options.connections === undefined ? undefined : checkNonNegative(options.connections, 'options.connections', true)
+      options.connections === undefined
+        ? undefined
+        : checkNonNegative(options.connections, 'options.connections', true)
     this.allowH2 = options.allowH2 ?? false
   }
 
@@ -164,13 +181,17 @@ export class Session {
     const jar = new platform.CookieJar()
     if (init === undefined || init === null) return jar
     if (typeof init !== 'object' || Array.isArray(init)) {
-      throw new TypeError(`options.cookies: expected a CookieJar or a record of cookie values, got ${describeType(init)}`)
+      throw new TypeError(
+        `options.cookies: expected a CookieJar or a record of cookie values, got ${describeType(init)}`,
+      )
     }
     // Dict cookies (requests' cookiejar_from_dict) are bound to the baseURL's host when there is one.
     const domain = this.#baseURL === undefined ? undefined : new URL(this.#baseURL).hostname
     for (const [name, value] of Object.entries(init)) {
       if (typeof value !== 'string') {
-        throw new TypeError(`options.cookies[${JSON.stringify(name)}]: expected a string, got ${describeType(value)}`)
+        throw new TypeError(
+          `options.cookies[${JSON.stringify(name)}]: expected a string, got ${describeType(value)}`,
+        )
       }
       jar.set(name, value, domain === undefined ? {} : { domain })
     }
@@ -283,24 +304,27 @@ export class Session {
    * @example
    * const client = createClient({ fetch: s.fetch })
    */
-  readonly fetch: (input: string | URL | Request, init?: SessionRequestInit) => Promise<Response> = (input, init) => {
-    if (input instanceof Request) {
-      const fromRequest: SessionRequestInit = {
-        headers: input.headers,
-        body: input.body,
-        signal: input.signal,
-        credentials: input.credentials,
-        ...init,
+  readonly fetch: (input: string | URL | Request, init?: SessionRequestInit) => Promise<Response> =
+    (input, init) => {
+      if (input instanceof Request) {
+        const fromRequest: SessionRequestInit = {
+          headers: input.headers,
+          body: input.body,
+          signal: input.signal,
+          credentials: input.credentials,
+          ...init,
+        }
+        if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
+        return this.#start(init?.method?.toUpperCase() ?? input.method, input.url, fromRequest)
       }
-      if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
-      return this.#start(init?.method?.toUpperCase() ?? input.method, input.url, fromRequest)
+      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init)
     }
-    return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init)
-  }
 
-  #start(method: Method | string, url: string | URL, init: SessionRequestInit | undefined): ResponsePromise {
+  #start(method: string, url: string | URL, init: SessionRequestInit | undefined): ResponsePromise {
     const promise = this.#closed
-      ? Promise.reject(new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`))
+      ? Promise.reject(
+          new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
+        )
       : send(this, this.#internals(), method, url, init ?? {})
     return withShortcuts(promise)
   }
@@ -343,7 +367,7 @@ export class Session {
     if (this.#closed) return
     this.#closed = true
     const adapters = new Set([this.#defaultAdapter, ...this.#mounts.entries.values()])
-    await Promise.all([...adapters].map((a) => a?.close?.()))
+    await Promise.all([...adapters].map(async (a) => a?.close?.()))
   }
 
   /** `await using s = new Session()` closes it at the end of the block. */
@@ -371,7 +395,7 @@ export interface SessionInternals {
 /** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */
 function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
   const p = promise as ResponsePromise
-  p.json = <T,>() => promise.then((r) => r.json() as Promise<T>)
+  p.json = <T>() => promise.then((r) => r.json() as Promise<T>)
   p.text = () => promise.then((r) => r.text())
   p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
   p.blob = () => promise.then((r) => r.blob())

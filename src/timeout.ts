@@ -14,16 +14,23 @@ import { checkNonNegative, describeType } from './util/validate.ts'
 export type ResolvedTimeout = Readonly<TimeoutOptions>
 
 /** Validates a timeout (`number` = total; `0` or absent = none). */
-export function resolveTimeout(init: TimeoutInit | undefined | null, field: string): ResolvedTimeout {
+export function resolveTimeout(
+  init: TimeoutInit | undefined | null,
+  field: string,
+): ResolvedTimeout {
   if (init === undefined || init === null) return {}
   if (typeof init === 'number') return { total: checkNonNegative(init, field) || undefined }
   if (typeof init !== 'object') {
-    throw new TypeError(`${field}: expected milliseconds or { connect, response, total }, got ${describeType(init)}`)
+    throw new TypeError(
+      `${field}: expected milliseconds or { connect, response, total }, got ${describeType(init)}`,
+    )
   }
   const out: TimeoutOptions = {}
   for (const key of Object.keys(init)) {
     if (key !== 'connect' && key !== 'response' && key !== 'total') {
-      throw new TypeError(`${field}: unknown key ${JSON.stringify(key)} (expected connect, response or total)`)
+      throw new TypeError(
+        `${field}: unknown key ${JSON.stringify(key)} (expected connect, response or total)`,
+      )
     }
     const value = init[key]
     if (value !== undefined) out[key] = checkNonNegative(value, `${field}.${key}`) || undefined
@@ -46,7 +53,9 @@ export class Deadline {
       this.#user = user
       if (user.aborted) this.#controller.abort(user.reason)
       else {
-        this.#onUserAbort = () => this.#controller.abort(user.reason)
+        this.#onUserAbort = () => {
+          this.#controller.abort(user.reason)
+        }
         user.addEventListener('abort', this.#onUserAbort, { once: true })
       }
     }
@@ -76,7 +85,9 @@ export class Deadline {
   limit(limit: TimeoutLimit, ms: number): { signal: AbortSignal; clear: () => void } {
     const local = new AbortController()
     const parent = this.#controller.signal
-    const follow = (): void => local.abort(parent.reason)
+    const follow = (): void => {
+      local.abort(parent.reason)
+    }
     if (parent.aborted) follow()
     else parent.addEventListener('abort', follow, { once: true })
     const timer = this.#arm(limit, ms, local)
@@ -89,8 +100,14 @@ export class Deadline {
     }
   }
 
-  #arm(limit: TimeoutLimit, ms: number, controller: AbortController): ReturnType<typeof setTimeout> {
-    return setTimeout(() => controller.abort(new TimeoutError(limit, ms)), ms)
+  #arm(
+    limit: TimeoutLimit,
+    ms: number,
+    controller: AbortController,
+  ): ReturnType<typeof setTimeout> {
+    return setTimeout(() => {
+      controller.abort(new TimeoutError(limit, ms))
+    }, ms)
   }
 
   /** Stops the total timer once the final headers arrived; the user's signal still aborts the body. */

@@ -48,7 +48,10 @@ export type AuthInit =
 export interface AuthHandler {
   (request: Request): Request | Promise<Request>
   onResponse?:
-    | ((response: Response, retry: (request: Request) => Promise<Response>) => Response | Promise<Response>)
+    | ((
+        response: Response,
+        retry: (request: Request) => Promise<Response>,
+      ) => Response | Promise<Response>)
     | undefined
 }
 
@@ -119,7 +122,9 @@ export interface BeforeRedirectContext {
   readonly hop: number
 }
 /** Return `false` to stop following: the 3xx becomes the final response. */
-export type BeforeRedirectHook = (ctx: BeforeRedirectContext) => void | false | Promise<void | false>
+export type BeforeRedirectHook = (
+  ctx: BeforeRedirectContext,
+) => void | false | Promise<void | false>
 
 /** Context passed to `response` hooks. */
 export interface ResponseContext {
@@ -128,9 +133,7 @@ export interface ResponseContext {
   readonly session: Session
 }
 /** May return a replacement response. */
-export type ResponseHook = (
-  ctx: ResponseContext,
-) => void | Response | Promise<void | Response>
+export type ResponseHook = (ctx: ResponseContext) => void | Response | Promise<void | Response>
 
 /** Context passed to `error` hooks. */
 export interface ErrorContext {
@@ -140,7 +143,9 @@ export interface ErrorContext {
   readonly attempt: number
 }
 /** May return a replacement error, or a `Response` to recover; otherwise observes. */
-export type ErrorHook = (ctx: ErrorContext) => void | Error | Response | Promise<void | Error | Response>
+export type ErrorHook = (
+  ctx: ErrorContext,
+) => void | Error | Response | Promise<void | Error | Response>
 
 /** Context passed to `beforeRetry` hooks. */
 export interface BeforeRetryContext {
@@ -187,7 +192,8 @@ export interface SessionOptions {
   /** Origins (`https://host[:port]`) that may receive credentials across a redirect. */
   trustedOrigins?: readonly string[] | undefined
   retry?: RetryInit | undefined
-  hooks?: Partial<Record<keyof Hooks, readonly ((ctx: never) => unknown)[]>> | Partial<Hooks> | undefined
+  hooks?:
+    Partial<Record<keyof Hooks, readonly ((ctx: never) => unknown)[]>> | Partial<Hooks> | undefined
   /** Non-browser runtimes. */
   proxy?: ProxyInit | undefined
   /** Read HTTP(S)_PROXY / ALL_PROXY / NO_PROXY. Default true where the environment is readable. */

@@ -23,7 +23,7 @@ function forEachHeader(
     throw new TypeError(`${field}: expected Headers, pairs or a record, got ${describeType(init)}`)
   }
   if (Symbol.iterator in init) {
-    for (const pair of init as Iterable<readonly [string, string]>) {
+    for (const pair of init as Iterable<unknown>) {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new TypeError(`${field}: expected [name, value] pairs, got ${describeType(pair)}`)
       }
@@ -32,7 +32,12 @@ function forEachHeader(
     return
   }
   for (const [name, value] of Object.entries(init)) {
-    if (value !== null && value !== undefined && typeof value !== 'string' && !Array.isArray(value)) {
+    if (
+      value !== null &&
+      value !== undefined &&
+      typeof value !== 'string' &&
+      !Array.isArray(value)
+    ) {
       throw new TypeError(
         `${field}[${JSON.stringify(name)}]: expected a string, an array of strings or null, got ${describeType(value)}`,
       )
@@ -72,9 +77,12 @@ function appendHeader(headers: Headers, name: string, value: string, field: stri
   try {
     headers.append(name, value)
   } catch (cause) {
-    throw new TypeError(`${field}: invalid header ${JSON.stringify(name)}: ${JSON.stringify(value)}`, {
-      cause,
-    })
+    throw new TypeError(
+      `${field}: invalid header ${JSON.stringify(name)}: ${JSON.stringify(value)}`,
+      {
+        cause,
+      },
+    )
   }
 }
 
@@ -104,6 +112,7 @@ export function mergeHeaders(
 /** The names a loose header input sets (lower case), `null` removals included. */
 export function headerNames(init: HeadersInitLike | undefined, field: string): Set<string> {
   const names = new Set<string>()
-  if (init !== undefined && init !== null) forEachHeader(init, field, (n) => names.add(n.toLowerCase()))
+  if (init !== undefined && init !== null)
+    forEachHeader(init, field, (n) => names.add(n.toLowerCase()))
   return names
 }

@@ -34,7 +34,9 @@ export function resolveURL(input: string | URL, baseURL: string | undefined): UR
     if (input.startsWith('//')) {
       href = `${new URL(baseURL).protocol}${input}`
     } else if (input === '' || input.startsWith('?') || input.startsWith('#')) {
-      const base = input.startsWith('?') ? baseURL.replace(/[?#].*$/s, '') : baseURL.replace(/#.*$/s, '')
+      const base = input.startsWith('?')
+        ? baseURL.replace(/[?#].*$/s, '')
+        : baseURL.replace(/#.*$/s, '')
       href = base + input
     } else {
       href = `${baseURL.replace(/[?#].*$/s, '').replace(/\/+$/, '')}/${input.replace(/^\/+/, '')}`
@@ -44,9 +46,10 @@ export function resolveURL(input: string | URL, baseURL: string | undefined): UR
   try {
     url = new URL(href)
   } catch (cause) {
-    const reason = baseURL === undefined && !absoluteURL.test(input)
-      ? 'a relative URL needs the session baseURL'
-      : 'not a valid URL'
+    const reason =
+      baseURL === undefined && !absoluteURL.test(input)
+        ? 'a relative URL needs the session baseURL'
+        : 'not a valid URL'
     throw new InvalidURLError(href, reason, { cause })
   }
   return url
@@ -62,7 +65,9 @@ export function checkBaseURL(value: unknown, field: string): string | undefined 
   try {
     new URL(text)
   } catch (cause) {
-    throw new TypeError(`${field}: expected an absolute URL, got ${JSON.stringify(text)}`, { cause })
+    throw new TypeError(`${field}: expected an absolute URL, got ${JSON.stringify(text)}`, {
+      cause,
+    })
   }
   return text
 }
@@ -76,7 +81,9 @@ function paramString(value: ParamValue, field: string): string {
     case 'bigint':
       return String(value)
     default:
-      throw new TypeError(`${field}: expected a string, number, boolean or array of them, got ${describeType(value)}`)
+      throw new TypeError(
+        `${field}: expected a string, number, boolean or array of them, got ${describeType(value)}`,
+      )
   }
 }
 
@@ -91,22 +98,28 @@ function groupParams(init: ParamsInit, field: string): Map<string, string[] | nu
   if (typeof init === 'string' || init instanceof URLSearchParams) {
     for (const [k, v] of new URLSearchParams(init)) add(k, v)
   } else if (typeof init === 'object' && init !== null && Symbol.iterator in init) {
-    for (const pair of init) {
+    for (const pair of init as Iterable<unknown>) {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new TypeError(`${field}: expected [key, value] pairs, got ${describeType(pair)}`)
       }
-      add(String(pair[0]), paramString(pair[1] as ParamValue, `${field}[${JSON.stringify(pair[0])}]`))
+      const [key, value] = pair as [unknown, ParamValue]
+      add(String(key), paramString(value, `${field}[${JSON.stringify(key)}]`))
     }
   } else if (typeof init === 'object' && init !== null) {
     for (const [key, value] of Object.entries(init)) {
       const f = `${field}[${JSON.stringify(key)}]`
       if (value === null || value === undefined) groups.set(key, null)
       else if (Array.isArray(value)) {
-        groups.set(key, (value as readonly ParamValue[]).map((v) => paramString(v, f)))
+        groups.set(
+          key,
+          (value as readonly ParamValue[]).map((v) => paramString(v, f)),
+        )
       } else add(key, paramString(value as ParamValue, f))
     }
   } else {
-    throw new TypeError(`${field}: expected URLSearchParams, a string, pairs or a record, got ${describeType(init)}`)
+    throw new TypeError(
+      `${field}: expected URLSearchParams, a string, pairs or a record, got ${describeType(init)}`,
+    )
   }
   return groups
 }

@@ -13,7 +13,8 @@ export function describeType(value: unknown): string {
     const ctor = (value as { constructor?: { name?: string } }).constructor?.name
     return ctor && ctor !== 'Object' ? `${ctor} object` : 'object'
   }
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
   return typeof value
 }
 

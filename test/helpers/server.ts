@@ -14,7 +14,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
-export type Route = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>
+export type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+) => void | Promise<void>
 
 export interface TestServer {
   /** `http://127.0.0.1:PORT` */
@@ -44,15 +48,29 @@ export function parseCookieHeader(header: string | undefined): Record<string, st
   return out
 }
 
-export function json(res: ServerResponse, value: unknown, status = 200, headers: Record<string, string | string[]> = {}): void {
+export function json(
+  res: ServerResponse,
+  value: unknown,
+  status = 200,
+  headers: Record<string, string | string[]> = {},
+): void {
   const body = JSON.stringify(value)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  })
   res.end(body)
 }
 
 const standardRoutes: Record<string, Route> = {
   '/echo': (req, res, body) =>
-    json(res, { method: req.method, url: req.url, headers: req.headers, body: body.toString('utf8') }),
+    json(res, {
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: body.toString('utf8'),
+    }),
   '/cookies': (req, res) => json(res, parseCookieHeader(req.headers.cookie)),
   '/cookies/set': (req, res) => {
     const query = new URL(req.url ?? '/', 'http://x').searchParams
@@ -87,7 +105,11 @@ async function standard(req: IncomingMessage, res: ServerResponse, body: Buffer)
       json(res, { cookies: parseCookieHeader(req.headers.cookie) })
       return true
     }
-    res.writeHead(302, { location: `/chain/${n - 1}`, 'set-cookie': `hop${n}=1; Path=/`, 'content-length': '0' })
+    res.writeHead(302, {
+      location: `/chain/${n - 1}`,
+      'set-cookie': `hop${n}=1; Path=/`,
+      'content-length': '0',
+    })
     res.end()
     return true
   }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { basicAuthorization, resolveAuth } from '../../src/auth.ts'
 
 const decode = (header: string): string =>
-  new TextDecoder().decode(Uint8Array.from(atob(header.replace(/^Basic /, '')), (c) => c.charCodeAt(0)))
+  new TextDecoder().decode(
+    Uint8Array.from(atob(header.replace(/^Basic /, '')), (c) => c.charCodeAt(0)),
+  )
 
 describe('basic auth (RFC 7617, UTF-8)', () => {
   it.each([
@@ -22,7 +24,9 @@ describe('basic auth (RFC 7617, UTF-8)', () => {
   })
 
   it('bearer resolves to a Bearer header', () => {
-    expect(resolveAuth({ type: 'bearer', token: 't0k' }, 'auth')).toMatchObject({ value: 'Bearer t0k' })
+    expect(resolveAuth({ type: 'bearer', token: 't0k' }, 'auth')).toMatchObject({
+      value: 'Bearer t0k',
+    })
   })
 
   it('a function is a handler', () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { mergeHeaders, toHeaders } from '../../../src/util/headers.ts'
 
 describe('header merge (requests merge_setting, case-insensitive)', () => {
-  const defaults = toHeaders({ 'User-Agent': 'fs/1', 'X-Test': 'true', Accept: 'application/json' }, 'headers')
+  const defaults = toHeaders(
+    { 'User-Agent': 'fs/1', 'X-Test': 'true', Accept: 'application/json' },
+    'headers',
+  )
 
   it('the request wins per name, compared case-insensitively', () => {
     const merged = mergeHeaders(defaults, { 'x-test': 'false', 'X-Other': '1' }, 'init.headers')
@@ -25,7 +28,14 @@ describe('header merge (requests merge_setting, case-insensitive)', () => {
 
   it('keeps repeated values from arrays and pairs', () => {
     expect(toHeaders({ 'x-a': ['1', '2'] }, 'h').get('x-a')).toBe('1, 2')
-    const merged = mergeHeaders(defaults, [['x-b', '1'], ['x-b', '2']], 'init.headers')
+    const merged = mergeHeaders(
+      defaults,
+      [
+        ['x-b', '1'],
+        ['x-b', '2'],
+      ],
+      'init.headers',
+    )
     expect(merged.get('x-b')).toBe('1, 2')
   })
 

@@ -34,7 +34,9 @@ describe('resolveURL joins request paths to baseURL', () => {
   })
 
   it('rejects a non-string URL with a TypeError naming the field', () => {
-    expect(() => resolveURL(42 as unknown as string, undefined)).toThrow(/url: expected a string or URL, got number/)
+    expect(() => resolveURL(42 as unknown as string, undefined)).toThrow(
+      /url: expected a string or URL, got number/,
+    )
   })
 })
 
