@@ -105,7 +105,7 @@ describe('Retry-After (RFC 9110 §10.2.3)', () => {
     const delays: number[] = []
     await using s = new Session({
       retry: { limit: 1, maxDelay: 20 },
-      hooks: { beforeRetry: [({ delay }) => void delays.push(delay)] },
+      hooks: { beforeRetry: [({ delay }: BeforeRetryContext) => void delays.push(delay)] },
     })
     const r = await s.get(flaky({ status: '429', retryAfter }))
     expect(r.status).toBe(200)
@@ -116,7 +116,7 @@ describe('Retry-After (RFC 9110 §10.2.3)', () => {
     const delays: number[] = []
     await using s = new Session({
       retry: { limit: 1, backoff: 4, respectRetryAfter: false },
-      hooks: { beforeRetry: [({ delay }) => void delays.push(delay)] },
+      hooks: { beforeRetry: [({ delay }: BeforeRetryContext) => void delays.push(delay)] },
     })
     await s.get(flaky({ retryAfter: '3600' }))
     expect(delays).toHaveLength(1)
@@ -156,7 +156,7 @@ describe('what is never retried', () => {
     const errors: unknown[] = []
     await using s = new Session({
       retry: { limit: 3, backoff: 1 },
-      hooks: { error: [({ error }) => void errors.push(error)] },
+      hooks: { error: [({ error }: ErrorContext) => void errors.push(error)] },
     })
     const controller = new AbortController()
     const pending = s.get(server.url('/delay/5000'), { signal: controller.signal })
@@ -175,8 +175,8 @@ describe('failures and hooks', () => {
     await using s = new Session({
       retry: { limit: 2, backoff: 1 },
       hooks: {
-        error: [(ctx) => void seen.push(ctx)],
-        beforeRetry: [(ctx) => void retries.push(ctx)],
+        error: [(ctx: ErrorContext) => void seen.push(ctx)],
+        beforeRetry: [(ctx: BeforeRetryContext) => void retries.push(ctx)],
       },
     })
     const error = await s.get(`http://127.0.0.1:${port}/x`).catch((e: unknown) => e)
@@ -197,7 +197,7 @@ describe('failures and hooks', () => {
     await using s = new Session({
       retry: { limit: 1, backoff: 1 },
       timeout: { response: 50 },
-      hooks: { error: [({ error }) => void errors.push(error)] },
+      hooks: { error: [({ error }: ErrorContext) => void errors.push(error)] },
     })
     const error = await s.get(server.url('/delay/2000')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TimeoutError)
@@ -211,7 +211,7 @@ describe('failures and hooks', () => {
       retry: { limit: 5, backoff: 1 },
       hooks: {
         beforeRetry: [
-          ({ attempt, response }) => {
+          ({ attempt, response }: BeforeRetryContext) => {
             seen.push([attempt, response?.status])
             return attempt < 2 ? undefined : false
           },
