@@ -22,6 +22,18 @@ export {
 } from './errors.ts'
 export type { TimeoutLimit, SessionErrorOptions } from './errors.ts'
 export type * from './types.ts'
+export { MemoryStore, WebStorageStore } from './store.ts'
+export type { StateStore, SaveOptions, StorageLike } from './store.ts'
+export type {
+  SessionState,
+  SessionExtras,
+  ToJSONOptions,
+  AuthState,
+  TimeoutState,
+  RetryState,
+  TlsState,
+} from './state.ts'
+export type { AutosaveOptions } from './autosave.ts'
 export type {
   Adapter,
   AdapterContext,

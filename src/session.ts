@@ -5,6 +5,7 @@
  */
 import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
+import { Autosave } from './autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import { ClosedSessionError } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
@@ -12,6 +13,15 @@ import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import { resolveProxySettings, type ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
+import {
+  sessionFromState,
+  sessionToState,
+  type SessionClassLike,
+  type SessionExtras,
+  type SessionState,
+  type ToJSONOptions,
+} from './state.ts'
+import { loadSession, saveSession, type SaveOptions, type StateStore } from './store.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
 import type {
   AuthInit,
@@ -72,6 +82,7 @@ const knownOptions = new Set([
   'credentials',
   'connections',
   'allowH2',
+  'autosave',
 ])
 
 function isJar(value: unknown): value is CookieJar {
@@ -142,6 +153,7 @@ export class Session {
   readonly #mounts = new MountTable()
   #defaultAdapter: Adapter | undefined
   #closed = false
+  #autosave: Autosave | undefined
 
   constructor(options: SessionOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -174,6 +186,8 @@ export class Session {
         ? undefined
         : checkNonNegative(options.connections, 'options.connections', true)
     this.allowH2 = options.allowH2 ?? false
+    // Last: it reads the finished session (issue 5 item 7).
+    if (options.autosave !== undefined) this.#autosave = new Autosave(this, options.autosave)
   }
 
   #initialJar(init: SessionOptions['cookies'], platform: Platform): CookieJar {
@@ -326,6 +340,14 @@ export class Session {
           new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
         )
       : send(this, this.#internals(), method, url, init ?? {})
+    const autosave = this.#autosave
+    // Autosave after every response (or failure: redirect hops may have set cookies).
+    if (autosave) {
+      const notify = (): void => {
+        autosave.notify()
+      }
+      void promise.then(notify, notify)
+    }
     return withShortcuts(promise)
   }
 
@@ -367,7 +389,61 @@ export class Session {
     if (this.#closed) return
     this.#closed = true
     const adapters = new Set([this.#defaultAdapter, ...this.#mounts.entries.values()])
-    await Promise.all([...adapters].map(async (a) => a?.close?.()))
+    try {
+      await this.#autosave?.close()
+    } finally {
+      await Promise.all([...adapters].map(async (a) => a?.close?.()))
+    }
+  }
+
+  /**
+   * The session as versioned plain JSON (see README "Saving sessions"): `JSON.stringify(s)`
+   * works. Hooks, handler auth and adapters are left out and listed in `omitted`.
+   * @example
+   * fs.writeFileSync('me.json', JSON.stringify(s.toJSON({ secrets: false })))
+   */
+  toJSON(options?: ToJSONOptions | string): SessionState {
+    return sessionToState(this, options)
+  }
+
+  /**
+   * A session restored from `toJSON()` output (an object or its JSON text), of this class
+   * (so the platform is kept). `extras` gives back what state cannot hold.
+   * @throws {SessionStateError} naming the JSON path of the bad field.
+   * @example
+   * const s = Session.fromJSON(fs.readFileSync('me.json', 'utf8'), { hooks: { response: [log] } })
+   */
+  static fromJSON<T extends typeof Session>(
+    this: T,
+    state: SessionState | string,
+    extras?: SessionExtras,
+  ): InstanceType<T> {
+    return sessionFromState(this as unknown as SessionClassLike<InstanceType<T>>, state, extras)
+  }
+
+  /**
+   * Saves the session in `store` under `key`; resolves to the new revision.
+   * @throws {StateConflictError} when another writer saved since this session loaded or saved.
+   * @example
+   * await s.save(new FileStore('.sessions'), 'sharat')
+   */
+  save(store: StateStore, key: string, options?: SaveOptions): Promise<number> {
+    return saveSession(this, store, key, options)
+  }
+
+  /**
+   * Loads the session saved in `store` under `key`, or resolves `null` when there is none.
+   * @throws {SessionStateError} when the stored state is invalid (names the JSON path).
+   * @example
+   * const s = (await Session.load(store, 'sharat')) ?? new Session()
+   */
+  static load<T extends typeof Session>(
+    this: T,
+    store: StateStore,
+    key: string,
+    extras?: SessionExtras,
+  ): Promise<InstanceType<T> | null> {
+    return loadSession(this as unknown as SessionClassLike<InstanceType<T>>, store, key, extras)
   }
 
   /** `await using s = new Session()` closes it at the end of the block. */

@@ -3,6 +3,7 @@
  * the manual.
  * @module
  */
+import type { AutosaveOptions } from './autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import type { Adapter, TlsOptions } from './platform.ts'
 import type { Session } from './session.ts'
@@ -206,6 +207,8 @@ export interface SessionOptions {
   connections?: number | undefined
   /** Negotiate HTTP/2 when the server offers it (Node). Default false. */
   allowH2?: boolean | undefined
+  /** Save the session to `store` under `key` after responses that change the jar, and on `close()`. */
+  autosave?: AutosaveOptions | undefined
 }
 
 /** Per-request options: `RequestInit` plus the session extras. */
