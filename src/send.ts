@@ -446,7 +446,7 @@ function storeCookies(plan: Plan, response: Response, url: string): void {
   const values =
     typeof headers.getSetCookie === 'function'
       ? headers.getSetCookie()
-      : splitSetCookie(headers.get('set-cookie'))
+      : splitSetCookie(headers.get('set-cookie') ?? '')
   if (values.length === 0) return
   const jar = plan.session.cookies
   for (const value of values) jar.setCookie(value, url)

@@ -193,8 +193,7 @@ export interface SessionOptions {
   /** Origins (`https://host[:port]`) that may receive credentials across a redirect. */
   trustedOrigins?: readonly string[] | undefined
   retry?: RetryInit | undefined
-  hooks?:
-    Partial<Record<keyof Hooks, readonly ((ctx: never) => unknown)[]>> | Partial<Hooks> | undefined
+  hooks?: Partial<Hooks> | undefined
   /** Non-browser runtimes. */
   proxy?: ProxyInit | undefined
   /** Read HTTP(S)_PROXY / ALL_PROXY / NO_PROXY. Default true where the environment is readable. */

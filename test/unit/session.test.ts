@@ -202,7 +202,7 @@ describe('credentials in the URL', () => {
   it('become basic auth (decoded) and leave the URL', async () => {
     const { session } = mockSession(echo)
     const r = await session.get('http://us%3Aer:p%C3%A4ss@h.test/x')
-    const body = await r.json<any>()
+    const body: any = await r.json()
     expect(body.url).toBe('http://h.test/x')
     expect(r.url).toBe('http://h.test/x')
     expect(atob(body.headers.authorization.slice(6))).toBe('us:er:p\xc3\xa4ss')
