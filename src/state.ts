@@ -335,9 +335,15 @@ export function sessionFromState<S extends SessionLike>(
   } catch (error) {
     // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
     if (error instanceof TypeError || error instanceof RangeError) {
-      // The setters name their field (`options.proxy.https: …`); report it as the JSON path.
-      const field = /^options\.([\w$.[\]"-]+?)(?::| must| is)/.exec(error.message)?.[1] ?? ''
-      const problem = field ? error.message.replace(/^options\.[^: ]+:? ?/, '') : error.message
+      // The setters name their field (`options.proxy.https: …`, `auth.token: …`): report it
+      // as the JSON path when it is one of ours.
+      const m =
+        /^(?:options\.|session\.)?([A-Za-z]\w*)((?:\.[\w$]+|\[[^\]]*\])*)(?::\s*|\s+(?=must|is))/.exec(
+          error.message,
+        )
+      const known = m !== null && (v1Fields as readonly string[]).includes(m[1] ?? '')
+      const field = known ? `${m[1] ?? ''}${m[2] ?? ''}` : ''
+      const problem = known ? error.message.slice(m[0].length) : error.message
       throw new SessionStateError(field, problem, { cause: error })
     }
     throw error

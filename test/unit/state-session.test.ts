@@ -272,6 +272,12 @@ describe('sessionFromState', () => {
       /^proxy\.https/,
     ],
     ['a baseURL that is not absolute', (s) => (s.baseURL = 'api'), 'baseURL', /absolute URL/],
+    [
+      'a bearer token the auth rules reject',
+      (s) => (s.auth = { type: 'bearer', token: 'a\r\nb' }),
+      'auth.token',
+      /^auth\.token: must not contain CR or LF$/,
+    ],
   ])('rejects %s with a SessionStateError naming the path', (_, patch, path, message) => {
     const session = configured()
     const state = JSON.parse(JSON.stringify(sessionToState(session))) as Record<string, unknown>
