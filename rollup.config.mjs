@@ -17,16 +17,19 @@ const js = {
   input,
   external,
   plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
-  output: [
-    { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
-    {
+  // One output file per module (under dist/lib/) rather than merged chunks: with
+  // `"sideEffects": false`, an app bundler then drops every module a user does not import
+  // (the in-memory jar and the public suffix list, for a browser app importing `Session`).
+  output: ['es', 'cjs'].map((format) => {
+    const ext = format === 'es' ? 'mjs' : 'cjs'
+    return {
       dir: 'dist',
-      format: 'cjs',
-      entryFileNames: '[name].cjs',
-      chunkFileNames: '[name]-[hash].cjs',
+      format,
       exports: 'named',
-    },
-  ],
+      preserveModules: true,
+      entryFileNames: (chunk) => (chunk.isEntry ? `[name].${ext}` : `lib/[name].${ext}`),
+    }
+  }),
 }
 
 const types = {
