@@ -618,7 +618,7 @@ function readTimeout(value: unknown, path: string): number | TimeoutState {
   for (const k of ['connect', 'response', 'total'] as const) {
     if (o[k] !== undefined) out[k] = readMillis(o[k], `${path}.${k}`)
   }
-  return out
+  return inOrder(o, out)
 }
 
 function readRetry(value: unknown, path: string): number | RetryState {
@@ -643,7 +643,7 @@ function readRetry(value: unknown, path: string): number | RetryState {
   if (o.respectRetryAfter !== undefined) {
     out.respectRetryAfter = readBoolean(o.respectRetryAfter, `${path}.respectRetryAfter`)
   }
-  return out
+  return inOrder(o, out)
 }
 
 // Values are checked by the session's own proxy rules (requests accepts `host:port`, and
@@ -677,7 +677,7 @@ function readTls(value: unknown, path: string): TlsState {
   if (o.rejectUnauthorized !== undefined) {
     out.rejectUnauthorized = readBoolean(o.rejectUnauthorized, `${path}.rejectUnauthorized`)
   }
-  return out
+  return inOrder(o, out)
 }
 
 const credentialsModes: readonly string[] = ['omit', 'same-origin', 'include']
@@ -690,6 +690,16 @@ function readCredentials(value: unknown, path: string): RequestCredentials {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** `checked`'s members in the key order of `source`, so a round trip writes identical JSON. */
+function inOrder<T extends object>(source: Record<string, unknown>, checked: T): T {
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(source)) {
+    if ((checked as Record<string, unknown>)[k] !== undefined)
+      out[k] = (checked as Record<string, unknown>)[k]
+  }
+  return out as T
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
