@@ -7,6 +7,8 @@
  */
 import { Session as CoreSession } from '../src/session.ts'
 import { CookieJar } from '../src/cookies/index.ts'
+import { ConnectionError, describeRequest } from '../src/errors.ts'
+import type { SessionError } from '../src/errors.ts'
 import type { Adapter, AdapterContext, Platform } from '../src/platform.ts'
 
 /** The Worker's global `fetch`, looked up at call time. */
@@ -18,6 +20,22 @@ function createWorkerdAdapter(): Adapter {
       return globalThis.fetch(request, { redirect: ctx.redirect })
     },
   }
+}
+
+// workerd rejects a failed subrequest with a plain `Error` ("Network connection lost.",
+// "internal error; reference = …"), not the TypeError of Fetch §4.1; an abort stays an abort.
+function mapWorkerdError(
+  error: unknown,
+  request: Request,
+  _ctx: AdapterContext,
+): SessionError | undefined {
+  if (!(error instanceof Error) || error.name === 'AbortError' || error.name === 'TimeoutError') {
+    return undefined
+  }
+  return new ConnectionError(`Connection failed (${error.message}): ${describeRequest(request)}`, {
+    request,
+    cause: error,
+  })
 }
 
 const workerdPlatform: Platform = {
@@ -33,7 +51,7 @@ const workerdPlatform: Platform = {
   },
   createAdapter: createWorkerdAdapter,
   env: () => undefined,
-  mapError: () => undefined,
+  mapError: mapWorkerdError,
   CookieJar,
 }
 

@@ -1,11 +1,40 @@
-// Two loopback origins for the Chromium tests: `app` serves the page and the built browser
-// bundle (dist/) plus same-origin API routes; `api` is a second port, so a different origin,
-// that answers CORS with credentials for `app` only.
+// Two loopback origins for the Chromium tests: `app` serves the page and the package bundled
+// for the browser, plus same-origin API routes; `api` is a second port, so a different
+// origin, that answers CORS with credentials for `app` only.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { readFile } from 'node:fs/promises'
-import { join, normalize } from 'node:path'
+import { mkdtemp, mkdir, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { build } from 'esbuild'
 import { repoRoot } from '../runtimes/harness.ts'
+
+/**
+ * `import * from 'fetch-session'` bundled the way an app bundler does it for a page: the
+ * package resolved through its `exports` with the `browser` condition (dist/browser.mjs),
+ * its dependencies inlined, since a page cannot resolve bare specifiers.
+ */
+export async function bundleForPage(): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), 'fetch-session-page-'))
+  try {
+    await mkdir(join(scratch, 'node_modules'))
+    await symlink(repoRoot, join(scratch, 'node_modules/fetch-session'), 'dir')
+    const result = await build({
+      absWorkingDir: scratch,
+      stdin: { contents: "export * from 'fetch-session'", resolveDir: scratch, loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['browser'],
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    })
+    return result.outputFiles[0]!.text
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
 
 export interface Origin {
   /** `http://127.0.0.1:<port>` */
@@ -17,7 +46,7 @@ const page = `<!doctype html>
 <meta charset="utf-8">
 <title>fetch-session browser tests</title>
 <script type="module">
-  import * as lib from '/dist/browser.mjs'
+  import * as lib from '/fetch-session.mjs'
   window.lib = lib
   window.libReady = true
 </script>`
@@ -64,24 +93,6 @@ function api(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
   }
 }
 
-async function serveDist(res: ServerResponse, path: string): Promise<void> {
-  const dist = join(repoRoot, 'dist')
-  const file = normalize(join(dist, path.slice('/dist/'.length)))
-  if (!file.startsWith(dist)) {
-    res.statusCode = 403
-    res.end()
-    return
-  }
-  try {
-    const body = await readFile(file)
-    res.setHeader('content-type', 'text/javascript')
-    res.end(body)
-  } catch {
-    res.statusCode = 404
-    res.end()
-  }
-}
-
 async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<Origin> {
@@ -98,15 +109,16 @@ async function listen(
   }
 }
 
-/** The page's origin: `/` (the page), `/dist/*` (the build), and the API routes. */
-export function startAppOrigin(): Promise<Origin> {
+/** The page's origin: `/` (the page), `/fetch-session.mjs` (the bundle), and the API routes. */
+export function startAppOrigin(bundle: string): Promise<Origin> {
   return listen((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (url.pathname === '/') {
       res.setHeader('content-type', 'text/html; charset=utf-8')
       res.end(page)
-    } else if (url.pathname.startsWith('/dist/')) {
-      void serveDist(res, url.pathname)
+    } else if (url.pathname === '/fetch-session.mjs') {
+      res.setHeader('content-type', 'text/javascript; charset=utf-8')
+      res.end(bundle)
     } else if (!api(req, res, url)) {
       res.statusCode = 404
       res.end()

@@ -1,5 +1,5 @@
-// End to end in real headless Chromium: a page on a loopback origin imports the built
-// browser bundle (dist/browser.mjs) and uses Session against that origin and a second,
+// End to end in real headless Chromium: a page on a loopback origin imports the package's
+// browser build (dist/browser.mjs, bundled with its dependencies) and uses Session against that origin and a second,
 // CORS-enabled one. The browser keeps the cookies and follows redirects itself.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -7,7 +7,7 @@ import type * as BrowserEntry from '../../platform/browser.ts'
 import { ensureBuilt } from '../runtimes/harness.ts'
 import { closedURL } from '../runtimes/smoke-server.ts'
 import { launchChromium, type Chromium } from './chromium.ts'
-import { startApiOrigin, startAppOrigin, type Origin } from './servers.ts'
+import { bundleForPage, startApiOrigin, startAppOrigin, type Origin } from './servers.ts'
 
 type Lib = typeof BrowserEntry
 interface Echo {
@@ -30,7 +30,7 @@ let closed: string
 
 beforeAll(async () => {
   await ensureBuilt()
-  app = await startAppOrigin()
+  app = await startAppOrigin(await bundleForPage())
   api = await startApiOrigin(() => app.url)
   closed = await closedURL()
   browser = await launchChromium()
@@ -55,7 +55,6 @@ function inPage<A, R>(fn: (arg: A & { lib: Lib }) => Promise<R>, arg: A): Promis
   return page.evaluate(
     async ([source, input]) => {
       const lib = (window as unknown as { lib: Lib }).lib
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the test body, sent to the page
       const body = new Function(`return (${source})`)() as (a: unknown) => Promise<unknown>
       return body({ ...(input as object), lib })
     },
@@ -78,7 +77,7 @@ describe('the browser bundle in Chromium', () => {
 
   it('stores a Set-Cookie in the browser jar and sends it back (credentials include by default)', async () => {
     const echo = await inPage(async ({ lib }) => {
-      const s = new lib.Session()
+      const s = new lib.Session({ baseURL: location.origin })
       await s.get('/cookies/set?sid=abc')
       return s.get('/echo').json<Echo>()
     }, {})
@@ -89,7 +88,7 @@ describe('the browser bundle in Chromium', () => {
 
   it('lets the browser follow a redirect whose hop sets a cookie; history stays empty', async () => {
     const result = await inPage(async ({ lib }) => {
-      const s = new lib.Session()
+      const s = new lib.Session({ baseURL: location.origin })
       const r = await s.get('/redirect/cookie')
       const echo = (await r.json()) as Echo
       return {
@@ -111,6 +110,7 @@ describe('the browser bundle in Chromium', () => {
   it('merges default headers and params with the request, which wins per key', async () => {
     const result = await inPage(async ({ lib }) => {
       const s = new lib.Session({
+        baseURL: location.origin,
         headers: { 'x-default': 'session', 'x-override': 'session', 'x-removed': 'session' },
         params: { p: '1' },
       })
@@ -136,7 +136,10 @@ describe('the browser bundle in Chromium', () => {
 
   it('sends basic auth', async () => {
     const body = await inPage(
-      async ({ lib }) => new lib.Session({ auth: ['ada', 'lovelace'] }).get('/basic').text(),
+      async ({ lib }) =>
+        new lib.Session({ baseURL: location.origin, auth: ['ada', 'lovelace'] })
+          .get('/basic')
+          .text(),
       {},
     )
     expect(body).toBe('hello ada')
@@ -145,10 +148,10 @@ describe('the browser bundle in Chromium', () => {
   it("credentials: 'omit' on the session neither sends nor stores cookies", async () => {
     await browser.context.addCookies([{ name: 'sid', value: 'abc', url: app.url }])
     const result = await inPage(async ({ lib }) => {
-      const omit = new lib.Session({ credentials: 'omit' })
+      const omit = new lib.Session({ baseURL: location.origin, credentials: 'omit' })
       const sent = await omit.get('/echo').json<Echo>()
       await omit.get('/cookies/set?ignored=1')
-      const after = await new lib.Session().get('/echo').json<Echo>()
+      const after = await new lib.Session({ baseURL: location.origin }).get('/echo').json<Echo>()
       return { sent: sent.headers.cookie ?? null, after: after.headers.cookie ?? null }
     }, {})
     expect(result).toEqual({ sent: null, after: 'sid=abc' })
@@ -157,7 +160,7 @@ describe('the browser bundle in Chromium', () => {
   it("credentials: 'omit' on one request leaves the session's default for the next", async () => {
     await browser.context.addCookies([{ name: 'sid', value: 'abc', url: app.url }])
     const result = await inPage(async ({ lib }) => {
-      const s = new lib.Session()
+      const s = new lib.Session({ baseURL: location.origin })
       const omitted = await s.get('/echo', { credentials: 'omit' }).json<Echo>()
       const next = await s.get('/echo').json<Echo>()
       return { omitted: omitted.headers.cookie ?? null, next: next.headers.cookie ?? null }
@@ -184,7 +187,7 @@ describe('the browser bundle in Chromium', () => {
     it('raiseForStatus throws HTTPError, a SessionError', async () => {
       const caught = await inPage(
         async ({ lib, describeFn }) => {
-          const r = await new lib.Session().get('/status/404')
+          const r = await new lib.Session({ baseURL: location.origin }).get('/status/404')
           try {
             r.raiseForStatus()
             return null
@@ -213,7 +216,7 @@ describe('the browser bundle in Chromium', () => {
       const caught = await inPage(
         async ({ lib, url: target, describeFn }) => {
           try {
-            await new lib.Session().get(target)
+            await new lib.Session({ baseURL: location.origin }).get(target)
             return null
           } catch (error) {
             return (new Function(`return ${describeFn}`)() as (e: unknown, l: Lib) => Caught)(
@@ -233,6 +236,44 @@ describe('the browser bundle in Chromium', () => {
     })
 
     it.each([
+      // The browser forbids a script-set Cookie header (Fetch §2.2.2 forbidden request-header).
+      [
+        'init.cookies',
+        's.get("/echo", { cookies: { sid: "x" } })',
+        /init\.cookies: the browser platform/,
+      ],
+      // Fetch §4.4: the page never sees the hops, so a redirect hook could never run.
+      [
+        'a beforeRedirect hook',
+        's.get("/redirect/cookie", { hooks: { beforeRedirect: [() => undefined] } })',
+        /hooks\.beforeRedirect: the browser platform follows redirects itself/,
+      ],
+      [
+        'init.proxy',
+        's.get("/echo", { proxy: "http://proxy.test:3128" })',
+        /init\.proxy: the browser platform/,
+      ],
+    ])(
+      'a request with %s is refused with a TypeError before anything is sent',
+      async (_t, code, message) => {
+        const result = await inPage(
+          async ({ lib, code: source }) => {
+            const s = new lib.Session({ baseURL: location.origin })
+            try {
+              await (new Function('s', `return ${source}`)(s) as Promise<unknown>)
+              return null
+            } catch (error) {
+              return `${(error as Error).name}: ${(error as Error).message}`
+            }
+          },
+          { code },
+        )
+        expect(result).toMatch(/^TypeError: /)
+        expect(result).toMatch(message)
+      },
+    )
+
+    it.each([
       ['get', 's.cookies.get("sid")'],
       ['set', 's.cookies.set("sid", "x")'],
       ['getCookies', 's.cookies.getCookies(location.href)'],
@@ -240,7 +281,7 @@ describe('the browser bundle in Chromium', () => {
     ])('session.cookies.%s says the browser keeps the cookies', async (_name, expression) => {
       const message = await inPage(
         async ({ lib, expression: code }) => {
-          const s = new lib.Session()
+          const s = new lib.Session({ baseURL: location.origin })
           try {
             new Function('s', code)(s)
             return null
