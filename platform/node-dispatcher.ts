@@ -3,19 +3,117 @@
  * `ProxyAgent` per proxy URL, each per distinct TLS/connect setting, all closed by `close()`.
  * Per-request `response` timeouts are applied with a composed dispatcher, so they do not
  * need an Agent of their own.
+ *
+ * - Proxies: `http:`/`https:` proxies through undici's `ProxyAgent`; `http:` targets are
+ *   forwarded in absolute form (as curl and requests do), `https:` targets tunnelled with
+ *   `CONNECT`. Credentials in the proxy URL become `Proxy-Authorization: Basic …` sent to the
+ *   proxy only, never to the target. `socks5:`/`socks5h:` go through undici's SOCKS5 agent.
+ * - TLS: `ca`, `cert`, `key` are PEM text, or paths of PEM files read once with `node:fs`
+ *   (a value containing `-----BEGIN` is PEM; anything else is a path). `ca` adds to Node's
+ *   trusted roots rather than replacing them. `rejectUnauthorized: false` accepts any server
+ *   certificate. The proxy connection (an `https:` proxy) uses the same `ca` and
+ *   `rejectUnauthorized`, but never the client certificate.
+ * - HTTP/2: `allowH2` lets undici negotiate h2 by ALPN, direct or through a tunnel.
  * @module
  */
+import { readFileSync } from 'node:fs'
+import { rootCertificates } from 'node:tls'
 import { Agent, ProxyAgent, type Dispatcher } from 'undici'
 import type { AdapterContext, AdapterOptions, TlsOptions } from '../src/platform.ts'
 
-function tlsConnectOptions(tls: TlsOptions | undefined): Record<string, unknown> {
-  if (!tls) return {}
-  const out: Record<string, unknown> = {}
-  if (tls.ca !== undefined) out.ca = tls.ca
-  if (tls.cert !== undefined) out.cert = tls.cert
-  if (tls.key !== undefined) out.key = tls.key
-  if (tls.rejectUnauthorized !== undefined) out.rejectUnauthorized = tls.rejectUnauthorized
+/** TLS settings as undici's `connect` options, with files read and values checked. */
+interface ResolvedTls {
+  ca?: string[]
+  cert?: string
+  key?: string
+  rejectUnauthorized?: boolean
+}
+
+const tlsKeys = new Set(['ca', 'cert', 'key', 'rejectUnauthorized'])
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
+
+/** PEM text as is; anything else is a file path, read now. */
+function pem(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TypeError(
+      `${field} must be PEM text or the path of a PEM file, received ${describeType(value)}`,
+    )
+  }
+  if (value.includes('-----BEGIN')) return value
+  try {
+    return readFileSync(value, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? String(error)
+    throw new TypeError(`${field}: cannot read the PEM file ${JSON.stringify(value)} (${code})`, {
+      cause: error,
+    })
+  }
+}
+
+/**
+ * Validates the session's `tls` option and reads PEM files.
+ * @throws {TypeError} naming the field (`tls.ca`, `tls.cert`…).
+ */
+export function resolveTls(tls: TlsOptions | undefined, field = 'tls'): ResolvedTls {
+  if (tls === undefined || tls === null) return {}
+  if (typeof tls !== 'object' || Array.isArray(tls)) {
+    throw new TypeError(`${field} must be an object, received ${describeType(tls)}`)
+  }
+  for (const key of Object.keys(tls)) {
+    if (!tlsKeys.has(key)) {
+      throw new TypeError(
+        `${field}.${key} is not a TLS option (expected ca, cert, key or rejectUnauthorized)`,
+      )
+    }
+  }
+  const out: ResolvedTls = {}
+  if (tls.ca !== undefined) {
+    const list: unknown[] = Array.isArray(tls.ca) ? tls.ca : [tls.ca]
+    // Node's `ca` replaces the default roots; a session CA is meant to add to them (requests' verify
+    // bundle is separate, but users expect public sites to keep working next to a private CA).
+    out.ca = [
+      ...rootCertificates,
+      ...list.map((v, i) => pem(v, Array.isArray(tls.ca) ? `${field}.ca[${i}]` : `${field}.ca`)),
+    ]
+  }
+  if (tls.cert !== undefined) out.cert = pem(tls.cert, `${field}.cert`)
+  if (tls.key !== undefined) out.key = pem(tls.key, `${field}.key`)
+  if ((out.cert === undefined) !== (out.key === undefined)) {
+    throw new TypeError(`${field}: cert and key must be given together for a client certificate`)
+  }
+  if (tls.rejectUnauthorized !== undefined) {
+    if (typeof tls.rejectUnauthorized !== 'boolean') {
+      throw new TypeError(
+        `${field}.rejectUnauthorized must be a boolean, received ${describeType(tls.rejectUnauthorized)}`,
+      )
+    }
+    out.rejectUnauthorized = tls.rejectUnauthorized
+  }
   return out
+}
+
+/** What undici's `ProxyAgent` needs: the URI without userinfo, and the credentials apart. */
+function proxyOptions(
+  proxy: string,
+): { uri: string } & ({ token?: string } | { username: string; password: string }) {
+  const url = new URL(proxy)
+  const username = decodeURIComponent(url.username)
+  const password = decodeURIComponent(url.password)
+  const hasCredentials = username !== '' || password !== ''
+  url.username = ''
+  url.password = ''
+  // undici's SOCKS5 agent sends the host name to the proxy (ATYP DOMAIN): socks5h semantics either way.
+  if (url.protocol === 'socks5h:') url.protocol = 'socks5:'
+  const uri = `${url.protocol}//${url.host}`
+  if (!hasCredentials) return { uri }
+  // RFC 1929 username/password for SOCKS5; RFC 9110 §11.7.1 Proxy-Authorization for HTTP proxies.
+  if (url.protocol === 'socks5:') return { uri, username, password }
+  return { uri, token: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
 }
 
 /** Dispatchers by (proxy, TLS settings, connect timeout). */
@@ -23,48 +121,66 @@ export class DispatcherPool {
   readonly #options: AdapterOptions
   readonly #dispatchers = new Map<string, Dispatcher>()
   readonly #timed = new WeakMap<Dispatcher, Map<number, Dispatcher>>()
-  readonly #tlsIds = new WeakMap<TlsOptions, number>()
-  #nextTlsId = 1
+  #lastTls: { input: TlsOptions | undefined; snapshot: string; resolved: ResolvedTls } | undefined
 
   constructor(options: AdapterOptions) {
     this.#options = options
   }
 
-  /** The dispatcher for one hop. */
+  /**
+   * The dispatcher for one hop. Synchronous, so a bad `tls` option throws its `TypeError`
+   * before anything is sent.
+   * @throws {TypeError} for invalid TLS settings or unreadable PEM files.
+   */
   get(ctx: AdapterContext): Dispatcher {
-    const key = `${ctx.proxy ?? ''}\n${this.#tlsKey(ctx.tls)}\n${ctx.timeout.connect ?? ''}`
+    const tls = this.#resolveTls(ctx.tls)
+    const key = `${ctx.proxy ?? ''}\n${tls.snapshot}\n${ctx.timeout.connect ?? ''}`
     let dispatcher = this.#dispatchers.get(key)
     if (!dispatcher) {
-      dispatcher = this.#create(ctx)
+      dispatcher = this.#create(ctx, tls.resolved)
       this.#dispatchers.set(key, dispatcher)
     }
     const response = ctx.timeout.response
     return response === undefined ? dispatcher : this.#withResponseTimeout(dispatcher, response)
   }
 
-  #tlsKey(tls: TlsOptions | undefined): number {
-    if (!tls) return 0
-    let id = this.#tlsIds.get(tls)
-    if (id === undefined) {
-      id = this.#nextTlsId++
-      this.#tlsIds.set(tls, id)
-    }
-    return id
+  /** Resolves (and reads files) once per distinct setting; `s.tls` may be replaced or edited. */
+  #resolveTls(input: TlsOptions | undefined): { snapshot: string; resolved: ResolvedTls } {
+    const snapshot =
+      input === undefined
+        ? ''
+        : JSON.stringify([input.ca, input.cert, input.key, input.rejectUnauthorized])
+    const last = this.#lastTls
+    if (last && last.input === input && last.snapshot === snapshot) return last
+    const resolved = resolveTls(input)
+    this.#lastTls = { input, snapshot, resolved }
+    return this.#lastTls
   }
 
-  #create(ctx: AdapterContext): Dispatcher {
-    const connect = {
-      ...tlsConnectOptions(ctx.tls),
-      ...(ctx.timeout.connect ? { timeout: ctx.timeout.connect } : {}),
-    }
+  #create(ctx: AdapterContext, tls: ResolvedTls): Dispatcher {
+    const timeout = ctx.timeout.connect ? { timeout: ctx.timeout.connect } : {}
+    const connect = { ...tls, ...timeout }
     const common = {
       ...(this.#options.connections ? { connections: this.#options.connections } : {}),
       ...(this.#options.allowH2 ? { allowH2: true } : {}),
     }
-    if (ctx.proxy) {
-      return new ProxyAgent({ ...common, uri: ctx.proxy, requestTls: connect, proxyTls: connect })
+    if (!ctx.proxy) return new Agent({ ...common, connect })
+    // The proxy's own TLS (an https: proxy) trusts the same CAs, without the client certificate.
+    const proxyTls = {
+      ...(tls.ca ? { ca: tls.ca } : {}),
+      ...(tls.rejectUnauthorized !== undefined
+        ? { rejectUnauthorized: tls.rejectUnauthorized }
+        : {}),
+      ...timeout,
     }
-    return new Agent({ ...common, connect })
+    return new ProxyAgent({
+      ...common,
+      ...proxyOptions(ctx.proxy),
+      // curl and requests forward plain-http requests in absolute form; https is tunnelled.
+      proxyTunnel: false,
+      requestTls: connect,
+      proxyTls,
+    })
   }
 
   /** undici reads `headersTimeout` / `bodyTimeout` per dispatch: compose rather than build an Agent. */
@@ -89,6 +205,18 @@ export class DispatcherPool {
   async close(): Promise<void> {
     const all = [...this.#dispatchers.values()]
     this.#dispatchers.clear()
-    await Promise.all(all.map((d) => d.close()))
+    await Promise.all(
+      all.map(async (d) => {
+        // A graceful close waits for every response body to be read; one the caller never
+        // reads would hold close() until the server drops the socket. Idle sockets close at
+        // once; whatever is still in flight after that turn is destroyed (its body errors).
+        const graceful = d.close()
+        const settled = await Promise.race([
+          graceful.then(() => true),
+          new Promise<false>((resolve) => setImmediate(resolve, false)),
+        ])
+        if (!settled) await d.destroy()
+      }),
+    )
   }
 }
