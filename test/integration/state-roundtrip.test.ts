@@ -189,7 +189,7 @@ describe('round trips through a recording adapter', () => {
           tls: maybe(
             fc.record(
               {
-                ca: fc.constant(['/etc/ca.pem']),
+                ca: fc.constant(['/etc/ca.pem']).map((ca) => [...ca]),
                 cert: fc.constant('/etc/me.pem'),
                 key: fc.constant('/etc/me.key'),
                 rejectUnauthorized: fc.boolean(),
