@@ -1,13 +1,15 @@
-import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileStore } from '../../platform/file-store.ts'
 import { describeStoreContract } from '../fixtures/state/store-contract.ts'
 
+const run = promisify(execFile)
 let root: string
 let bundled: string
 let dirs = 0
@@ -133,6 +135,31 @@ describe('FileStore files', () => {
       new TypeError('value must be a string, got number'),
     )
   })
+})
+
+describe('FileStore on other runtimes', () => {
+  // node:fs/promises only, so the same file runs on Deno and Bun (binaries from their npm packages).
+  it.each(['deno', 'bun'])(
+    'works on %s',
+    async (runtime) => {
+      const dir = freshDir()
+      const script = join(root, `${runtime}-check.mjs`)
+      await writeFile(
+        script,
+        `import { FileStore } from ${JSON.stringify(pathToFileURL(bundled).href)}
+      const store = new FileStore(${JSON.stringify(dir)})
+      await store.set('k', 'v1')
+      const swapped = await store.compareAndSet('k', 'v1', 'v2')
+      console.log(JSON.stringify([await store.get('k'), swapped, await store.get('none')]))`,
+      )
+      const bin = fileURLToPath(new URL(`../../node_modules/.bin/${runtime}`, import.meta.url))
+      const args = runtime === 'deno' ? ['run', '-A', script] : [script]
+      const { stdout } = await run(bin, args)
+      expect(JSON.parse(stdout)).toEqual(['v2', true, null])
+      expect((await stat(join(dir, 'k.json'))).mode & 0o777).toBe(0o600)
+    },
+    60_000,
+  )
 })
 
 // issue 5 item 5: "a process killed mid-write leaves the previous file intact".
