@@ -94,6 +94,27 @@ function isJar(value: unknown): value is CookieJar {
   )
 }
 
+/**
+ * Options the platform cannot honour fail at once instead of being ignored (issue 6: never a
+ * silent wrong result). Request-level ones are checked by `send()`.
+ */
+function checkPlatformOptions(platform: Platform, options: SessionOptions): void {
+  const { name, capabilities: caps } = platform
+  const refuse = (field: string, why: string): never => {
+    throw new TypeError(`options.${field}: the ${name} platform ${why}`)
+  }
+  if (!caps.proxy && options.proxy !== undefined && options.proxy !== null) {
+    refuse('proxy', 'cannot use a proxy')
+  }
+  if (!caps.tls && options.tls !== undefined) refuse('tls', 'has no TLS settings')
+  if (!caps.sendCookie && isJar(options.cookies)) {
+    refuse('cookies', 'sends the cookies of its own jar only, never those of a CookieJar')
+  }
+  if (!caps.manualRedirect && (options.hooks?.beforeRedirect?.length ?? 0) > 0) {
+    refuse('hooks.beforeRedirect', 'follows redirects itself, so redirect hooks cannot run')
+  }
+}
+
 function checkStringList(value: unknown, field: string): string[] {
   if (value === undefined || value === null) return []
   if (!Array.isArray(value))
@@ -169,6 +190,7 @@ export class Session {
     this.params = toSearchParams(options.params, 'options.params')
     this.auth = options.auth ?? null
     this.cookies = this.#initialJar(options.cookies, platform)
+    checkPlatformOptions(platform, options)
     this.timeout = options.timeout
     this.maxRedirects = options.maxRedirects ?? 30
     this.sensitiveHeaders = checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders')
