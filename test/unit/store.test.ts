@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import RedisMock from 'ioredis-mock'
 import { Window } from 'happy-dom'
 import { describe, expect, it } from 'vitest'
@@ -122,4 +123,24 @@ describe('recipes', () => {
     await redisStore(redis as unknown as RedisLike).set('d', 'w')
     expect(await redis.ttl('session:d')).toBe(-1)
   })
+})
+
+// The README's recipes must be the tested files (with the public import).
+const readmeURL = new URL('../../README.md', import.meta.url)
+const readme = existsSync(readmeURL) ? readFileSync(readmeURL, 'utf8') : ''
+describe('README recipes', () => {
+  it.skipIf(!readme.includes('Saving sessions')).each(['cloudflare-kv-store.ts', 'redis-store.ts'])(
+    'README carries %s verbatim',
+    (file) => {
+      const source = readFileSync(
+        new URL(`../fixtures/state/recipes/${file}`, import.meta.url),
+        'utf8',
+      )
+      const published = source.replace(
+        "import type { StateStore } from '../../../../src/store.ts'",
+        "import type { StateStore } from 'fetch-session'",
+      )
+      expect(readme).toContain('```ts\n' + published)
+    },
+  )
 })
