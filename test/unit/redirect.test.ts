@@ -10,6 +10,7 @@ import {
   type HopState,
   type RedirectPolicy,
 } from '../../src/redirect.ts'
+import { mockSession } from '../helpers/test-session.ts'
 
 const noPolicy: RedirectPolicy = { trustedOrigins: new Set(), sensitiveHeaders: [] }
 
@@ -370,5 +371,66 @@ describe('normaliseOrigin', () => {
     expect(() => normaliseOrigin(input as never)).toThrow(
       new TypeError(`trustedOrigins must be an origin string, received ${type}`),
     )
+  })
+})
+
+describe('through Session + MockAdapter: hooks, jar, history and proxies line up', () => {
+  function chain(request: Request): Response {
+    const url = new URL(request.url)
+    const next: Record<string, string> = {
+      'https://a.test/start': 'https://b.test/middle',
+      'https://b.test/middle': 'https://a.test/end',
+    }
+    const location = next[url.origin + url.pathname]
+    const headers = new Headers({
+      'set-cookie': `${url.hostname[0] ?? 'x'}${url.pathname.slice(1)}=1; Path=/`,
+    })
+    if (location === undefined) return new Response('done', { headers })
+    headers.set('location', location)
+    return new Response(null, { status: 302, headers })
+  }
+
+  it('a → b → a: auth only on the first hop, each hop gets its own jar cookies, history in order', async () => {
+    const { session, adapter } = mockSession(chain, { auth: ['user', 'pass'] })
+    const hops: number[] = []
+    const r = await session.get('https://a.test/start', {
+      hooks: { beforeRedirect: [({ hop }) => void hops.push(hop)] },
+    })
+    expect(await r.text()).toBe('done')
+    expect(adapter.requests.map((q) => q.url)).toEqual([
+      'https://a.test/start',
+      'https://b.test/middle',
+      'https://a.test/end',
+    ])
+    expect(adapter.requests.map((q) => q.headers.get('authorization'))).toEqual([
+      `Basic ${btoa('user:pass')}`,
+      null,
+      null,
+    ])
+    expect(adapter.requests.map((q) => q.headers.get('cookie'))).toEqual([null, null, 'astart=1'])
+    expect(r.history.map((h) => h.url)).toEqual(['https://a.test/start', 'https://b.test/middle'])
+    expect(r.url).toBe('https://a.test/end')
+    expect(hops).toEqual([1, 2])
+    expect(session.cookies.get('bmiddle')).toBe('1')
+  })
+
+  it('the proxy is chosen again for every hop (requests rebuild_proxies)', async () => {
+    const { session, adapter } = mockSession(chain, {
+      proxy: { all: 'http://proxy.test:3128', no_proxy: 'b.test' },
+    })
+    await session.get('https://a.test/start')
+    expect(adapter.contexts.map((c) => c.proxy)).toEqual([
+      'http://proxy.test:3128',
+      null,
+      'http://proxy.test:3128',
+    ])
+  })
+
+  it('a refused redirect sends nothing more', async () => {
+    const { session, adapter } = mockSession(
+      () => new Response(null, { status: 302, headers: { location: 'file:///etc/passwd' } }),
+    )
+    await expect(session.get('https://a.test/')).rejects.toThrow(/is not http: or https:/)
+    expect(adapter.requests).toHaveLength(1)
   })
 })

@@ -8,6 +8,7 @@ import {
   resolveRetry,
   type ResolvedRetry,
 } from '../../src/retry.ts'
+import { mockSession } from '../helpers/test-session.ts'
 
 const now = Date.parse('2015-10-21T07:28:00Z')
 const half = { now, random: () => 0.5 }
@@ -315,5 +316,41 @@ describe('parseRetryAfter', () => {
     expect(parseHttpDate('Sunday, 06-Nov-50 08:49:37 GMT', now)).toBe(
       Date.UTC(2050, 10, 6, 8, 49, 37),
     )
+  })
+})
+
+describe('through Session + MockAdapter', () => {
+  it('retries a 503 and the hooks see every attempt', async () => {
+    let calls = 0
+    const { session, adapter } = mockSession(() =>
+      ++calls < 3
+        ? new Response('busy', { status: 503, headers: { 'retry-after': '0' } })
+        : new Response('ok'),
+    )
+    const attempts: number[] = []
+    const retries: [number, number, number | undefined][] = []
+    const r = await session.get('https://a.test/', {
+      retry: { limit: 5 },
+      hooks: {
+        beforeRequest: [({ attempt }) => void attempts.push(attempt)],
+        beforeRetry: [
+          ({ attempt, delay, response }) => void retries.push([attempt, delay, response?.status]),
+        ],
+      },
+    })
+    expect(await r.text()).toBe('ok')
+    expect(adapter.requests).toHaveLength(3)
+    expect(attempts).toEqual([0, 1, 2])
+    expect(retries).toEqual([
+      [1, 0, 503],
+      [2, 0, 503],
+    ])
+  })
+
+  it('does not retry a POST by default', async () => {
+    const { session, adapter } = mockSession(() => new Response('busy', { status: 503 }))
+    const r = await session.post('https://a.test/', { body: 'x', retry: 3 })
+    expect(r.status).toBe(503)
+    expect(adapter.requests).toHaveLength(1)
   })
 })
