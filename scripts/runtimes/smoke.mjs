@@ -136,7 +136,9 @@ export async function smoke(lib, { base, expected, closedURL }) {
       equal(typeof r.elapsed, 'number', 'typeof elapsed')
       equal(r.request instanceof Request, true, 'request instanceof Request')
       equal(r.raiseForStatus(), r, 'raiseForStatus() on 200')
+      await r.text()
       const missing = await s.get('/missing')
+      await missing.text()
       try {
         missing.raiseForStatus()
         throw new Error('raiseForStatus() did not throw on 404')
