@@ -173,13 +173,15 @@ export class DispatcherPool {
         : {}),
       ...timeout,
     }
+    const proxy = proxyOptions(ctx.proxy)
     return new ProxyAgent({
       ...common,
-      ...proxyOptions(ctx.proxy),
+      ...proxy,
       // curl and requests forward plain-http requests in absolute form; https is tunnelled.
       proxyTunnel: false,
       requestTls: connect,
-      proxyTls,
+      // undici's SOCKS5 agent speaks TLS to the proxy whenever proxyTls is set at all.
+      ...(proxy.uri.startsWith('socks5:') ? {} : { proxyTls }),
     })
   }
 

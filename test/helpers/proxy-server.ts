@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net'
 
 /** One request the proxy received. */
 export interface ProxiedRequest {
-  /** `forward` for an absolute-form request, `connect` for a tunnel. */
-  readonly kind: 'forward' | 'connect'
+  /** `forward` for an absolute-form request, `connect` for a tunnel, `socks` for SOCKS5 CONNECT. */
+  readonly kind: 'forward' | 'connect' | 'socks'
   /** `host:port` of the target. */
   readonly target: string
   readonly method: string
@@ -33,7 +33,7 @@ export interface ProxyServerOptions {
 
 /** A running proxy. */
 export interface ProxyServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`socks5://…` for {@link startSocksProxy}) */
   readonly url: string
   readonly port: number
   /** Every request received, oldest first. */
@@ -168,6 +168,116 @@ export async function startProxy(options: ProxyServerOptions = {}): Promise<Prox
     close: async () => {
       for (const socket of sockets) socket.destroy()
       server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/**
+ * A SOCKS5 proxy (RFC 1928, CONNECT only) with optional username/password authentication
+ * (RFC 1929). Requests are recorded with `kind: 'socks'`, `authorized` telling whether the
+ * credentials matched.
+ */
+export async function startSocksProxy(options: ProxyServerOptions = {}): Promise<ProxyServer> {
+  const requests: ProxiedRequest[] = []
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((client) => {
+    sockets.add(client)
+    client.on('close', () => sockets.delete(client))
+    client.on('error', () => client.destroy())
+    let buffer = Buffer.alloc(0)
+    let stage: 'greeting' | 'auth' | 'request' | 'piping' = 'greeting'
+    let authorized = !options.auth
+    const onData = (chunk: Buffer): void => {
+      buffer = Buffer.concat([buffer, chunk])
+      for (;;) {
+        if (stage === 'greeting') {
+          if (buffer.length < 2 || buffer.length < 2 + (buffer[1] ?? 0)) return
+          const methods = [...buffer.subarray(2, 2 + (buffer[1] ?? 0))]
+          buffer = buffer.subarray(2 + methods.length)
+          const wanted = options.auth ? 0x02 : 0x00
+          if (!methods.includes(wanted)) {
+            client.end(Buffer.from([0x05, 0xff]))
+            return
+          }
+          client.write(Buffer.from([0x05, wanted]))
+          stage = options.auth ? 'auth' : 'request'
+        } else if (stage === 'auth') {
+          const ulen = buffer[1] ?? 0
+          const plen = buffer[2 + ulen]
+          if (plen === undefined || buffer.length < 3 + ulen + plen) return
+          const username = buffer.subarray(2, 2 + ulen).toString('utf8')
+          const password = buffer.subarray(3 + ulen, 3 + ulen + plen).toString('utf8')
+          buffer = buffer.subarray(3 + ulen + plen)
+          authorized = username === options.auth?.username && password === options.auth.password
+          client.write(Buffer.from([0x01, authorized ? 0x00 : 0x01]))
+          if (!authorized) {
+            requests.push({
+              kind: 'socks',
+              target: '',
+              method: 'CONNECT',
+              url: '',
+              headers: {},
+              authorized,
+            })
+            client.end()
+            return
+          }
+          stage = 'request'
+        } else if (stage === 'request') {
+          if (buffer.length < 5) return
+          const atyp = buffer[3]
+          const addressLength = atyp === 0x01 ? 4 : atyp === 0x04 ? 16 : 1 + (buffer[4] ?? 0)
+          if (buffer.length < 4 + addressLength + 2) return
+          const raw = buffer.subarray(4, 4 + addressLength)
+          const host =
+            atyp === 0x01
+              ? [...raw].join('.')
+              : atyp === 0x04
+                ? (raw.toString('hex').match(/.{4}/g) ?? []).join(':')
+                : raw.subarray(1).toString('utf8')
+          const port = buffer.readUInt16BE(4 + addressLength)
+          const rest = buffer.subarray(4 + addressLength + 2)
+          const target = `${atyp === 0x04 ? `[${host}]` : host}:${port}`
+          requests.push({
+            kind: 'socks',
+            target,
+            method: 'CONNECT',
+            url: target,
+            headers: {},
+            authorized,
+          })
+          stage = 'piping'
+          client.off('data', onData)
+          const upstream = net.connect(port, host, () => {
+            client.write(Buffer.from([0x05, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0]))
+            if (rest.length > 0) upstream.write(rest)
+            upstream.pipe(client)
+            client.pipe(upstream)
+          })
+          sockets.add(upstream)
+          upstream.on('close', () => sockets.delete(upstream))
+          upstream.on('error', () =>
+            client.end(Buffer.from([0x05, 0x05, 0x00, 0x01, 0, 0, 0, 0, 0, 0])),
+          )
+          return
+        } else {
+          return
+        }
+      }
+    }
+    client.on('data', onData)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `socks5://127.0.0.1:${port}`,
+    port,
+    requests,
+    count: (target) => requests.filter((r) => r.target === target).length,
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }

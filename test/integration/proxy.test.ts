@@ -9,7 +9,7 @@ import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectionError, Session } from '../../platform/node.ts'
-import { startProxy, type ProxyServer } from '../helpers/proxy-server.ts'
+import { startProxy, startSocksProxy, type ProxyServer } from '../helpers/proxy-server.ts'
 import { json, startServer, type TestServer } from '../helpers/server.ts'
 import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
 
@@ -279,5 +279,45 @@ describe('every redirect hop chooses its proxy again (requests rebuild_proxies)'
     )
     expect(((await r.json()) as Echo).url).toBe('/landed')
     expect(proxy.requests.slice(before).map((p) => p.kind)).toEqual(['forward', 'connect'])
+  })
+})
+
+describe('SOCKS5 proxies (undici Socks5ProxyAgent)', () => {
+  let socks: ProxyServer
+  let authSocks: ProxyServer
+  beforeAll(async () => {
+    socks = await startSocksProxy()
+    authSocks = await startSocksProxy({ auth: { username: 'sock user', password: 's3cret:@' } })
+  })
+  afterAll(async () => {
+    await socks.close()
+    await authSocks.close()
+  })
+
+  it.each([
+    ['http', () => target.url('/echo'), () => targetHost()],
+    ['https', () => `${secureOrigin}/echo`, () => secureHost()],
+  ])('an %s URL goes through a socks5:// proxy', async (_scheme, url, host) => {
+    await using s = new Session({ proxy: socks.url, tls: { ca: tls.ca } })
+    const before = socks.count(host())
+    expect((await s.get(url())).status).toBe(200)
+    expect(socks.count(host())).toBe(before + 1)
+  })
+
+  it('socks5h:// is accepted and credentials in the URL authenticate (RFC 1929)', async () => {
+    const proxyURL = `socks5h://${encodeURIComponent('sock user')}:${encodeURIComponent('s3cret:@')}@127.0.0.1:${authSocks.port}`
+    await using s = new Session({ proxy: proxyURL })
+    expect((await s.get(target.url('/echo'))).status).toBe(200)
+    expect(authSocks.requests.at(-1)).toMatchObject({
+      kind: 'socks',
+      authorized: true,
+      target: targetHost(),
+    })
+  })
+
+  it('wrong SOCKS credentials are a ConnectionError', async () => {
+    await using s = new Session({ proxy: `socks5://sock%20user:nope@127.0.0.1:${authSocks.port}` })
+    await expect(s.get(target.url('/echo'))).rejects.toBeInstanceOf(ConnectionError)
+    expect(authSocks.requests.at(-1)).toMatchObject({ authorized: false })
   })
 })
