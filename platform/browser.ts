@@ -16,7 +16,7 @@
  * @module
  */
 import { Session as CoreSession } from '../src/session.ts'
-import { ConnectionError, describeRequest } from '../src/errors.ts'
+import { ConnectionError, describeRequest, SessionStateError } from '../src/errors.ts'
 import type { SessionError } from '../src/errors.ts'
 import type { CookieJarState } from '../src/cookies/index.ts'
 import type { Adapter, AdapterContext, CookieJarClass, Platform } from '../src/platform.ts'
@@ -102,15 +102,15 @@ class BrowserCookieJar {
    * Accepts saved state only when it holds no cookies: cookies saved elsewhere cannot be
    * put into the browser's jar (HttpOnly ones not at all), and dropping them silently would
    * send requests without them.
-   * @throws {TypeError} when the state carries cookies.
+   * @throws {SessionStateError} at `options.path` when the state carries cookies.
    */
-  static fromJSON(data: unknown): BrowserCookieJar {
+  static fromJSON(data: unknown, options?: { path?: string }): BrowserCookieJar {
     const parsed: unknown = typeof data === 'string' ? JSON.parse(data) : data
     const cookies = (parsed as { cookies?: unknown } | null)?.cookies
     if (Array.isArray(cookies) && cookies.length > 0) {
-      throw new TypeError(
-        `cookies: a saved session with ${cookies.length} cookie(s) cannot be restored in the ` +
-          `browser; ${jarMessage}`,
+      throw new SessionStateError(
+        options?.path ?? '',
+        `a saved session with ${cookies.length} cookie(s) cannot be restored in the browser; ${jarMessage}`,
       )
     }
     return new BrowserCookieJar()

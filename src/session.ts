@@ -107,7 +107,9 @@ function checkPlatformOptions(platform: Platform, options: SessionOptions): void
     refuse('proxy', 'cannot use a proxy')
   }
   if (!caps.tls && options.tls !== undefined) refuse('tls', 'has no TLS settings')
-  if (!caps.sendCookie && isJar(options.cookies)) {
+  // The platform's own jar class is fine (the browser's stand-in, restored by fromJSON).
+  const jar = options.cookies
+  if (!caps.sendCookie && isJar(jar) && !(jar instanceof platform.CookieJar)) {
     refuse('cookies', 'sends the cookies of its own jar only, never those of a CookieJar')
   }
   if (!caps.manualRedirect && (options.hooks?.beforeRedirect?.length ?? 0) > 0) {

@@ -2,7 +2,13 @@
 // (happy-dom is the unit layer); the real browser behaviour is tested in Chromium
 // (test/browser/session.test.ts).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ConnectionError, CookieJar, Session, SessionError } from '../../platform/browser.ts'
+import {
+  ConnectionError,
+  CookieJar,
+  Session,
+  SessionError,
+  SessionStateError,
+} from '../../platform/browser.ts'
 import type { SessionOptions, SessionRequestInit } from '../../platform/browser.ts'
 
 interface Call {
@@ -162,8 +168,10 @@ describe('saved state in the browser', () => {
     const empty = new CookieJar().toJSON()
     expect(() => jarClass.fromJSON(empty)).not.toThrow()
     expect(() => jarClass.fromJSON(JSON.stringify(empty))).not.toThrow()
-    expect(() => jarClass.fromJSON({ version: 1, cookies: [{ name: 'a' }] })).toThrow(
-      /cookies: a saved session with 1 cookie\(s\) cannot be restored in the browser/,
+    const withCookie = { version: 1, cookies: [{ name: 'a' }] }
+    expect(() => jarClass.fromJSON(withCookie, { path: 'cookies' })).toThrow(SessionStateError)
+    expect(() => jarClass.fromJSON(withCookie, { path: 'cookies' })).toThrow(
+      /^cookies: a saved session with 1 cookie\(s\) cannot be restored in the browser/,
     )
   })
 
@@ -171,5 +179,27 @@ describe('saved state in the browser', () => {
     const jar = new CookieJar()
     jar.setCookie('a=1; Path=/', 'https://api.test/')
     expect(jar.getCookieString('https://api.test/')).toBe('a=1')
+  })
+})
+
+describe('a browser session saved and restored', () => {
+  it('round-trips through JSON with its defaults and without cookies', async () => {
+    const s = new Session({ baseURL: 'https://api.test/', headers: { 'x-client': 'web' } })
+    const restored = Session.fromJSON(JSON.parse(JSON.stringify(s)))
+    expect(restored).toBeInstanceOf(Session)
+    await restored.get('/me')
+    expect(calls[0]!.request.url).toBe('https://api.test/me')
+    expect(calls[0]!.request.headers.get('x-client')).toBe('web')
+    expect(calls[0]!.init?.credentials).toBe('include')
+  })
+
+  it('refuses state saved elsewhere with cookies, naming the cookies field', () => {
+    const jar = new CookieJar()
+    jar.setCookie('sid=abc; Path=/', 'https://api.test/')
+    const state = { ...new Session().toJSON(), cookies: jar.toJSON() }
+    expect(() => Session.fromJSON(state)).toThrow(SessionStateError)
+    expect(() => Session.fromJSON(state)).toThrow(
+      /^cookies: a saved session with 1 cookie\(s\) cannot be restored in the browser/,
+    )
   })
 })
