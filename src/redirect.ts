@@ -70,7 +70,7 @@ const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie'] as 
 const bodyHeaderPrefix = 'content-'
 const bodyHeaders = ['transfer-encoding']
 
-const defaultPorts: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' }
+const defaultPorts = { 'http:': '80', 'https:': '443' } as const
 
 /**
  * Decides what to do with `response`, received for `hop`. Never mutates `hop`: the next hop
@@ -175,7 +175,8 @@ export function shouldStripAuth(from: URL, to: URL): boolean {
 }
 
 function effectivePort(url: URL): string {
-  return url.port === '' ? (defaultPorts[url.protocol] ?? '') : url.port
+  // Only http: and https: URLs reach here (other Location schemes are refused first).
+  return url.port || (url.protocol === 'https:' ? defaultPorts['https:'] : defaultPorts['http:'])
 }
 
 function dropBodyHeaders(headers: Headers): void {

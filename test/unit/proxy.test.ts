@@ -141,6 +141,7 @@ describe('resolveProxySettings: merge rules (requests merge_setting)', () => {
       /^proxy\.https must be an http:, https:, socks5: or socks5h: proxy URL/,
     ],
     [{ https: 'http://' }, /^proxy\.https is not a valid proxy URL/],
+    [{ https: 'socks5://' }, /^proxy\.https is not a valid proxy URL/],
     ['http://[::1', /^proxy is not a valid proxy URL/],
   ])('rejects %j with a TypeError naming the field', (init, message) => {
     expect(() => resolveProxySettings(init as never, undefined, 'proxy')).toThrow(TypeError)
@@ -166,6 +167,12 @@ describe('normaliseProxyURL', () => {
     ['  http://p.test:1  ', 'http://p.test:1'],
   ])('%j → %j', (input, expected) => {
     expect(normaliseProxyURL(input, 'proxy')).toBe(expected)
+  })
+
+  it('a non-string is a TypeError naming the field and the type', () => {
+    expect(() => normaliseProxyURL(3128 as never, 'proxy.http')).toThrow(
+      new TypeError('proxy.http must be a proxy URL string, received number'),
+    )
   })
 
   it('never repeats the password in an error message', () => {
@@ -336,6 +343,8 @@ describe('shouldBypassProxy (NO_PROXY rules: requests should_bypass_proxies, cur
     ['http://a.test/', '10.0.0.0/33', false], // an invalid prefix is ignored
     ['http://a.test/', 'a.test/8', false],
     ['http://a.test/', ':80', false],
+    ['http://a.test/', 'zz::1, 999.0.0.1', false], // neither an address nor a match
+    ['http://[::1]/', '[zz::1]', false],
   ])('%s against %j → %s', (url, list, expected) => {
     expect(shouldBypassProxy(new URL(url), list)).toBe(expected)
   })

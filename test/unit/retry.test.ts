@@ -74,6 +74,7 @@ describe('resolveRetry', () => {
     [{ limit: '3' }, TypeError, 'retry.limit must be a non-negative integer, received string'],
     [{ retries: 3 }, TypeError, /^retry\.retries is not a retry option/],
     [{ methods: 'GET' }, TypeError, 'retry.methods must be an array, received string'],
+    [{ methods: {} }, TypeError, 'retry.methods must be an array, received object'],
     [{ methods: [1] }, TypeError, 'retry.methods[0] must be a method name, received number'],
     [{ methods: [''] }, TypeError, 'retry.methods[0] must be a method name, received string'],
     [{ statusCodes: 503 }, TypeError, 'retry.statusCodes must be an array, received number'],
