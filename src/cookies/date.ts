@@ -6,6 +6,7 @@
  * @module
  */
 
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 
 // RFC 6265 §5.1.1: delimiter = %x09 / %x20-2F / %x3B-40 / %x5B-60 / %x7B-7E
@@ -23,31 +24,52 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39
 }
 
+// Where the last successful `digits` call stopped (module state keeps parsing allocation-free).
+let digitsEnd = 0
+
 /**
- * Reads `min`..`max` digits at `token[start]` that must be followed by the end of the token
- * or a non-digit (`1*2DIGIT ( non-digit *OCTET )`). Returns the value and the end index.
+ * Reads `min`..`max` digits at `s[start]` that must be followed by the end of the token
+ * (`end`) or a non-digit (`1*2DIGIT ( non-digit *OCTET )`). Returns the value, or -1.
  */
-function digits(token: string, start: number, min: number, max: number): [number, number] | null {
+function digits(s: string, start: number, end: number, min: number, max: number): number {
   let i = start
   let value = 0
-  while (i < token.length && isDigit(token.charCodeAt(i))) {
-    if (i - start === max) return null // a further digit: too many
-    value = value * 10 + token.charCodeAt(i) - 0x30
+  while (i < end && isDigit(s.charCodeAt(i))) {
+    if (i - start === max) return -1 // a further digit: too many
+    value = value * 10 + s.charCodeAt(i) - 0x30
     i++
   }
-  return i - start < min ? null : [value, i]
+  digitsEnd = i
+  return i - start < min ? -1 : value
 }
 
 // time = hms-time ( non-digit *OCTET ); hms-time = time-field ":" time-field ":" time-field
-function parseTime(token: string): [number, number, number] | null {
-  const h = digits(token, 0, 1, 2)
-  if (!h || token.charCodeAt(h[1]) !== 0x3a) return null
-  const m = digits(token, h[1] + 1, 1, 2)
-  if (!m || token.charCodeAt(m[1]) !== 0x3a) return null
-  const s = digits(token, m[1] + 1, 1, 2)
-  if (!s) return null
-  return [h[0], m[0], s[0]]
+// Returns hours * 3600 + minutes * 60 + seconds, or -1.
+function parseTime(s: string, start: number, end: number): number {
+  const h = digits(s, start, end, 1, 2)
+  if (h === -1 || digitsEnd === end || s.charCodeAt(digitsEnd) !== 0x3a) return -1
+  const m = digits(s, digitsEnd + 1, end, 1, 2)
+  if (m === -1 || digitsEnd === end || s.charCodeAt(digitsEnd) !== 0x3a) return -1
+  const sec = digits(s, digitsEnd + 1, end, 1, 2)
+  // Step 5 range checks, done here so that the time packs into one number.
+  if (sec === -1) return -1
+  return h > 23 || m > 59 || sec > 59 ? -2 : h * 3600 + m * 60 + sec
 }
+
+// month = ( "jan" / … / "dec" ) *OCTET, case-insensitive: the first three letters decide.
+function parseMonth(s: string, start: number, end: number): number {
+  if (end - start < 3) return -1
+  const a = s.charCodeAt(start)
+  const b = s.charCodeAt(start + 1)
+  const c = s.charCodeAt(start + 2)
+  if ((a | b | c) >= 0x80) return -1
+  const key = ((a | 0x20) << 16) | ((b | 0x20) << 8) | (c | 0x20)
+  return monthKeys.indexOf(key)
+}
+
+const monthKeys = months.map(
+  (m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2),
+)
 
 /**
  * Parses a cookie-date (RFC 6265 §5.1.1) and returns milliseconds since the epoch, or
@@ -59,10 +81,10 @@ function parseTime(token: string): [number, number, number] | null {
  * parseCookieDate('Tuesday')                       // null
  */
 export function parseCookieDate(input: string): number | null {
-  let time: [number, number, number] | null = null
-  let day: number | null = null
-  let month: number | null = null
-  let year: number | null = null
+  let time = -1
+  let day = -1
+  let month = -1
+  let year = -1
 
   // Step 1: the date-token-list is the maximal runs of non-delimiters.
   const n = input.length
@@ -72,47 +94,32 @@ export function parseCookieDate(input: string): number | null {
     const start = i
     while (i < n && !isDelimiter(input.charCodeAt(i))) i++
     if (start === i) break
-    const token = input.slice(start, i)
 
     // Step 2: each token is tried against time, day-of-month, month, year, in that order;
     // the first production not yet found that matches consumes the token.
-    if (time === null) {
-      const t = parseTime(token)
-      if (t) {
-        time = t
-        continue
-      }
+    if (time === -1) {
+      time = parseTime(input, start, i)
+      if (time !== -1) continue
     }
-    if (day === null) {
-      const d = digits(token, 0, 1, 2)
-      if (d) {
-        day = d[0]
-        continue
-      }
+    if (day === -1) {
+      day = digits(input, start, i, 1, 2)
+      if (day !== -1) continue
     }
-    if (month === null && token.length >= 3) {
-      const index = months.indexOf(token.slice(0, 3).toLowerCase())
-      if (index !== -1) {
-        month = index
-        continue
-      }
+    if (month === -1) {
+      month = parseMonth(input, start, i)
+      if (month !== -1) continue
     }
-    if (year === null) {
-      const y = digits(token, 0, 2, 4)
-      if (y) year = y[0]
-    }
+    if (year === -1) year = digits(input, start, i, 2, 4)
   }
 
-  if (time === null || day === null || month === null || year === null) return null // step 5
+  if (time < 0 || day === -1 || month === -1 || year === -1) return null // step 5
   // Steps 3 and 4: two-digit years.
   if (year >= 70 && year <= 99) year += 1900
   else if (year >= 0 && year <= 69) year += 2000
-  // Step 5: range checks.
-  if (day < 1 || day > 31 || year < 1601 || time[0] > 23 || time[1] > 59 || time[2] > 59) {
-    return null
-  }
+  // Step 5: range checks (the time's were made by parseTime: -2 is out of range).
+  if (day < 1 || day > 31 || year < 1601) return null
   // Step 6: "If no such date exists, abort these steps and fail to parse" (31 April).
-  const ms = Date.UTC(year, month, day, time[0], time[1], time[2])
-  if (new Date(ms).getUTCDate() !== day) return null
-  return ms
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  if (day > (month === 1 ? (leap ? 29 : 28) : (monthDays[month] as number))) return null
+  return Date.UTC(year, month, day) + time * 1000
 }

@@ -2,11 +2,12 @@
  * `CookieJar`: RFC 6265 §5.3 storage and §5.4 retrieval (as refined by
  * draft-ietf-httpbis-rfc6265bis §5.7–5.8) over an in-memory index, with a sync API.
  *
- * The index: one bucket per cookie domain, each holding its cookies already in Cookie-header
- * order (longest path first, then creation). A lookup for `a.b.example.com` reads the buckets
+ * The index: one bucket per cookie domain, and in each bucket one list per cookie path, in
+ * creation order. A lookup for `https://a.b.example.com/x/y` reads the buckets
  * `a.b.example.com`, `b.example.com`, `example.com` and `com` (a map lookup each, the chain
- * cached per host) and the bucket of `set()` cookies without a domain, so its cost depends
- * on the cookies of that host, never on the size of the jar. Expiry is a min-heap, so
+ * cached per host) and the bucket of `set()` cookies without a domain; in each, it reads only
+ * the lists of the paths that path-match `/x/y` (`/x/y`, `/x/`, `/x`, `/`). Its cost depends
+ * on the cookies that match, never on the size of the jar or of the site. Expiry is a min-heap, so
  * "remove expired cookies at any time" costs one comparison per call. Limits are counted per
  * site (registrable domain).
  * @module
@@ -17,7 +18,7 @@ import { ExpiryQueue } from './expiry-queue.ts'
 import { parseSetCookie } from './parse.ts'
 import { defaultPath, pathMatch } from './path.ts'
 import { isPublicSuffix, registrableDomain } from './public-suffix.ts'
-import { StoredCookie, creationOrder, evictionOrder, headerOrder, toCookie } from './record.ts'
+import { StoredCookie, creationOrder, evictionOrder, toCookie } from './record.ts'
 import { fromNetscapeText, parseJarState, toJarState, toNetscapeText } from './serialize.ts'
 import type {
   Cookie,
@@ -54,12 +55,33 @@ class Site {
 class Bucket {
   readonly domain: string
   readonly site: Site
-  /** In Cookie-header order ({@link headerOrder}). */
-  readonly cookies: StoredCookie[] = []
+  /** Cookie path → the cookies of this domain and path, in {@link creationOrder}. */
+  readonly paths = new Map<string, StoredCookie[]>()
+  count = 0
   constructor(domain: string, site: Site) {
     this.domain = domain
     this.site = site
   }
+
+  *cookies(): Generator<StoredCookie> {
+    for (const list of this.paths.values()) yield* list
+  }
+}
+
+/**
+ * Every cookie path that path-matches `path` (RFC 6265 §5.1.4), longest first: the path
+ * itself, and for each `/` in it the prefix ending with that `/` and the prefix before it.
+ */
+function matchingPaths(path: string): string[] {
+  const out = [path]
+  let last = path.length
+  for (let i = path.length - 1; i >= 0; i--) {
+    if (path.charCodeAt(i) !== 0x2f) continue
+    if (i + 1 < last) out.push(path.slice(0, i + 1))
+    if (i > 0) out.push(path.slice(0, i))
+    last = i
+  }
+  return out
 }
 
 interface Target {
@@ -69,6 +91,16 @@ interface Target {
 }
 
 const webSchemes = new Set(['http:', 'https:', 'ws:', 'wss:'])
+
+const securePrefix = 1
+const hostPrefix = 2
+
+/** Which cookie prefix (6265bis §4.1.3) `name` carries, case-insensitively (6265bis §5.7). */
+function prefixOf(name: string): number {
+  if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return 0
+  const head = name.slice(0, 9).toLowerCase()
+  return head === '__secure-' ? securePrefix : head.startsWith('__host-') ? hostPrefix : 0
+}
 
 function toTarget(url: unknown): Target | null {
   let u: URL
@@ -109,9 +141,14 @@ export class CookieJar {
   readonly #buckets = new Map<string, Bucket>()
   readonly #sites = new Map<string, Site>()
   readonly #chains = new Map<string, Bucket[]>()
+  readonly #paths = new Map<string, string[]>()
   readonly #expiry = new ExpiryQueue()
   #size = 0
   #seq = 0
+  // The last URL string and its parse: a response's Set-Cookie headers, and the Cookie
+  // header of the request before it, all name the same URL.
+  #lastHref: string | undefined
+  #lastTarget: Target | null = null
   #revision = 0
 
   /**
@@ -160,21 +197,16 @@ export class CookieJar {
         `setCookieHeader: expected a string, got ${describeType(setCookieHeader)}`,
       )
     }
-    const target = toTarget(url)
+    const target = this.#target(url)
     const { now, http } = checkAccessOptions(opts)
     if (target === null) return null
     this.#expire(now)
-    const parsed = parseSetCookie(setCookieHeader, { allowNameless: this.#allowNameless })
+    const parsed = parseSetCookie(setCookieHeader, this.#allowNameless)
     if (parsed === null) return null
     const { host } = target
 
-    // 6265bis §5.7 step 3 (prefixes on nameless cookies): a nameless cookie may not pose as
-    // a prefixed one.
-    const lowerName = parsed.name.toLowerCase()
-    if (parsed.name === '') {
-      const v = parsed.value.toLowerCase()
-      if (v.startsWith('__secure-') || v.startsWith('__host-')) return null
-    }
+    // 6265bis §5.7 step 3: a nameless cookie may not pose as a prefixed one.
+    if (parsed.name === '' && prefixOf(parsed.value) !== 0) return null
 
     // §5.3 step 3 / 6265bis step 5: Max-Age wins over Expires; both capped at 400 days.
     let expires: number | null = null
@@ -213,11 +245,12 @@ export class CookieJar {
     // §5.3 step 10: HttpOnly cookies cannot come from a non-HTTP API.
     if (parsed.httpOnly && !http) return null
 
+    const prefix = prefixOf(parsed.name)
     // 6265bis step 20: the __Secure- prefix (case-insensitive) demands Secure.
-    if (lowerName.startsWith('__secure-') && !parsed.secure) return null
+    if (prefix === securePrefix && !parsed.secure) return null
     // 6265bis step 21: __Host- demands Secure, host-only, and an explicit Path=/.
     if (
-      lowerName.startsWith('__host-') &&
+      prefix === hostPrefix &&
       (!parsed.secure || !hostOnly || parsed.path === null || path !== '/')
     ) {
       return null
@@ -231,7 +264,7 @@ export class CookieJar {
     if (!parsed.secure && !target.secure && site !== undefined && site.secure > 0) {
       for (const b of site.buckets) {
         if (!domainMatch(b.domain, domain) && !domainMatch(domain, b.domain)) continue
-        for (const c of b.cookies) {
+        for (const c of b.cookies()) {
           if (c.secure && c.name === parsed.name && pathMatch(path, c.path)) return null
         }
       }
@@ -290,31 +323,71 @@ export class CookieJar {
   }
 
   #match(url: string | URL, opts: CookieAccessOptions | undefined): StoredCookie[] {
-    const target = toTarget(url)
+    const target = this.#target(url)
     const { now, http } = checkAccessOptions(opts)
     if (target === null) return []
     this.#expire(now)
     const { host, path, secure } = target
     const out: StoredCookie[] = []
-    let sources = 0
-    for (const bucket of this.#chain(host)) {
-      const exact = bucket.domain === host
-      const before = out.length
-      for (const c of bucket.cookies) {
-        // §5.4 step 1: host-only cookies need the exact host, the others domain-match (the
-        // chain holds only domains the host domain-matches); path-match; Secure; HttpOnly.
-        if (c.hostOnly && !exact) continue
-        if (c.secure && !secure) continue
-        if (c.httpOnly && !http) continue
-        if (c.path !== '/' && !pathMatch(path, c.path)) continue
-        c.lastAccessTime = now // §5.4 step 3
-        out.push(c)
+    const chain = this.#chain(host)
+    if (chain.length === 0) return out
+    // Host-only cookies need the exact host (§5.4 step 1): they match only in the host's own
+    // bucket, which heads the chain when it exists.
+    const own = (chain[0] as Bucket).domain === host ? chain[0] : undefined
+    // §5.4 step 2: longer paths first; each candidate path has a different length.
+    for (const candidate of this.#matchingPaths(path)) {
+      const start = out.length
+      let lists = 0
+      for (const bucket of chain) {
+        const list = bucket.paths.get(candidate)
+        if (list === undefined) continue
+        lists++
+        for (const c of list) {
+          // §5.4 step 1: domain (the chain holds only domains the host domain-matches),
+          // Secure only over secure origins, HttpOnly only for HTTP.
+          if (c.hostOnly && bucket !== own) continue
+          if (c.secure && !secure) continue
+          if (c.httpOnly && !http) continue
+          c.lastAccessTime = now // §5.4 step 3
+          out.push(c)
+        }
       }
-      if (out.length > before) sources++
+      // The same path in several buckets: earlier creation first across them (insertion
+      // sort: the segment is short and made of sorted runs).
+      if (lists > 1) {
+        for (let i = start + 1; i < out.length; i++) {
+          const c = out[i] as StoredCookie
+          let j = i - 1
+          while (j >= start && creationOrder(out[j] as StoredCookie, c) > 0) {
+            out[j + 1] = out[j] as StoredCookie
+            j--
+          }
+          out[j + 1] = c
+        }
+      }
     }
-    // Each bucket is already in header order; only a merge of several needs sorting.
-    if (sources > 1) out.sort(headerOrder)
     return out
+  }
+
+  /** {@link matchingPaths}, cached per request path (the strings then keep their hashes). */
+  #matchingPaths(path: string): string[] {
+    let paths = this.#paths.get(path)
+    if (paths === undefined) {
+      paths = matchingPaths(path)
+      if (this.#paths.size >= 4096) this.#paths.clear()
+      this.#paths.set(path, paths)
+    }
+    return paths
+  }
+
+  #target(url: unknown): Target | null {
+    if (typeof url === 'string' && url === this.#lastHref) return this.#lastTarget
+    const target = toTarget(url)
+    if (typeof url === 'string') {
+      this.#lastHref = url
+      this.#lastTarget = target
+    }
+    return target
   }
 
   /** Buckets whose domain `host` domain-matches, plus the bucket of domain-less cookies. */
@@ -417,7 +490,7 @@ export class CookieJar {
     }
     const bucket = this.#buckets.get(f.domain)
     if (bucket === undefined) return
-    for (const c of [...bucket.cookies]) this.#remove(c)
+    for (const c of [...bucket.cookies()]) this.#remove(c)
     this.#revision++
   }
 
@@ -433,7 +506,7 @@ export class CookieJar {
     const found: StoredCookie[] = []
     for (const b of buckets) {
       if (b === undefined) continue
-      for (const c of b.cookies) {
+      for (const c of b.cookies()) {
         if (c.name === name && (f.path === undefined || c.path === f.path)) found.push(c)
       }
     }
@@ -447,7 +520,7 @@ export class CookieJar {
 
   #records(): StoredCookie[] {
     const all: StoredCookie[] = []
-    for (const b of this.#buckets.values()) for (const c of b.cookies) all.push(c)
+    for (const b of this.#buckets.values()) for (const c of b.cookies()) all.push(c)
     return all.sort(creationOrder)
   }
 
@@ -545,41 +618,54 @@ export class CookieJar {
    */
   #store(record: StoredCookie, http: boolean, restoring = false): StoredCookie | null {
     let old: StoredCookie | undefined
-    const current = this.#buckets.get(record.domain)
-    if (current !== undefined) {
-      for (const c of current.cookies) {
-        if (c.name === record.name && c.path === record.path && c.hostOnly === record.hostOnly) {
+    const same = this.#buckets.get(record.domain)?.paths.get(record.path)
+    if (same !== undefined) {
+      for (const c of same) {
+        if (c.name === record.name && c.hostOnly === record.hostOnly) {
           old = c
           break
         }
       }
     }
+    const expired = record.expires !== null && record.expires <= record.lastAccessTime
     if (old !== undefined) {
       // Step 11.2: a non-HTTP API may not overwrite an HttpOnly cookie.
       if (old.httpOnly && !http) return null
-      this.#remove(old)
       this.#revision++
+      if (!restoring) record.creationTime = old.creationTime
+      if (!restoring && !expired) {
+        // Step 11.3: the new cookie takes the old one's creation time, hence its place in
+        // every order: it is written over the old record.
+        this.#update(old, record)
+        return old
+      }
+      this.#remove(old)
     }
-    if (old !== undefined && !restoring) {
-      record.creationTime = old.creationTime // step 11.3
-      record.seq = old.seq
-    } else {
-      record.seq = this.#seq++
-    }
+    record.seq = this.#seq++
     // A cookie that is already expired is stored and evicted at once (§5.3 step 12).
-    if (record.expires !== null && record.expires <= record.lastAccessTime) return record
+    if (expired) return record
 
     const bucket = this.#buckets.get(record.domain) ?? this.#createBucket(record.domain)
-    const list = bucket.cookies
-    // Binary search for the header-order position.
-    let lo = 0
-    let hi = list.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (headerOrder(list[mid] as StoredCookie, record) <= 0) lo = mid + 1
-      else hi = mid
+    // Stored strings are shared with the bucket and the path list (memory per cookie).
+    record.domain = bucket.domain
+    const list = bucket.paths.get(record.path)
+    if (list === undefined) {
+      bucket.paths.set(record.path, [record])
+    } else {
+      record.path = (list[0] as StoredCookie).path
+      // Creation order; a new cookie goes last, a replacement back to its old place.
+      let lo = 0
+      let hi = list.length
+      if (creationOrder(list[hi - 1] as StoredCookie, record) < 0) lo = hi
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (creationOrder(list[mid] as StoredCookie, record) <= 0) lo = mid + 1
+        else hi = mid
+      }
+      if (lo === list.length) list.push(record)
+      else list.splice(lo, 0, record)
     }
-    list.splice(lo, 0, record)
+    bucket.count++
     record.owner = bucket
     const site = bucket.site
     site.count++
@@ -590,7 +676,7 @@ export class CookieJar {
 
     if (site.count > this.#maxPerSite) {
       this.#evict(
-        [...site.buckets].flatMap((b) => b.cookies),
+        [...site.buckets].flatMap((b) => [...b.cookies()]),
         this.#maxPerSite,
         5 / 6,
       )
@@ -599,6 +685,19 @@ export class CookieJar {
       this.#evict(this.#records(), this.#maxCookies, 10 / 11)
     }
     return record
+  }
+
+  /** Writes `next` over the stored record `old` of the same identity. */
+  #update(old: StoredCookie, next: StoredCookie): void {
+    const site = (old.owner as Bucket).site
+    if (old.secure !== next.secure) site.secure += next.secure ? 1 : -1
+    this.#expiry.update(old, old.expires, next.expires)
+    old.value = next.value
+    old.expires = next.expires
+    old.secure = next.secure
+    old.httpOnly = next.httpOnly
+    old.sameSite = next.sameSite
+    old.lastAccessTime = next.lastAccessTime
   }
 
   /** Removes the least valuable cookies ({@link evictionOrder}) until `limit * keep` remain. */
@@ -627,15 +726,17 @@ export class CookieJar {
   #remove(record: StoredCookie, queued = true): void {
     const bucket = record.owner as Bucket | null
     if (bucket === null) return
-    const list = bucket.cookies
+    const list = bucket.paths.get(record.path) as StoredCookie[]
     list.splice(list.indexOf(record), 1)
+    if (list.length === 0) bucket.paths.delete(record.path)
+    bucket.count--
     record.owner = null
     const site = bucket.site
     site.count--
     if (record.secure) site.secure--
     this.#size--
     if (record.expires !== null && queued) this.#expiry.dropped()
-    if (list.length === 0) {
+    if (bucket.count === 0) {
       this.#buckets.delete(bucket.domain)
       site.buckets.delete(bucket)
       if (site.count === 0) this.#sites.delete(site.key)
@@ -647,6 +748,7 @@ export class CookieJar {
   #expire(now: number): void {
     if (this.#expiry.next > now) return
     const expired = this.#expiry.popExpired(now)
+    // A record can come up twice (a refreshed expiry); the second time it is already gone.
     for (const r of expired) this.#remove(r, false)
     if (expired.length > 0) this.#revision++
   }

@@ -27,15 +27,6 @@ export interface ParsedSetCookie {
   sameSite: SameSite | undefined
 }
 
-/** Options of {@link parseSetCookie}. */
-export interface ParseOptions {
-  /**
-   * Accept cookies without a name (`Set-Cookie: token`, `=token`) as 6265bis §5.6 step 3 does.
-   * Off by default: RFC 6265 §5.2 steps 2 and 5 ignore them, and so does the http-state corpus.
-   */
-  allowNameless?: boolean
-}
-
 /** 6265bis §5.6 step 5: the name and value together may not exceed 4096 octets. */
 export const maxNameValueBytes = 4096
 /** 6265bis §5.6.1: an attribute value longer than 1024 octets is ignored. */
@@ -68,45 +59,90 @@ function exceeds(s: string, limit: number): boolean {
   return s.length > limit || (s.length * 3 > limit && utf8Length(s) > limit)
 }
 
-// RFC 6265 §5.2: "Remove any leading or trailing WSP characters" (SP and HTAB only).
-function trimWSP(s: string): string {
-  let start = 0
-  let end = s.length
-  while (start < end && (s.charCodeAt(start) === 0x20 || s.charCodeAt(start) === 0x09)) start++
-  while (end > start && (s.charCodeAt(end - 1) === 0x20 || s.charCodeAt(end - 1) === 0x09)) end--
-  return start === 0 && end === s.length ? s : s.slice(start, end)
+// RFC 6265 §5.2: "Remove any leading or trailing WSP characters" (SP and HTAB only). The
+// parser works on indices into the header so that attributes it does not use cost nothing.
+const isWSP = (c: number): boolean => c === 0x20 || c === 0x09
+
+function lowerEquals(s: string, start: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = s.charCodeAt(start + i)
+    // ASCII case folding; control characters were refused before parsing, so `| 0x20`
+    // can only turn an upper-case letter into its lower-case form.
+    if (c !== lower.charCodeAt(i) && (c | 0x20) !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+const EXPIRES = 1
+const MAX_AGE = 2
+const DOMAIN = 3
+const PATH = 4
+const SECURE = 5
+const HTTP_ONLY = 6
+const SAME_SITE = 7
+
+/** The attribute named by `s[start, end)`, case-insensitively; 0 for one the RFC ignores. */
+function attributeId(s: string, start: number, end: number): number {
+  switch (end - start) {
+    case 4:
+      return lowerEquals(s, start, 'path') ? PATH : 0
+    case 6:
+      return lowerEquals(s, start, 'domain') ? DOMAIN : lowerEquals(s, start, 'secure') ? SECURE : 0
+    case 7:
+      return lowerEquals(s, start, 'expires')
+        ? EXPIRES
+        : lowerEquals(s, start, 'max-age')
+          ? MAX_AGE
+          : 0
+    case 8:
+      return lowerEquals(s, start, 'httponly')
+        ? HTTP_ONLY
+        : lowerEquals(s, start, 'samesite')
+          ? SAME_SITE
+          : 0
+    default:
+      return 0
+  }
 }
 
 /**
  * Parses one `Set-Cookie` header value by RFC 6265 §5.2 / 6265bis §5.6. Returns `null` when
- * the algorithm says to ignore the string entirely: control characters, no name (unless
- * `allowNameless`), or more than 4096 octets of name and value.
+ * the algorithm says to ignore the string entirely: control characters, no name, or more
+ * than 4096 octets of name and value. `allowNameless` accepts cookies without a name
+ * (`Set-Cookie: token`, `=token`) as 6265bis §5.6 step 3 does; RFC 6265 §5.2 steps 2 and 5
+ * and the http-state corpus ignore them.
  * @example
  * parseSetCookie('sid=1; Path=/; Max-Age=60; HttpOnly')
  * // { name: 'sid', value: '1', maxAge: 60, path: '/', httpOnly: true, ... }
  */
-export function parseSetCookie(input: string, options?: ParseOptions): ParsedSetCookie | null {
+export function parseSetCookie(input: string, allowNameless = false): ParsedSetCookie | null {
   if (controlChars.test(input)) return null // 6265bis §5.6 step 1
 
   // Step 2: the name-value-pair runs up to the first ";".
+  const n = input.length
   const semi = input.indexOf(';')
-  const pair = semi === -1 ? input : input.slice(0, semi)
+  const pairEnd = semi === -1 ? n : semi
   // Step 3: split at the first "=".
-  const eq = pair.indexOf('=')
-  let name: string
-  let value: string
+  let eq = input.indexOf('=')
+  if (eq >= pairEnd) eq = -1
+  // Step 4: trim WSP from name and value.
+  let ns = 0
+  let ne = eq === -1 ? 0 : eq
+  let vs = eq === -1 ? 0 : eq + 1
+  let ve = pairEnd
   if (eq === -1) {
     // NOTE(spec): RFC 6265 §5.2 step 2 ignores a pair without "="; 6265bis §5.6 step 3
     // makes it a nameless cookie. The http-state corpus (tests 0004, 0023–0028, MOZILLA0014)
     // still expects RFC 6265, so the 6265bis reading is behind `allowNameless`.
-    if (options?.allowNameless !== true) return null
-    name = ''
-    value = trimWSP(pair)
-  } else {
-    name = trimWSP(pair.slice(0, eq)) // step 4
-    value = trimWSP(pair.slice(eq + 1))
+    if (!allowNameless) return null
   }
-  if (name === '' && (value === '' || options?.allowNameless !== true)) return null // 6265 step 5
+  while (ns < ne && isWSP(input.charCodeAt(ns))) ns++
+  while (ne > ns && isWSP(input.charCodeAt(ne - 1))) ne--
+  while (vs < ve && isWSP(input.charCodeAt(vs))) vs++
+  while (ve > vs && isWSP(input.charCodeAt(ve - 1))) ve--
+  if (ns === ne && (vs === ve || !allowNameless)) return null // 6265 step 5; 6265bis step 6
+  const name = input.slice(ns, ne)
+  const value = input.slice(vs, ve)
   if (exceeds(name + value, maxNameValueBytes)) return null // 6265bis §5.6 step 5
 
   const cookie: ParsedSetCookie = {
@@ -125,51 +161,67 @@ export function parseSetCookie(input: string, options?: ParseOptions): ParsedSet
   // occurrence of an attribute wins.
   let pos = semi
   while (pos !== -1) {
-    const next = input.indexOf(';', pos + 1)
-    const av = input.slice(pos + 1, next === -1 ? input.length : next)
+    const start = pos + 1
+    const next = input.indexOf(';', start)
+    const end = next === -1 ? n : next
     pos = next
-    const avEq = av.indexOf('=')
-    const attrName = trimWSP(avEq === -1 ? av : av.slice(0, avEq)).toLowerCase()
-    const attrValue = avEq === -1 ? '' : trimWSP(av.slice(avEq + 1))
-    if (exceeds(attrValue, maxAttributeBytes)) continue // 6265bis §5.6 step 8: ignore the av
-    switch (attrName) {
-      case 'expires': {
+    let avEq = start
+    while (avEq < end && input.charCodeAt(avEq) !== 0x3d) avEq++
+    let as = start
+    let ae = avEq
+    while (as < ae && isWSP(input.charCodeAt(as))) as++
+    while (ae > as && isWSP(input.charCodeAt(ae - 1))) ae--
+    const id = attributeId(input, as, ae)
+    if (id === 0) continue // unrecognised cookie-avs are ignored (§5.2 step 6)
+    let ts = avEq < end ? avEq + 1 : end
+    let te = end
+    while (ts < te && isWSP(input.charCodeAt(ts))) ts++
+    while (te > ts && isWSP(input.charCodeAt(te - 1))) te--
+    // 6265bis §5.6 step 8: an attribute value over 1024 octets is ignored.
+    if (te - ts > maxAttributeBytes / 3 && exceeds(input.slice(ts, te), maxAttributeBytes)) continue
+    switch (id) {
+      case EXPIRES: {
         // §5.2.1: a value that is not a cookie-date is ignored.
-        const ms = parseCookieDate(attrValue)
+        const ms = parseCookieDate(input.slice(ts, te))
         if (ms !== null) cookie.expires = ms
         break
       }
-      case 'max-age':
+      case MAX_AGE: {
         // §5.2.2: first character a DIGIT or "-", the rest DIGITs; otherwise ignored.
-        if (maxAgeValue.test(attrValue)) cookie.maxAge = Number(attrValue)
-        break
-      case 'domain':
-        // §5.2.3: an empty value is ignored ("SHOULD ignore the cookie-av entirely"); a
-        // leading "." is dropped; the value is lower-cased.
-        if (attrValue !== '') {
-          cookie.domain = (
-            attrValue.charCodeAt(0) === 0x2e ? attrValue.slice(1) : attrValue
-          ).toLowerCase()
-        }
-        break
-      case 'path':
-        // §5.2.4: a value that is empty or not absolute means the default-path.
-        cookie.path = attrValue.charCodeAt(0) === 0x2f ? attrValue : ''
-        break
-      case 'secure':
-        cookie.secure = true // §5.2.5
-        break
-      case 'httponly':
-        cookie.httpOnly = true // §5.2.6
-        break
-      case 'samesite': {
-        // 6265bis §5.6.7: None / Strict / Lax, case-insensitive; anything else is "Default".
-        const mode = attrValue.toLowerCase()
-        cookie.sameSite = mode === 'strict' || mode === 'lax' || mode === 'none' ? mode : undefined
+        const v = input.slice(ts, te)
+        if (maxAgeValue.test(v)) cookie.maxAge = Number(v)
         break
       }
-      default:
-        break // unrecognised cookie-avs are ignored (§5.2 step 6)
+      case DOMAIN:
+        // §5.2.3: an empty value is ignored ("SHOULD ignore the cookie-av entirely"); a
+        // leading "." is dropped; the value is lower-cased.
+        if (ts < te) {
+          cookie.domain = input.slice(input.charCodeAt(ts) === 0x2e ? ts + 1 : ts, te).toLowerCase()
+        }
+        break
+      case PATH:
+        // §5.2.4: a value that is empty or not absolute means the default-path.
+        cookie.path = input.charCodeAt(ts) === 0x2f && ts < te ? input.slice(ts, te) : ''
+        break
+      case SECURE:
+        cookie.secure = true // §5.2.5
+        break
+      case HTTP_ONLY:
+        cookie.httpOnly = true // §5.2.6
+        break
+      default: {
+        // SameSite, 6265bis §5.6.7: None / Strict / Lax, case-insensitive; anything else is
+        // "Default". The literals are stored, so every cookie shares the same strings.
+        const len = te - ts
+        cookie.sameSite =
+          len === 3 && lowerEquals(input, ts, 'lax')
+            ? 'lax'
+            : len === 6 && lowerEquals(input, ts, 'strict')
+              ? 'strict'
+              : len === 4 && lowerEquals(input, ts, 'none')
+                ? 'none'
+                : undefined
+      }
     }
   }
   return cookie

@@ -20,8 +20,18 @@ const options = {
  * and, by the list's implicit `*` rule, any single label such as `localhost`.
  */
 export function isPublicSuffix(domain: string): boolean {
-  return getPublicSuffix(domain, options) === domain
+  // Servers repeat the same Domain attributes; the list lookup is the costliest step of
+  // storing a cookie, so answers are remembered (bounded).
+  let answer = known.get(domain)
+  if (answer === undefined) {
+    answer = getPublicSuffix(domain, options) === domain
+    if (known.size >= 2048) known.clear()
+    known.set(domain, answer)
+  }
+  return answer
 }
+
+const known = new Map<string, boolean>()
 
 /**
  * The registrable domain (eTLD+1) of a canonical host, or the host itself when it has none

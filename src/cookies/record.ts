@@ -59,20 +59,34 @@ export class StoredCookie {
 
 /** A snapshot of a record in the public {@link Cookie} shape. */
 export function toCookie(r: StoredCookie): Cookie {
-  const cookie: Cookie = {
-    name: r.name,
-    value: r.value,
-    domain: r.domain,
-    path: r.path,
-    expires: r.expires,
-    secure: r.secure,
-    httpOnly: r.httpOnly,
-    hostOnly: r.hostOnly,
-    creationTime: r.creationTime,
-    lastAccessTime: r.lastAccessTime,
-  }
-  if (r.sameSite !== undefined) cookie.sameSite = r.sameSite
-  return cookie
+  // Two literals rather than adding `sameSite` afterwards: each shape is then built in one
+  // allocation.
+  return r.sameSite === undefined
+    ? {
+        name: r.name,
+        value: r.value,
+        domain: r.domain,
+        path: r.path,
+        expires: r.expires,
+        secure: r.secure,
+        httpOnly: r.httpOnly,
+        hostOnly: r.hostOnly,
+        creationTime: r.creationTime,
+        lastAccessTime: r.lastAccessTime,
+      }
+    : {
+        name: r.name,
+        value: r.value,
+        domain: r.domain,
+        path: r.path,
+        expires: r.expires,
+        secure: r.secure,
+        httpOnly: r.httpOnly,
+        hostOnly: r.hostOnly,
+        sameSite: r.sameSite,
+        creationTime: r.creationTime,
+        lastAccessTime: r.lastAccessTime,
+      }
 }
 
 /**
