@@ -34,6 +34,7 @@ let target: TestServer
 let tls: TlsFixtures
 let plain80: http.Server
 let secure443: https.Server
+let defaultPortsUnavailable: string | undefined
 const defaultPortLog: { scheme: string; url: string; headers: http.IncomingHttpHeaders }[] = []
 
 function echoOrRedirect(scheme: string) {
@@ -59,17 +60,23 @@ beforeAll(async () => {
     { cert: tls.serverCert, key: tls.serverKey },
     echoOrRedirect('https'),
   )
-  plain80.listen(80, schemeHost)
-  secure443.listen(443, schemeHost)
-  await Promise.all([once(plain80, 'listening'), once(secure443, 'listening')])
+  try {
+    plain80.listen(80, schemeHost)
+    await once(plain80, 'listening')
+    secure443.listen(443, schemeHost)
+    await once(secure443, 'listening')
+  } catch (error) {
+    // Ports below 1024 need root or CAP_NET_BIND_SERVICE; say so rather than fail obscurely.
+    defaultPortsUnavailable = `cannot bind ${schemeHost}:80/443 (${(error as { code?: string }).code ?? String(error)})`
+  }
 })
 afterAll(async () => {
   await origin.close()
   await target.close()
-  plain80.closeAllConnections()
-  secure443.closeAllConnections()
-  await new Promise((resolve) => plain80.close(resolve))
-  await new Promise((resolve) => secure443.close(resolve))
+  for (const server of [plain80, secure443]) {
+    server.closeAllConnections()
+    if (server.listening) await new Promise((resolve) => server.close(resolve))
+  }
   await tls.dispose()
 })
 
@@ -197,7 +204,8 @@ describe('scheme changes on the default ports', () => {
   const httpsURL = (path: string): string => `https://${schemeHost}${path}`
 
   // requests CVE-2018-18074: Authorization survived https → http on the same host.
-  it('an https → http downgrade of the same host strips every credential', async () => {
+  it('an https → http downgrade of the same host strips every credential', async (ctx) => {
+    if (defaultPortsUnavailable) ctx.skip(defaultPortsUnavailable)
     await using s = new Session({
       tls: { ca: tls.ca },
       sensitiveHeaders: ['x-api-key'],
@@ -218,7 +226,8 @@ describe('scheme changes on the default ports', () => {
   })
 
   // requests should_strip_auth: http → https on the same host and default ports keeps auth.
-  it('an http → https upgrade of the same host on default ports keeps Authorization', async () => {
+  it('an http → https upgrade of the same host on default ports keeps Authorization', async (ctx) => {
+    if (defaultPortsUnavailable) ctx.skip(defaultPortsUnavailable)
     await using s = new Session({ tls: { ca: tls.ca }, auth: ['user', 'pass'] })
     const r = await s.get(httpURL(`/go?to=${encodeURIComponent(httpsURL('/echo'))}`))
     const seen = await echo(r)
