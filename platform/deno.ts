@@ -68,7 +68,13 @@ function clientOptions(
   return options
 }
 
-/** `fetch` through one `Deno.HttpClient` per distinct proxy/TLS setting, closed by `close()`. */
+/**
+ * `fetch` through one `Deno.HttpClient` per distinct proxy/TLS setting, closed by `close()`.
+ * NOTE(spec): a client without `proxy` still applies HTTP(S)_PROXY from the process
+ * environment, and Deno has no option to go direct (denoland/deno#28385), so a hop the
+ * session sends directly (`trustEnv: false`, `proxy: null`) can still be proxied by Deno
+ * (`NO_PROXY` is honoured). Documented in the README runtime table.
+ */
 function createDenoAdapter(): Adapter {
   const clients = new Map<string, DenoHttpClient>()
   return {

@@ -1,5 +1,7 @@
 // The loopback server the runtime smoke suite (scripts/runtimes/smoke.mjs) talks to.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { TLSSocket } from 'node:tls'
 import { createServer as createNetServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 
@@ -71,4 +73,32 @@ export async function closedURL(): Promise<string> {
 export async function freePort(): Promise<number> {
   const url = await closedURL()
   return Number(new URL(url).port)
+}
+
+/**
+ * An HTTPS server with a certificate from `ca`; it asks for a client certificate and
+ * answers `/tls` with whether a trusted one was presented.
+ */
+export async function startTlsServer(options: {
+  cert: string
+  key: string
+  ca: string
+}): Promise<SmokeServer> {
+  const server = createHttpsServer(
+    { ...options, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ clientCertificate: (req.socket as TLSSocket).authorized }))
+    },
+  )
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    base: `https://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      }),
+  }
 }
