@@ -179,7 +179,8 @@ export class DispatcherPool {
       ...proxy,
       // curl and requests forward plain-http requests in absolute form; https is tunnelled.
       proxyTunnel: false,
-      requestTls: connect,
+      // The tunnelled TLS handshake is undici's `requestTls` connector: ALPN must be asked there.
+      requestTls: this.#options.allowH2 ? { ...connect, allowH2: true } : connect,
       // undici's SOCKS5 agent speaks TLS to the proxy whenever proxyTls is set at all.
       ...(proxy.uri.startsWith('socks5:') ? {} : { proxyTls }),
     })

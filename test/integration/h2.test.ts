@@ -7,6 +7,7 @@ import http2 from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectionError, Session } from '../../platform/node.ts'
+import { startProxy } from '../helpers/proxy-server.ts'
 import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
 
 let tls: TlsFixtures
@@ -109,6 +110,18 @@ describe('HTTP/2 (allowH2)', () => {
       expect(((await (await s.get(`${dualOrigin}/${i}`)).json()) as Seen).version).toBe('2.0')
     }
     expect(sessions - before).toBe(1)
+  })
+
+  it('negotiates h2 inside a CONNECT tunnel through a proxy', async () => {
+    const proxy = await startProxy()
+    try {
+      await using s = new Session({ allowH2: true, proxy: proxy.url, tls: { ca: tls.ca } })
+      const seen = (await (await s.get(`${h2Origin}/tunnelled`)).json()) as Seen
+      expect(seen).toMatchObject({ version: '2.0', path: '/tunnelled' })
+      expect(proxy.requests.map((r) => r.kind)).toEqual(['connect'])
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('an h2-only server without allowH2 is a ConnectionError', async () => {
