@@ -107,6 +107,16 @@ describe('the browser bundle in Chromium', () => {
     })
   })
 
+  it('allowRedirects: false returns the opaque redirect the browser gives (Fetch §4.4 "manual")', async () => {
+    const result = await inPage(async ({ lib }) => {
+      const r = await new lib.Session({ baseURL: location.origin }).get('/redirect/cookie', {
+        allowRedirects: false,
+      })
+      return { type: r.type, status: r.status, location: r.headers.get('location') }
+    }, {})
+    expect(result).toEqual({ type: 'opaqueredirect', status: 0, location: null })
+  })
+
   it('merges default headers and params with the request, which wins per key', async () => {
     const result = await inPage(async ({ lib }) => {
       const s = new lib.Session({
