@@ -115,7 +115,7 @@ function resolvePlan(
 
   const hooks = mergeHooks(session.hooks, init.hooks)
   const cookies = toCookieOverlay(init.cookies, 'init.cookies')
-  checkCapabilities(internals, init, hooks, cookies)
+  checkCapabilities(session, internals, init, hooks, cookies)
   return {
     session,
     internals,
@@ -160,12 +160,20 @@ function takeUserinfo(url: URL): ResolvedAuth | null {
  * (the browser follows redirects itself and owns its cookie jar).
  */
 function checkCapabilities(
+  session: Session,
   internals: SessionInternals,
   init: SessionRequestInit,
   hooks: Hooks,
   cookies: Map<string, string | null> | undefined,
 ): void {
   const { name, capabilities: caps } = internals.platform
+  // Session settings assigned after construction are checked here (the constructor checks its options).
+  if (!caps.proxy && session.proxy !== undefined && session.proxy !== null) {
+    throw new TypeError(`session.proxy: the ${name} platform cannot use a proxy`)
+  }
+  if (!caps.tls && session.tls !== undefined) {
+    throw new TypeError(`session.tls: the ${name} platform has no TLS settings`)
+  }
   if (init.proxy !== undefined && init.proxy !== null && !caps.proxy) {
     throw new TypeError(`init.proxy: the ${name} platform cannot use a proxy`)
   }

@@ -116,6 +116,18 @@ describe('what the browser cannot do fails loudly', () => {
     expect(calls).toHaveLength(0)
   })
 
+  it.each<[string, (s: Session) => void]>([
+    ['session.proxy', (s) => (s.proxy = 'http://proxy.test:3128')],
+    ['session.tls', (s) => (s.tls = { ca: 'PEM' })],
+  ])('a request after assigning %s throws a TypeError naming it', async (field, assign) => {
+    const s = new Session()
+    assign(s)
+    await expect(async () => s.get('https://api.test/x')).rejects.toThrow(
+      new RegExp(`^${field.replace('.', '\\.')}: the browser platform`),
+    )
+    expect(calls).toHaveLength(0)
+  })
+
   it.each<[string, SessionOptions]>([
     ['proxy', { proxy: 'http://proxy.test:3128' }],
     ['tls', { tls: { rejectUnauthorized: false } }],
