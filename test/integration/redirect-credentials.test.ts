@@ -138,6 +138,20 @@ describe('one regression test per shipped leak', () => {
   )
 })
 
+describe('request body', () => {
+  // urllib3 CVE-2023-45803: the body of a POST went along on a 303 (and 301/302) to another host.
+  it.each([301, 302, 303])(
+    'a POST body is not sent on after a %i to another host',
+    async (status) => {
+      await using s = new Session()
+      const r = await s.post(via(status, otherHost('/echo')), { json: { password: 'hunter2' } })
+      const seen = await echo(r)
+      expect(seen).toMatchObject({ method: 'GET', body: '' })
+      expect(seen.headers['content-type']).toBeUndefined()
+    },
+  )
+})
+
 describe('Authorization', () => {
   it('session auth is not applied on another host, nor when the chain comes back (Fetch #1544)', async () => {
     await using s = new Session({ auth: ['user', 'pass'] })
