@@ -71,6 +71,62 @@ const monthKeys = months.map(
   (m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2),
 )
 
+const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 0x30
+  const b = s.charCodeAt(i + 1) - 0x30
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
+}
+
+/**
+ * The preferred HTTP date, `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7 IMF-fixdate), read
+ * at fixed offsets. On such a string the §5.1.1 token scan finds exactly these fields (the
+ * weekday and "GMT" match no production), so the result is the same; the range checks are
+ * shared. Returns `undefined` when the string does not have this exact shape.
+ */
+function parseIMFFixdate(s: string): number | null | undefined {
+  if (
+    s.length !== 29 ||
+    s.charCodeAt(3) !== 0x2c ||
+    s.charCodeAt(4) !== 0x20 ||
+    s.charCodeAt(7) !== 0x20 ||
+    s.charCodeAt(11) !== 0x20 ||
+    s.charCodeAt(16) !== 0x20 ||
+    s.charCodeAt(19) !== 0x3a ||
+    s.charCodeAt(22) !== 0x3a ||
+    s.charCodeAt(25) !== 0x20 ||
+    !s.endsWith('GMT') ||
+    !weekdays.includes(s.slice(0, 3))
+  ) {
+    return undefined
+  }
+  const day = twoDigits(s, 5)
+  const month = parseMonth(s, 8, 11)
+  const hi = twoDigits(s, 12)
+  const lo = twoDigits(s, 14)
+  const hour = twoDigits(s, 17)
+  const minute = twoDigits(s, 20)
+  const second = twoDigits(s, 23)
+  if ((day | month | hi | lo | hour | minute | second) < 0) return undefined
+  if (hour > 23 || minute > 59 || second > 59) return null
+  return checkedDate(hi * 100 + lo, month, day, hour * 3600 + minute * 60 + second)
+}
+
+/** Steps 3–6 of §5.1.1 on found fields (`time` in seconds of the day). */
+function checkedDate(y: number, month: number, day: number, time: number): number | null {
+  let year = y
+  // Steps 3 and 4: two-digit years.
+  if (year >= 70 && year <= 99) year += 1900
+  else if (year >= 0 && year <= 69) year += 2000
+  // Step 5: range checks (the time's were made by the caller).
+  if (day < 1 || day > 31 || year < 1601) return null
+  // Step 6: "If no such date exists, abort these steps and fail to parse" (31 April).
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  if (day > (month === 1 ? (leap ? 29 : 28) : (monthDays[month] as number))) return null
+  return Date.UTC(year, month, day) + time * 1000
+}
+
 /**
  * Parses a cookie-date (RFC 6265 §5.1.1) and returns milliseconds since the epoch, or
  * `null` where the algorithm says to fail. Two-digit years map 70–99 to 19xx and 00–69 to
@@ -81,6 +137,8 @@ const monthKeys = months.map(
  * parseCookieDate('Tuesday')                       // null
  */
 export function parseCookieDate(input: string): number | null {
+  const fixed = parseIMFFixdate(input)
+  if (fixed !== undefined) return fixed
   let time = -1
   let day = -1
   let month = -1
@@ -113,13 +171,5 @@ export function parseCookieDate(input: string): number | null {
   }
 
   if (time < 0 || day === -1 || month === -1 || year === -1) return null // step 5
-  // Steps 3 and 4: two-digit years.
-  if (year >= 70 && year <= 99) year += 1900
-  else if (year >= 0 && year <= 69) year += 2000
-  // Step 5: range checks (the time's were made by parseTime: -2 is out of range).
-  if (day < 1 || day > 31 || year < 1601) return null
-  // Step 6: "If no such date exists, abort these steps and fail to parse" (31 April).
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  if (day > (month === 1 ? (leap ? 29 : 28) : (monthDays[month] as number))) return null
-  return Date.UTC(year, month, day) + time * 1000
+  return checkedDate(year, month, day, time)
 }

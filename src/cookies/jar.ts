@@ -13,7 +13,8 @@
  * @module
  */
 import { CookieConflictError } from '../errors.ts'
-import { canonicalDomain, domainMatch, isIPAddress, isSecureOrigin } from './domain.ts'
+import { domainMatch, isIPAddress } from './domain.ts'
+import { toTarget, type Target } from './target.ts'
 import { ExpiryQueue } from './expiry-queue.ts'
 import { parseSetCookie } from './parse.ts'
 import { defaultPath, pathMatch } from './path.ts'
@@ -84,13 +85,8 @@ function matchingPaths(path: string): string[] {
   return out
 }
 
-interface Target {
-  host: string
-  path: string
-  secure: boolean
-}
-
-const webSchemes = new Set(['http:', 'https:', 'ws:', 'wss:'])
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point
+const nonASCII = /[^\x00-\x7f]/
 
 const securePrefix = 1
 const hostPrefix = 2
@@ -100,28 +96,6 @@ function prefixOf(name: string): number {
   if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return 0
   const head = name.slice(0, 9).toLowerCase()
   return head === '__secure-' ? securePrefix : head.startsWith('__host-') ? hostPrefix : 0
-}
-
-function toTarget(url: unknown): Target | null {
-  let u: URL
-  if (url instanceof URL) u = url
-  else if (typeof url === 'string' || (typeof url === 'object' && url !== null && 'href' in url)) {
-    const href = typeof url === 'string' ? url : url.href
-    if (typeof href !== 'string') {
-      throw new TypeError(`url: expected a string or URL, got ${describeType(url)}`)
-    }
-    try {
-      u = new URL(href)
-    } catch {
-      throw new TypeError(`url: expected an absolute URL, got ${JSON.stringify(href)}`)
-    }
-  } else {
-    throw new TypeError(`url: expected a string or URL, got ${describeType(url)}`)
-  }
-  // Cookies belong to HTTP (and WebSocket, which starts as HTTP); other schemes get none.
-  if (!webSchemes.has(u.protocol)) return null
-  const host = u.hostname
-  return { host, path: u.pathname, secure: isSecureOrigin(u.protocol, host) }
 }
 
 /**
@@ -149,6 +123,20 @@ export class CookieJar {
   // header of the request before it, all name the same URL.
   #lastHref: string | undefined
   #lastTarget: Target | null = null
+  readonly #scratch = new StoredCookie(
+    '',
+    '',
+    '',
+    '/',
+    null,
+    false,
+    false,
+    false,
+    undefined,
+    0,
+    0,
+    0,
+  )
   #revision = 0
 
   /**
@@ -222,10 +210,11 @@ export class CookieJar {
     if (parsed.domain !== null && parsed.domain !== '') {
       let attr: string | null = parsed.domain
       // 6265bis step 7: a Domain attribute that is not ASCII is refused.
-      if (canonicalDomain(attr) !== attr) return null
+      if (nonASCII.test(attr)) return null
       // 6265bis step 9: a public suffix is refused unless it is the host itself, in which
       // case the cookie becomes host-only.
-      if (this.#rejectPublicSuffixes && !isIPAddress(attr) && isPublicSuffix(attr)) {
+      // (An IP address is never its own public suffix: the list's `*` rule takes its last byte.)
+      if (this.#rejectPublicSuffixes && isPublicSuffix(attr)) {
         if (attr !== host) return null
         attr = null
       }
@@ -270,21 +259,21 @@ export class CookieJar {
       }
     }
 
-    const record = new StoredCookie(
-      parsed.name,
-      parsed.value,
-      domain,
-      path,
-      expires,
-      parsed.secure,
-      parsed.httpOnly,
-      hostOnly,
-      parsed.sameSite,
-      now,
-      now,
-      0,
-    )
-    const stored = this.#store(record, http)
+    // The candidate is written into a scratch record: a replacement (the common case for a
+    // server re-sending its cookies) is then copied over the stored one with no allocation.
+    const record = this.#scratch
+    record.name = parsed.name
+    record.value = parsed.value
+    record.domain = domain
+    record.path = path
+    record.expires = expires
+    record.secure = parsed.secure
+    record.httpOnly = parsed.httpOnly
+    record.hostOnly = hostOnly
+    record.sameSite = parsed.sameSite
+    record.creationTime = now
+    record.lastAccessTime = now
+    const stored = this.#store(record, http, false, bucket)
     return stored === null ? null : toCookie(stored)
   }
 
@@ -616,9 +605,14 @@ export class CookieJar {
    * host-only flag, path — 6265bis step 23) keeping its creation time, insert, then enforce
    * the limits.
    */
-  #store(record: StoredCookie, http: boolean, restoring = false): StoredCookie | null {
+  #store(
+    record: StoredCookie,
+    http: boolean,
+    restoring = false,
+    bucket: Bucket | undefined = this.#buckets.get(record.domain),
+  ): StoredCookie | null {
     let old: StoredCookie | undefined
-    const same = this.#buckets.get(record.domain)?.paths.get(record.path)
+    const same = bucket?.paths.get(record.path)
     if (same !== undefined) {
       for (const c of same) {
         if (c.name === record.name && c.hostOnly === record.hostOnly) {
@@ -641,11 +635,14 @@ export class CookieJar {
       }
       this.#remove(old)
     }
-    record.seq = this.#seq++
     // A cookie that is already expired is stored and evicted at once (§5.3 step 12).
     if (expired) return record
+    if (record === this.#scratch) record = record.clone()
+    record.seq = this.#seq++
 
-    const bucket = this.#buckets.get(record.domain) ?? this.#createBucket(record.domain)
+    if (bucket === undefined || bucket.count === 0) {
+      bucket = this.#buckets.get(record.domain) ?? this.#createBucket(record.domain)
+    }
     // Stored strings are shared with the bucket and the path list (memory per cookie).
     record.domain = bucket.domain
     const list = bucket.paths.get(record.path)

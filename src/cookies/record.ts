@@ -55,6 +55,24 @@ export class StoredCookie {
     this.lastAccessTime = lastAccessTime
     this.seq = seq
   }
+
+  /** A copy (not in any bucket). */
+  clone(): StoredCookie {
+    return new StoredCookie(
+      this.name,
+      this.value,
+      this.domain,
+      this.path,
+      this.expires,
+      this.secure,
+      this.httpOnly,
+      this.hostOnly,
+      this.sameSite,
+      this.creationTime,
+      this.lastAccessTime,
+      this.seq,
+    )
+  }
 }
 
 /** A snapshot of a record in the public {@link Cookie} shape. */
