@@ -16,6 +16,10 @@ const external = [/^node:/, 'undici', /^undici\//, 'tldts', 'cookie', 'set-cooki
 const js = {
   input,
   external,
+  // Neither our modules nor our dependencies (tldts, cookie, set-cookie-parser) have import
+  // side effects; without this rollup keeps bare `import 'tldts'` lines where a module
+  // re-exports the jar, and the public suffix list lands in bundles that never use it.
+  treeshake: { moduleSideEffects: false },
   plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
   // One output file per module (under dist/lib/) rather than merged chunks: with
   // `"sideEffects": false`, an app bundler then drops every module a user does not import

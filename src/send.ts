@@ -38,7 +38,7 @@ import type { Hooks, SessionRequestInit, SessionResponse } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
 import { checkNonNegative } from './util/validate.ts'
-import { splitSetCookie } from './cookies/index.ts'
+import { splitSetCookie } from './cookies/split.ts'
 
 /** Headers that carry credentials: stripped with session auth when the origin changes. */
 const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
@@ -284,13 +284,28 @@ async function followRedirects(
     if (stop) return decorateResponse(response, { request, history, elapsed: now() - started })
     await discard(response)
     history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
-    hop = {
-      ...next,
-      url: new URL(editable.url),
-      method: editable.method,
-      headers: editable.headers,
-    }
+    hop = retarget(next, editable, plan.policy)
   }
+}
+
+/**
+ * The hop a `beforeRedirect` hook settled on. A hook that moves the hop to another origin
+ * gets the same credential policy as a redirect there: credential and sensitive headers are
+ * dropped and session auth and request cookies stay off, unless the origin is trusted.
+ */
+function retarget(
+  planned: HopState,
+  edited: { url: URL | string; method: string; headers: Headers },
+  policy: RedirectPolicy,
+): HopState {
+  const url = new URL(edited.url)
+  const hop: HopState = { ...planned, url, method: edited.method, headers: edited.headers }
+  if (shouldStripAuth(planned.url, url) && !policy.trustedOrigins.has(url.origin)) {
+    for (const name of [...credentialHeaders, ...policy.sensitiveHeaders]) hop.headers.delete(name)
+    hop.authAllowed = false
+    hop.requestCookiesAllowed = false
+  }
+  return hop
 }
 
 /** Sends one hop: Cookie header, Request, auth, `beforeRequest` hooks, adapter, jar. */

@@ -581,3 +581,53 @@ describe('auth handlers', () => {
     expect(calls).toBe(2)
   })
 })
+
+describe('beforeRedirect moving a hop to another origin', () => {
+  it('drops credentials and session auth there, as a redirect would', async () => {
+    const { session, adapter } = mockSession(
+      (req) =>
+        req.url === 'https://a.test/start'
+          ? new Response(null, { status: 302, headers: { location: '/next' } })
+          : new Response('ok'),
+      {
+        auth: ['u', 'p'],
+        headers: { 'x-secret': 's' },
+        sensitiveHeaders: ['x-secret'],
+        hooks: {
+          beforeRedirect: [
+            ({ next }) => {
+              next.url = new URL('https://evil.test/next')
+            },
+          ],
+        },
+      },
+    )
+    await session.get('https://a.test/start')
+    const hop = adapter.requests[1]!
+    expect(hop.url).toBe('https://evil.test/next')
+    expect(hop.headers.get('authorization')).toBeNull()
+    expect(hop.headers.get('x-secret')).toBeNull()
+  })
+
+  it('keeps them for a trusted origin', async () => {
+    const { session, adapter } = mockSession(
+      (req) =>
+        req.url === 'https://a.test/start'
+          ? new Response(null, { status: 302, headers: { location: '/next' } })
+          : new Response('ok'),
+      {
+        auth: ['u', 'p'],
+        trustedOrigins: ['https://sso.test'],
+        hooks: {
+          beforeRedirect: [
+            ({ next }) => {
+              next.url = new URL('https://sso.test/next')
+            },
+          ],
+        },
+      },
+    )
+    await session.get('https://a.test/start')
+    expect(adapter.requests[1]!.headers.get('authorization')).toBe('Basic dTpw')
+  })
+})
