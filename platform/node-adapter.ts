@@ -143,21 +143,37 @@ function decodersFor(contentEncoding: string): Transform[] {
   return decoders
 }
 
-/** The response headers as a `Headers`, repeated fields (`Set-Cookie`) kept as separate values. */
-function toHeaders(fields: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers()
+/** The response header fields as pairs, repeated fields (`Set-Cookie`) kept as separate values. */
+function toPairs(fields: Record<string, string | string[] | undefined>): [string, string][] {
+  const pairs: [string, string][] = []
   for (const name in fields) {
     const value = fields[name]
-    if (value === undefined) continue
+    if (typeof value === 'string') pairs.push([name, value])
+    else if (value) for (const v of value) pairs.push([name, v])
+  }
+  return pairs
+}
+
+/** The `Headers` of pairs that `Response` refused, skipping the values it rejects. */
+function lenientHeaders(pairs: [string, string][]): Headers {
+  const headers = new Headers()
+  for (const [name, value] of pairs) {
     try {
-      if (typeof value === 'string') headers.append(name, value)
-      else for (const v of value) headers.append(name, v)
+      headers.append(name, value)
     } catch {
       // NOTE(spec): undici's fetch keeps a field value that `Headers` would reject (e.g. a
       // stray control character); a genuine `Response` cannot carry it, so it is dropped.
     }
   }
   return headers
+}
+
+/** The `Content-Encoding` value among the pairs, or `null`. */
+function contentEncoding(pairs: [string, string][]): string | null {
+  let value: string | null = null
+  for (const [name, v] of pairs)
+    if (name === 'content-encoding') value = value === null ? v : `${value}, ${v}`
+  return value
 }
 
 /**
@@ -284,9 +300,15 @@ function dispatchFetch(
         if (status < 200) return
         let response: Response
         try {
-          const headers = toHeaders(fields)
-          const stream = bodyStream(status, headers.get('content-encoding'))
-          response = new Response(stream, { status, statusText: statusText ?? '', headers })
+          // Pairs go straight into the Response's own header list (one copy, not two).
+          const pairs = toPairs(fields)
+          const stream = bodyStream(status, contentEncoding(pairs))
+          const init = { status, statusText: statusText ?? '' }
+          try {
+            response = new Response(stream, { ...init, headers: pairs })
+          } catch {
+            response = new Response(stream, { ...init, headers: lenientHeaders(pairs) })
+          }
         } catch (error) {
           c.abort(error as Error)
           return
