@@ -9,7 +9,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/exports.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/conformance/**/*.test.ts',
+            'test/exports.test.ts',
+          ],
           setupFiles: ['test/helpers/no-network.ts'],
         },
       },
