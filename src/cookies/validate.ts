@@ -197,7 +197,9 @@ export function checkAttributes(name: unknown, value: unknown, attrs: unknown): 
   if (a.sameSite !== undefined) {
     const mode = typeof a.sameSite === 'string' ? a.sameSite.toLowerCase() : undefined
     if (mode !== 'strict' && mode !== 'lax' && mode !== 'none') {
-      fail('attrs.sameSite', '"strict", "lax" or "none"', a.sameSite)
+      const got =
+        typeof a.sameSite === 'string' ? JSON.stringify(a.sameSite) : describeType(a.sameSite)
+      throw new TypeError(`attrs.sameSite: expected "strict", "lax" or "none", got ${got}`)
     }
     sameSite = mode
   }
