@@ -273,8 +273,10 @@ export class CookieJar {
     record.sameSite = parsed.sameSite
     record.creationTime = now
     record.lastAccessTime = now
-    const stored = this.#store(record, http, false, bucket)
-    return stored === null ? null : toCookie(stored)
+    const old = this.#same(bucket, record)
+    // §5.3 step 11.2: a non-HTTP API may not overwrite an HttpOnly cookie.
+    if (old !== undefined && old.httpOnly && !http) return null
+    return toCookie(this.#store(record, old, false, bucket))
   }
 
   // ---------------------------------------------------------------- HTTP: retrieval
@@ -429,7 +431,8 @@ export class CookieJar {
       now,
       0,
     )
-    return toCookie(this.#store(record, true) ?? record)
+    const bucket = this.#buckets.get(a.domain)
+    return toCookie(this.#store(record, this.#same(bucket, record), false, bucket))
   }
 
   /**
@@ -590,7 +593,8 @@ export class CookieJar {
         s.lastAccessTime,
         0,
       )
-      this.#store(record, true, true)
+      const bucket = this.#buckets.get(record.domain)
+      this.#store(record, this.#same(bucket, record), true, bucket)
     }
   }
 
@@ -607,24 +611,12 @@ export class CookieJar {
    */
   #store(
     record: StoredCookie,
-    http: boolean,
-    restoring = false,
-    bucket: Bucket | undefined = this.#buckets.get(record.domain),
-  ): StoredCookie | null {
-    let old: StoredCookie | undefined
-    const same = bucket?.paths.get(record.path)
-    if (same !== undefined) {
-      for (const c of same) {
-        if (c.name === record.name && c.hostOnly === record.hostOnly) {
-          old = c
-          break
-        }
-      }
-    }
+    old: StoredCookie | undefined,
+    restoring: boolean,
+    bucket: Bucket | undefined,
+  ): StoredCookie {
     const expired = record.expires !== null && record.expires <= record.lastAccessTime
     if (old !== undefined) {
-      // Step 11.2: a non-HTTP API may not overwrite an HttpOnly cookie.
-      if (old.httpOnly && !http) return null
       this.#revision++
       if (!restoring) record.creationTime = old.creationTime
       if (!restoring && !expired) {
@@ -682,6 +674,15 @@ export class CookieJar {
       this.#evict(this.#records(), this.#maxCookies, 10 / 11)
     }
     return record
+  }
+
+  /** The stored cookie with the identity of `record` (6265bis §5.7 step 23), if any. */
+  #same(bucket: Bucket | undefined, record: StoredCookie): StoredCookie | undefined {
+    const list = bucket?.paths.get(record.path)
+    if (list !== undefined) {
+      for (const c of list) if (c.name === record.name && c.hostOnly === record.hostOnly) return c
+    }
+    return undefined
   }
 
   /** Writes `next` over the stored record `old` of the same identity. */

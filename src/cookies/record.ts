@@ -108,14 +108,10 @@ export function toCookie(r: StoredCookie): Cookie {
 }
 
 /**
- * RFC 6265 §5.4 step 2: longer paths first, then earlier creation times (and, for equal
- * times, earlier insertion, which the RFC leaves open).
+ * Creation order: the order of iteration, `toJSON()` and `toNetscape()`, and of cookies of
+ * equal path length in the Cookie header (RFC 6265 §5.4 step 2; for equal times, insertion
+ * order, which the RFC leaves open).
  */
-export function headerOrder(a: StoredCookie, b: StoredCookie): number {
-  return b.path.length - a.path.length || a.creationTime - b.creationTime || a.seq - b.seq
-}
-
-/** Creation order: the order of iteration, `toJSON()` and `toNetscape()`. */
 export function creationOrder(a: StoredCookie, b: StoredCookie): number {
   return a.creationTime - b.creationTime || a.seq - b.seq
 }

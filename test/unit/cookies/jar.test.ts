@@ -697,3 +697,89 @@ describe('bad input (TypeError / RangeError naming the field)', () => {
     expect(() => jar.set('n', 'v', { expires: new Map() as never })).toThrow(/got Map/)
   })
 })
+
+describe('edge cases of the index', () => {
+  it('a name that merely starts with "__" carries no prefix', () => {
+    expect(roundTrip(['__hello=1'], 'http://example.com/')).toBe('__hello=1')
+  })
+
+  it('a secure cookie on a sibling host does not block an insecure one', () => {
+    const jar = new CookieJar()
+    jar.setCookie('sid=1; Secure', 'https://a.example.com/')
+    expect(jar.setCookie('sid=2', 'http://b.example.com/')).not.toBeNull()
+  })
+
+  it('a host with a trailing dot gets its own cookies only', () => {
+    const jar = new CookieJar()
+    jar.setCookie('a=1; Domain=example.com', 'http://www.example.com/')
+    jar.setCookie('b=1', 'http://example.com./')
+    expect(jar.getCookieString('http://example.com./')).toBe('b=1')
+  })
+
+  it('keeps working past the size of its lookup caches', () => {
+    const jar = new CookieJar()
+    jar.setCookie('a=1; Domain=example.com', 'http://example.com/')
+    for (let i = 0; i < 4100; i++) {
+      expect(jar.getCookieString(`http://h${i}.example.com/p${i}/x`)).toBe('a=1')
+    }
+  })
+
+  it('orders a cookie created earlier before later ones on the same path', () => {
+    const jar = new CookieJar()
+    jar.setCookie('late=1', 'http://example.com/', at(T0 + 10))
+    jar.setCookie('later=1', 'http://example.com/', at(T0 + 20))
+    jar.setCookie('early=1', 'http://example.com/', at(T0))
+    jar.setCookie('mid=1', 'http://example.com/', at(T0 + 15))
+    expect(jar.getCookieString('http://example.com/', at(T0 + 30))).toBe(
+      'early=1; late=1; mid=1; later=1',
+    )
+  })
+
+  it('tracks the Secure flag through replacement and deletion', () => {
+    const jar = new CookieJar()
+    jar.setCookie('sid=1; Secure', 'https://example.com/')
+    jar.setCookie('sid=2', 'https://example.com/') // secure → not secure
+    expect(jar.setCookie('sid=3', 'http://example.com/')).not.toBeNull() // nothing to shadow now
+    jar.setCookie('sid=4; Secure', 'https://example.com/')
+    expect(jar.delete('sid')).toBe(1)
+    expect(jar.setCookie('sid=5', 'http://example.com/')).not.toBeNull()
+  })
+
+  it('a session cookie replaced by a persistent one expires on time', () => {
+    const jar = new CookieJar()
+    jar.setCookie('a=1', 'http://example.com/', at(T0))
+    jar.setCookie('a=2; Max-Age=10', 'http://example.com/', at(T0))
+    expect(jar.getCookieString('http://example.com/', at(T0 + 11_000))).toBe('')
+  })
+
+  it('filters by a domain that holds nothing', () => {
+    const jar = new CookieJar()
+    jar.set('a', '1', { domain: 'one.example' })
+    expect(jar.get('a', { domain: 'none.example' })).toBeUndefined()
+    expect(jar.delete('a', { domain: 'none.example' })).toBe(0)
+  })
+
+  it('refuses an unbalanced IPv6 literal as a domain', () => {
+    expect(() => new CookieJar().set('a', '1', { domain: '[::1' })).toThrow(/attrs\.domain/)
+  })
+
+  it('restores the later of two cookies with the same identity from JSON', () => {
+    const c = {
+      name: 'a',
+      domain: 'a.example',
+      path: '/',
+      expires: null,
+      secure: false,
+      httpOnly: false,
+      hostOnly: true,
+    }
+    const jar = CookieJar.fromJSON({
+      version: 1,
+      cookies: [
+        { ...c, value: 'first', creationTime: 1, lastAccessTime: 1 },
+        { ...c, value: 'second', creationTime: 2, lastAccessTime: 2 },
+      ],
+    })
+    expect([...jar].map((x) => [x.value, x.creationTime])).toEqual([['second', 2]])
+  })
+})
