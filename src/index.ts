@@ -5,7 +5,14 @@
  */
 export { Session } from './session.ts'
 export { CookieJar } from './cookies/index.ts'
-export type { Cookie, CookieJarOptions, CookieAttributes, CookieFilter } from './cookies/index.ts'
+export type {
+  Cookie,
+  CookieAccessOptions,
+  CookieAttributes,
+  CookieFilter,
+  CookieJarOptions,
+  CookieJarState,
+} from './cookies/index.ts'
 export {
   SessionError,
   HTTPError,
