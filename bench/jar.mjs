@@ -156,7 +156,7 @@ function heapPerThousand(CookieJar, sets) {
 export async function runJarBench({ quick = false } = {}) {
   const CookieJar = await loadJar()
   const sets = fixture()
-  const rounds = quick ? 5 : 9
+  const rounds = quick ? 5 : 11
   const { ours, tough } = makeJars(CookieJar, sets)
   if (ours.size !== sets.length)
     throw new Error(`expected ${sets.length} cookies, got ${ours.size}`)
@@ -190,7 +190,7 @@ export async function runJarBench({ quick = false } = {}) {
   )
 
   // setCookie (replace): a server re-sending its cookies to a jar of 10,000.
-  const replaceN = quick ? 2000 : 10000
+  const replaceN = quick ? 2000 : 20000
   const replace = compare(
     (i) => ours.setCookie(sets[(i * 37) % sets.length][0], sets[(i * 37) % sets.length][1]),
     (i) => tough.setCookieSync(sets[(i * 37) % sets.length][0], sets[(i * 37) % sets.length][1]),

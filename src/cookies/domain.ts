@@ -36,15 +36,16 @@ export function canonicalDomain(domain: string): string | null {
  * domainMatch('1.2.3.4', '2.3.4')               // false: IP addresses match only exactly
  */
 export function domainMatch(host: string, domain: string): boolean {
-  if (host === domain) return true
+  return host === domain || (isDomainSuffix(host, domain) && !isIPAddress(host))
+}
+
+/**
+ * The suffix half of §5.1.3: `domain` is a non-empty suffix of `host` and the character of
+ * `host` just before it is a `.`. (The caller checks that `host` is not an IP address.)
+ */
+export function isDomainSuffix(host: string, domain: string): boolean {
   const cut = host.length - domain.length
-  return (
-    cut > 0 &&
-    host.charCodeAt(cut - 1) === 0x2e &&
-    host.endsWith(domain) &&
-    domain !== '' &&
-    !isIPAddress(host)
-  )
+  return cut > 0 && host.charCodeAt(cut - 1) === 0x2e && host.endsWith(domain) && domain !== ''
 }
 
 /**

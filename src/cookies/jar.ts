@@ -13,7 +13,7 @@
  * @module
  */
 import { CookieConflictError } from '../errors.ts'
-import { domainMatch, isIPAddress } from './domain.ts'
+import { domainMatch, isDomainSuffix, isIPAddress } from './domain.ts'
 import { toTarget, type Target } from './target.ts'
 import { ExpiryQueue } from './expiry-queue.ts'
 import { parseSetCookie } from './parse.ts'
@@ -85,8 +85,10 @@ function matchingPaths(path: string): string[] {
   return out
 }
 
-// eslint-disable-next-line no-control-regex -- the ASCII range is the point
-const nonASCII = /[^\x00-\x7f]/
+function isASCII(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
 
 const securePrefix = 1
 const hostPrefix = 2
@@ -210,7 +212,7 @@ export class CookieJar {
     if (parsed.domain !== null && parsed.domain !== '') {
       let attr: string | null = parsed.domain
       // 6265bis step 7: a Domain attribute that is not ASCII is refused.
-      if (nonASCII.test(attr)) return null
+      if (!isASCII(attr)) return null
       // 6265bis step 9: a public suffix is refused unless it is the host itself, in which
       // case the cookie becomes host-only.
       // (An IP address is never its own public suffix: the list's `*` rule takes its last byte.)
@@ -220,7 +222,8 @@ export class CookieJar {
       }
       if (attr !== null) {
         // Step 10: the host must domain-match the attribute; IP hosts only match exactly.
-        if (!domainMatch(host, attr)) return null
+        // (domainMatch without re-testing whether the host is an IP: the target knows.)
+        if (attr !== host && (target.ip || !isDomainSuffix(host, attr))) return null
         domain = attr
         hostOnly = false
       }

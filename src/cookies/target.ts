@@ -3,7 +3,7 @@
  * whether the origin counts as secure.
  * @module
  */
-import { isSecureOrigin } from './domain.ts'
+import { isIPAddress, isSecureOrigin } from './domain.ts'
 import { describeType } from './validate.ts'
 
 /** What the jar needs from a request URL. */
@@ -13,6 +13,8 @@ export interface Target {
   /** The URL path (the uri-path of §5.1.4), as the URL parser normalises it. */
   path: string
   secure: boolean
+  /** The host is an IP address (known for free on the fast path: its last label is a name). */
+  ip: boolean
 }
 
 // Cookies belong to HTTP (and WebSocket, which starts as HTTP); other schemes get none.
@@ -43,7 +45,7 @@ function fromString(href: string): Target | null {
       !host.includes('xn--')
     ) {
       const scheme = m[1] as string
-      return { host, path, secure: isSecureOrigin(`${scheme}:`, host) }
+      return { host, path, secure: isSecureOrigin(`${scheme}:`, host), ip: false }
     }
   }
   let u: URL
@@ -58,7 +60,7 @@ function fromString(href: string): Target | null {
 function fromURL(u: URL): Target | null {
   if (!isWebScheme(u.protocol)) return null
   const host = u.hostname
-  return { host, path: u.pathname, secure: isSecureOrigin(u.protocol, host) }
+  return { host, path: u.pathname, secure: isSecureOrigin(u.protocol, host), ip: isIPAddress(host) }
 }
 
 /**

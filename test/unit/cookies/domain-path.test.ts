@@ -188,7 +188,12 @@ describe('toTarget: the fast path agrees with new URL()', () => {
   const reference = (href: string) => {
     const u = new URL(href)
     if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol)) return null
-    return { host: u.hostname, path: u.pathname, secure: isSecureOrigin(u.protocol, u.hostname) }
+    return {
+      host: u.hostname,
+      path: u.pathname,
+      secure: isSecureOrigin(u.protocol, u.hostname),
+      ip: isIPAddress(u.hostname),
+    }
   }
 
   it.each([
@@ -245,8 +250,14 @@ describe('toTarget: the fast path agrees with new URL()', () => {
   })
 
   it.each([
-    [new URL('https://example.com/x'), { host: 'example.com', path: '/x', secure: true }],
-    [{ href: 'http://example.com/y' }, { host: 'example.com', path: '/y', secure: false }],
+    [
+      new URL('https://example.com/x'),
+      { host: 'example.com', path: '/x', secure: true, ip: false },
+    ],
+    [
+      { href: 'http://example.com/y' },
+      { host: 'example.com', path: '/y', secure: false, ip: false },
+    ],
   ])('reads a URL object or an object with an href: %j', (input, expected) => {
     expect(toTarget(input)).toEqual(expected)
   })
