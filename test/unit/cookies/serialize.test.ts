@@ -1,6 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { CookieJar, splitSetCookie, type CookieJarState } from '../../../src/cookies/index.ts'
+import {
+  CookieJar,
+  splitSetCookie,
+  type Cookie,
+  type CookieJarState,
+} from '../../../src/cookies/index.ts'
 import { SessionStateError } from '../../../src/errors.ts'
 
 const FUTURE = Date.UTC(2031, 0, 1)
@@ -51,7 +56,7 @@ function stateOf(cookies: Record<string, unknown>[]): CookieJarState {
       maxCookiesPerDomain: null,
       allowNameless: false,
     },
-    cookies: cookies as CookieJarState['cookies'],
+    cookies: cookies as unknown as CookieJarState['cookies'],
   }
 }
 
@@ -264,7 +269,7 @@ describe('toNetscape / fromNetscape (curl and wget cookies.txt)', () => {
       fc.property(fc.array(cookieState, { maxLength: 10 }), (cookies) => {
         const jar = CookieJar.fromJSON(stateOf(cookies))
         const back = CookieJar.fromNetscape(jar.toNetscape())
-        const strip = (c: Record<string, unknown>) => {
+        const strip = (c: Cookie) => {
           const { creationTime: _c, lastAccessTime: _l, sameSite: _s, ...rest } = c
           return rest
         }
