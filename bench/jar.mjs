@@ -157,7 +157,7 @@ function heapPerThousand(CookieJar, sets) {
 export async function runJarBench({ quick = false } = {}) {
   const CookieJar = await loadJar()
   const sets = fixture()
-  const rounds = quick ? 5 : 11
+  const rounds = quick ? 7 : 11
   const { ours, tough } = makeJars(CookieJar, sets)
   if (ours.size !== sets.length)
     throw new Error(`expected ${sets.length} cookies, got ${ours.size}`)
@@ -167,7 +167,7 @@ export async function runJarBench({ quick = false } = {}) {
   const check = ours.getCookieString(probes[7]).split('; ').length
   const checkTough = tough.getCookieStringSync(probes[7]).split('; ').length
   if (check !== 20 || checkTough !== 20) throw new Error(`probe matched ${check} / ${checkTough}`)
-  const getN = quick ? 2000 : 10000
+  const getN = quick ? 4000 : 10000
   const get = compare(
     (i) => ours.getCookieString(probes[i % DOMAINS]),
     (i) => tough.getCookieStringSync(probes[i % DOMAINS]),
@@ -193,7 +193,7 @@ export async function runJarBench({ quick = false } = {}) {
   // setCookie (replace): servers re-sending cookies to the jar of 10,000, as a session calls
   // the jar: one response at a time, each with 4 Set-Cookie headers for its URL, the sites
   // rotating between responses.
-  const replaceN = quick ? 2000 : 20000
+  const replaceN = quick ? 4000 : 20000
   const responseURLs = Array.from(
     { length: DOMAINS },
     (_, d) => `https://www.site${d}.com/a/b/page`,
