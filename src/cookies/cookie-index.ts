@@ -297,6 +297,8 @@ export class CookieIndex {
     if (record.expires !== null) this.#expiry.push(record, record.expires)
     this.#revision++
 
+    // Library-specific (RFC 6265 §6.1 sets only minimums): Chromium's limits and purge
+    // targets, 180 → 150 per site and 3300 → 3000 in all (net/cookies/cookie_monster.h).
     if (site.count > this.#maxPerSite) {
       this.#evict(
         [...site.buckets].flatMap((b) => [...b.cookies()]),

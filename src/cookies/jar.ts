@@ -213,6 +213,9 @@ export class CookieJar {
     record.secure = parsed.secure
     record.httpOnly = parsed.httpOnly
     record.hostOnly = hostOnly
+    // NOTE(spec): 6265bis §5.7 steps 17–19 restrict SameSite cookies by the request's
+    // site-for-cookies; a session has no top-level site (every request is same-site), so the
+    // attribute is stored and serialised but does not restrict anything.
     record.sameSite = parsed.sameSite
     record.creationTime = now
     record.lastAccessTime = now
@@ -288,6 +291,8 @@ export class CookieJar {
    * jar.set('token', 'abc', { domain: 'api.example.com', secure: true })
    */
   set(name: string, value: string, attrs?: CookieAttributes): Cookie {
+    // Library-specific (not in RFC): a cookie without a domain (`domain: ''`) matches every
+    // host, as python-requests' jar.set() does; `hostOnly` lets the caller pin one host.
     const a = checkAttributes(name, value, attrs)
     const now = Date.now()
     this.#store.expire(now)
