@@ -171,7 +171,7 @@ export async function loadSession<S extends SessionLike>(
 }
 
 /**
- * A store in memory: for tests, and for sharing one state between sessions of one process.
+ * A store in memory: for tests, and for sharing one state between the sessions of a running program.
  * @example
  * const store = new MemoryStore()
  * await s.save(store, 'alice'); const again = await Session.load(store, 'alice')
