@@ -318,6 +318,9 @@ function dispatchFetch(
         resolve(toRealmResponse(response, request.url))
       },
       onResponseData(c, chunk) {
+        // undici flushes its parser with empty chunks on resume; enqueueing one would look
+        // like progress to the stream and spin pull() → resume() in microtasks forever.
+        if (chunk.length === 0) return
         if (decodeIn) {
           if (!decodeIn.write(chunk)) c.pause()
         } else if (!enqueue(chunk)) c.pause()
