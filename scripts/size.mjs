@@ -66,22 +66,27 @@ function largestInputs(metafile, base, count = 12) {
     .slice(0, count)
 }
 
+/** Bundles `contents` as an app bundler would: tree-shaken, minified, with the target's conditions. */
+function bundle(dir, contents, loader, options) {
+  return build({
+    absWorkingDir: dir,
+    stdin: { contents, resolveDir: dir, loader },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    ...options,
+  })
+}
+
 let failed = false
 try {
   for (const target of targets) {
-    const result = await build({
-      absWorkingDir: scratch,
-      stdin: { contents: target.code, resolveDir: scratch, loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      target: 'es2022',
-      mainFields: ['module', 'main'],
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      ...target.options,
-    })
+    const result = await bundle(scratch, target.code, 'js', target.options)
     const bytes = result.outputFiles[0].contents
     const gzipped = gzipSync(bytes, { level: 9 }).length
     const over = target.budget !== undefined && gzipped > target.budget
@@ -98,19 +103,7 @@ try {
     if (over || args.has('--verbose')) {
       // The built chunks say little; bundling the same import from the TypeScript sources
       // names the source files (and dependencies) that take the space.
-      const sources = await build({
-        absWorkingDir: root,
-        stdin: { contents: target.source, resolveDir: root, loader: 'ts' },
-        bundle: true,
-        minify: true,
-        format: 'esm',
-        target: 'es2022',
-        mainFields: ['module', 'main'],
-        write: false,
-        metafile: true,
-        logLevel: 'silent',
-        ...target.options,
-      })
+      const sources = await bundle(root, target.source, 'ts', target.options)
       const fromSources = sources.outputFiles[0].contents
       console.log(
         `           the same import bundled from the TypeScript sources: ${fromSources.length} B min, ${gzipSync(fromSources, { level: 9 }).length} B gzip; minified bytes by file:`,
