@@ -175,6 +175,28 @@ describe('keep-alive pool', () => {
   })
 })
 
+describe('connections per origin', () => {
+  it('caps the sockets the pool opens to one origin', async () => {
+    const local = await startServer()
+    try {
+      await using s = new Session({ baseURL: local.origin, connections: 1 })
+      const bodies = await Promise.all(
+        Array.from({ length: 8 }, () => s.get('/delay/20').then((r) => r.json())),
+      )
+      expect(bodies).toHaveLength(8)
+      expect(local.connections()).toBe(1)
+    } finally {
+      await local.close()
+    }
+  })
+
+  it('rejects a connections value that is not a whole number', () => {
+    expect(() => new Session({ connections: 1.5 })).toThrow(
+      /options.connections: expected a non-negative integer/,
+    )
+  })
+})
+
 describe('errors and timeouts', () => {
   it('a refused connection is a ConnectionError whose cause shows ECONNREFUSED', async () => {
     const probe = createNetServer()
