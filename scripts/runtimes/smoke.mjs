@@ -3,6 +3,7 @@
 // test/runtimes/runtimes.test.ts (routes in test/runtimes/smoke-server.ts).
 // Plain JavaScript so every runtime runs it as is. Returns one result per check; it never
 // throws, so a runtime reports every failure at once.
+import { createChecks } from './checks.mjs'
 
 /**
  * @param {Record<string, any>} lib the module namespace of 'fetch-session'
@@ -10,21 +11,7 @@
  */
 export async function smoke(lib, { base, expected, closedURL }) {
   const { Session, CookieJar, SessionError, HTTPError, ConnectionError } = lib
-  const results = []
-  const check = async (name, fn) => {
-    try {
-      const detail = await fn()
-      results.push(detail === undefined ? { name, ok: true } : { name, ok: true, detail })
-    } catch (error) {
-      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-      results.push({ name, ok: false, detail })
-    }
-  }
-  const equal = (actual, wanted, what) => {
-    if (JSON.stringify(actual) !== JSON.stringify(wanted)) {
-      throw new Error(`${what}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`)
-    }
-  }
+  const { results, check, equal } = createChecks()
 
   await check('the expected platform entry is loaded', () => {
     equal(Session.platform?.name, expected, 'Session.platform.name')

@@ -2,6 +2,7 @@
 // a private CA, a client certificate, an explicit proxy, the environment's HTTP_PROXY, and
 // trustEnv: false. The runner starts with HTTP_PROXY pointing at the test proxy; the test
 // (test/runtimes/runtimes.test.ts) checks on the proxy's side which requests went through it.
+import { createChecks } from './checks.mjs'
 
 /**
  * @param {Record<string, any>} lib the module namespace of 'fetch-session'
@@ -9,21 +10,7 @@
  */
 export async function transport(lib, { httpBase, httpsBase, ca, cert, key, proxy }) {
   const { Session, ConnectionError } = lib
-  const results = []
-  const check = async (name, fn) => {
-    try {
-      const detail = await fn()
-      results.push(detail === undefined ? { name, ok: true } : { name, ok: true, detail })
-    } catch (error) {
-      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-      results.push({ name, ok: false, detail })
-    }
-  }
-  const equal = (actual, wanted, what) => {
-    if (JSON.stringify(actual) !== JSON.stringify(wanted)) {
-      throw new Error(`${what}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`)
-    }
-  }
+  const { results, check, equal } = createChecks()
   const using = async (options, fn) => {
     const s = new Session(options)
     try {

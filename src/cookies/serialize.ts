@@ -5,30 +5,12 @@
  */
 import { SessionStateError } from '../errors.ts'
 import { canonicalDomain } from './domain.ts'
-import type { StoredCookie } from './record.ts'
+import { toCookie, type StoredCookie } from './record.ts'
 import type { CookieJarState, CookieState } from './types.ts'
 import { describeType } from './validate.ts'
 
 /** The current version of {@link CookieJarState}. */
 export const stateVersion = 1
-
-/** A record as its JSON form. */
-function toState(r: StoredCookie): CookieState {
-  const s: CookieState = {
-    name: r.name,
-    value: r.value,
-    domain: r.domain,
-    path: r.path,
-    expires: r.expires,
-    secure: r.secure,
-    httpOnly: r.httpOnly,
-    hostOnly: r.hostOnly,
-    creationTime: r.creationTime,
-    lastAccessTime: r.lastAccessTime,
-  }
-  if (r.sameSite !== undefined) s.sameSite = r.sameSite
-  return s
-}
 
 /** Builds the JSON state; `Infinity` limits become `null` (JSON has no Infinity). */
 export function toJarState(
@@ -49,7 +31,7 @@ export function toJarState(
         options.maxCookiesPerDomain === Infinity ? null : options.maxCookiesPerDomain,
       allowNameless: options.allowNameless,
     },
-    cookies: records.map(toState),
+    cookies: records.map(toCookie),
   }
 }
 

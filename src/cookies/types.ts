@@ -101,19 +101,7 @@ export interface CookieAccessOptions {
 }
 
 /** One cookie in {@link CookieJarState}. */
-export interface CookieState {
-  name: string
-  value: string
-  domain: string
-  path: string
-  expires: number | null
-  secure: boolean
-  httpOnly: boolean
-  hostOnly: boolean
-  sameSite?: SameSite
-  creationTime: number
-  lastAccessTime: number
-}
+export type CookieState = Cookie
 
 /**
  * The JSON form of a jar (`jar.toJSON()`, `CookieJar.fromJSON()`): versioned and lossless,
