@@ -162,6 +162,9 @@ const browserPlatform: Platform = {
   // is needed because the real class has #private fields, which TypeScript types nominally.
   CookieJar: BrowserCookieJar as unknown as CookieJarClass,
   defaultCredentials: 'include',
+  // None of the optional parts: the browser plans redirects, picks proxies and parses
+  // Set-Cookie itself, and its jar never changes under the session (nothing to autosave).
+  features: {},
 }
 
 export * from '../src/index.ts'

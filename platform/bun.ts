@@ -8,6 +8,7 @@ import { Session as CoreSession } from '../src/session.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
 import type { SessionError } from '../src/errors.ts'
+import { allFeatures } from '../src/features.ts'
 import type { Adapter, AdapterContext, Platform, TlsOptions } from '../src/platform.ts'
 
 // The Bun extensions of RequestInit this entry uses.
@@ -82,6 +83,7 @@ const bunPlatform: Platform = {
   env: bunEnv,
   mapError: mapBunError,
   CookieJar,
+  features: allFeatures,
 }
 
 export * from '../src/index.ts'

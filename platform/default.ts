@@ -5,6 +5,7 @@
  * @module
  */
 import { CookieJar } from '../src/cookies/index.ts'
+import { allFeatures } from '../src/features.ts'
 import type { Platform } from '../src/platform.ts'
 import { Session as CoreSession } from '../src/session.ts'
 
@@ -25,6 +26,7 @@ const defaultPlatform: Platform = {
   env: () => undefined,
   mapError: () => undefined,
   CookieJar,
+  features: allFeatures,
 }
 
 export * from '../src/index.ts'

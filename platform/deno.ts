@@ -9,6 +9,7 @@ import { Session as CoreSession } from '../src/session.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
 import type { SessionError } from '../src/errors.ts'
+import { allFeatures } from '../src/features.ts'
 import type { Adapter, AdapterContext, Platform, TlsOptions } from '../src/platform.ts'
 
 // The slice of the Deno namespace this entry uses (https://docs.deno.com/api/deno/~/Deno.createHttpClient).
@@ -146,6 +147,7 @@ const denoPlatform: Platform = {
   env: denoEnv,
   mapError: mapDenoError,
   CookieJar,
+  features: allFeatures,
 }
 
 export * from '../src/index.ts'

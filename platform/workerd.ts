@@ -9,6 +9,7 @@ import { Session as CoreSession } from '../src/session.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
 import type { SessionError } from '../src/errors.ts'
+import { allFeatures } from '../src/features.ts'
 import type { Adapter, AdapterContext, Platform } from '../src/platform.ts'
 
 /** The Worker's global `fetch`, looked up at call time. */
@@ -53,6 +54,7 @@ const workerdPlatform: Platform = {
   env: () => undefined,
   mapError: mapWorkerdError,
   CookieJar,
+  features: allFeatures,
 }
 
 export * from '../src/index.ts'

@@ -5,6 +5,7 @@
  */
 import type { CookieJar } from './cookies/jar.ts'
 import type { SessionError } from './errors.ts'
+import type { Features } from './features.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -98,6 +99,11 @@ export interface Platform {
    * the entry so that a runtime which never reads `Set-Cookie` (the browser) need not bundle it.
    */
   readonly CookieJar: CookieJarClass
+  /**
+   * The optional parts of the core this platform uses (`allFeatures` from `src/features.ts`,
+   * or fewer), so that a runtime which cannot use one does not bundle it.
+   */
+  readonly features: Features
   /** Default browser credentials mode (`'include'` for the browser shim). */
   readonly defaultCredentials?: RequestCredentials | undefined
 }

@@ -10,6 +10,9 @@
  * strips them too.
  * @module
  */
+import { shouldStripAuth } from './origin.ts'
+
+export { normaliseOrigin, shouldStripAuth } from './origin.ts'
 
 /** The statuses that are followed (RFC 9110 §15.4; 300 and 304 are not redirects to follow). */
 export const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
@@ -69,8 +72,6 @@ const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie'] as 
 // Transfer-Encoding. Every `Content-*` header describes the body, so all of them go.
 const bodyHeaderPrefix = 'content-'
 const bodyHeaders = ['transfer-encoding']
-
-const defaultPorts = { 'http:': '80', 'https:': '443' } as const
 
 /**
  * Decides what to do with `response`, received for `hop`. Never mutates `hop`: the next hop
@@ -156,29 +157,6 @@ export function rebuildMethod(method: string, status: number): string {
   return method
 }
 
-/**
- * Whether credentials must be dropped between `from` and `to` (requests' `should_strip_auth`,
- * tightened): any change of scheme, host or port strips them, except the upgrade
- * `http://host[:80]` → `https://host[:443]`. An https→http downgrade always strips them.
- */
-export function shouldStripAuth(from: URL, to: URL): boolean {
-  if (from.origin === to.origin) return false
-  // requests #4716 / CVE-2018-18074 fix: the same host upgraded to https on default ports
-  // keeps its credentials (nothing is exposed that was not already sent in clear).
-  return !(
-    from.protocol === 'http:' &&
-    to.protocol === 'https:' &&
-    from.hostname === to.hostname &&
-    effectivePort(from) === defaultPorts['http:'] &&
-    effectivePort(to) === defaultPorts['https:']
-  )
-}
-
-function effectivePort(url: URL): string {
-  // Only http: and https: URLs reach here (other Location schemes are refused first).
-  return url.port || (url.protocol === 'https:' ? defaultPorts['https:'] : defaultPorts['http:'])
-}
-
 function dropBodyHeaders(headers: Headers): void {
   const names: string[] = []
   headers.forEach((_value, name) => {
@@ -210,49 +188,4 @@ export function decodeLocation(value: string): string {
   } catch {
     return value
   }
-}
-
-/**
- * Validates one `trustedOrigins` entry and returns its WHATWG origin (`https://a.test`,
- * `http://b.test:8080`): scheme and host lower case, default port dropped.
- * @throws {TypeError} naming `field` when the entry is not a string or not a bare http(s) origin.
- * @example
- * normaliseOrigin('HTTPS://API.Example:443') // 'https://api.example'
- */
-export function normaliseOrigin(origin: string, field = 'trustedOrigins'): string {
-  if (typeof origin !== 'string') {
-    throw new TypeError(`${field} must be an origin string, received ${describeType(origin)}`)
-  }
-  let url: URL
-  try {
-    url = new URL(origin)
-  } catch {
-    throw new TypeError(
-      `${field} must be an origin such as "https://api.example", received ${JSON.stringify(origin)}`,
-    )
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(
-      `${field} must be an http: or https: origin, received ${JSON.stringify(origin)}`,
-    )
-  }
-  if (
-    url.username !== '' ||
-    url.password !== '' ||
-    url.pathname !== '/' ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    /[?#]/.test(origin)
-  ) {
-    throw new TypeError(
-      `${field} must be a bare origin (scheme, host and optional port), received ${JSON.stringify(origin)}`,
-    )
-  }
-  return url.origin
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
 }

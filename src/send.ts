@@ -22,14 +22,10 @@ import {
 import { mergeHooks } from './hooks.ts'
 import type { AdapterContext } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
-import { resolveProxySettings, selectProxy, type ResolvedProxy } from './proxy.ts'
-import {
-  normaliseOrigin,
-  planRedirect,
-  shouldStripAuth,
-  type HopState,
-  type RedirectPolicy,
-} from './redirect.ts'
+import { required } from './features.ts'
+import { normaliseOrigin, shouldStripAuth } from './origin.ts'
+import type { ResolvedProxy } from './proxy.ts'
+import type { HopState, RedirectPolicy } from './redirect.ts'
 import { decorateResponse, toRealmResponse } from './response.ts'
 import { planRetry, resolveRetry, type ResolvedRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
@@ -38,7 +34,6 @@ import type { Hooks, SessionRequestInit, SessionResponse } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
 import { checkNonNegative } from './util/validate.ts'
-import { splitSetCookie } from './cookies/split.ts'
 
 /** Headers that carry credentials: stripped with session auth when the origin changes. */
 const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
@@ -127,7 +122,7 @@ function resolvePlan(
     retry: init.retry !== undefined ? resolveRetry(init.retry, 'init.retry') : internals.retry,
     proxy:
       init.proxy !== undefined
-        ? resolveProxySettings(session.proxy, init.proxy, 'init.proxy')
+        ? required(internals.platform, 'resolveProxy')(session.proxy, init.proxy, 'init.proxy')
         : internals.proxy,
     maxRedirects:
       init.maxRedirects !== undefined
@@ -252,7 +247,7 @@ async function followRedirects(
     if (!plan.allowRedirects || !manual) {
       return decorateResponse(response, { request, history, elapsed: now() - started })
     }
-    const decision = planRedirect(hop, response, plan.policy)
+    const decision = required(internals.platform, 'planRedirect')(hop, response, plan.policy)
     if (decision.type === 'final') {
       return decorateResponse(response, { request, history, elapsed: now() - started })
     }
@@ -357,7 +352,12 @@ async function sendHop(
     signal: deadline.signal,
     timeout: { connect: plan.timeout.connect, response: plan.timeout.response },
     proxy: caps.proxy
-      ? selectProxy(new URL(request.url), plan.proxy, (k) => platform.env(k), session.trustEnv)
+      ? required(platform, 'selectProxy')(
+          new URL(request.url),
+          plan.proxy,
+          (k) => platform.env(k),
+          session.trustEnv,
+        )
       : null,
     tls: session.tls,
     redirect: request.redirect,
@@ -469,7 +469,7 @@ function storeCookies(plan: Plan, response: Response, url: string): void {
   const values =
     typeof headers.getSetCookie === 'function'
       ? headers.getSetCookie()
-      : splitSetCookie(headers.get('set-cookie') ?? '')
+      : required(plan.internals.platform, 'splitSetCookie')(headers.get('set-cookie') ?? '')
   if (values.length === 0) return
   const jar = plan.session.cookies
   for (const value of values) jar.setCookie(value, url)

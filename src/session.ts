@@ -5,12 +5,13 @@
  */
 import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
-import { Autosave } from './autosave.ts'
+import type { Autosave } from './autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import { ClosedSessionError } from './errors.ts'
+import { required } from './features.ts'
 import { resolveHooks } from './hooks.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
-import { resolveProxySettings, type ResolvedProxy } from './proxy.ts'
+import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
 import {
@@ -62,7 +63,11 @@ const noPlatform: Platform = {
   get CookieJar(): never {
     return missing('CookieJar')
   },
+  features: {},
 }
+
+/** Proxy settings where none can be set: the environment decides, and a proxy-less platform reads none. */
+const environmentProxy: ResolvedProxy = { mode: 'environment' }
 
 const knownOptions = new Set([
   'baseURL',
@@ -115,6 +120,24 @@ function checkPlatformOptions(platform: Platform, options: SessionOptions): void
   if (!caps.manualRedirect && (options.hooks?.beforeRedirect?.length ?? 0) > 0) {
     refuse('hooks.beforeRedirect', 'follows redirects itself, so redirect hooks cannot run')
   }
+  if (options.autosave !== undefined && !platform.features.Autosave) {
+    refuse(
+      'autosave',
+      "keeps the session's cookies in its own jar, which no script can read, so responses never change anything autosave would save; call save() instead",
+    )
+  }
+}
+
+/** Validates and resolves a `proxy` setting with the platform's proxy feature, if it has one. */
+function resolveProxy(
+  platform: Platform,
+  value: ProxyInit | undefined,
+  field: string,
+): ResolvedProxy {
+  // Without the feature (the browser) a proxy is refused: by the constructor, and by send()
+  // for one assigned later.
+  const resolve = platform.features.resolveProxy
+  return resolve ? resolve(value, undefined, field) : environmentProxy
 }
 
 function checkStringList(value: unknown, field: string): string[] {
@@ -200,7 +223,7 @@ export class Session {
     this.#resolvedRetry = resolveRetry(options.retry, 'options.retry')
     this.#retry = options.retry ?? 0
     this.hooks = resolveHooks(options.hooks, 'options.hooks')
-    this.#resolvedProxy = resolveProxySettings(options.proxy, undefined, 'options.proxy')
+    this.#resolvedProxy = resolveProxy(platform, options.proxy, 'options.proxy')
     this.#proxy = options.proxy
     this.trustEnv = options.trustEnv ?? true
     this.tls = options.tls
@@ -211,7 +234,9 @@ export class Session {
         : checkNonNegative(options.connections, 'options.connections', true)
     this.allowH2 = options.allowH2 ?? false
     // Last: it reads the finished session (issue 5 item 7).
-    if (options.autosave !== undefined) this.#autosave = new Autosave(this, options.autosave)
+    if (options.autosave !== undefined) {
+      this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
+    }
   }
 
   #initialJar(init: SessionOptions['cookies'], platform: Platform): CookieJar {
@@ -283,7 +308,11 @@ export class Session {
     return this.#proxy
   }
   set proxy(value: ProxyInit | undefined) {
-    this.#resolvedProxy = resolveProxySettings(value, undefined, 'proxy')
+    this.#resolvedProxy = resolveProxy(
+      (this.constructor as typeof Session).platform,
+      value,
+      'proxy',
+    )
     this.#proxy = value
   }
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   ConnectionError,
   CookieJar,
+  MemoryStore,
   Session,
   SessionError,
   SessionStateError,
@@ -134,6 +135,8 @@ describe('what the browser cannot do fails loudly', () => {
     ['cookies (a jar)', { cookies: new CookieJar() }],
     ['cookies (a record)', { cookies: { sid: 'abc' } }],
     ['hooks.beforeRedirect', { hooks: { beforeRedirect: [() => undefined] } }],
+    // The browser's jar never changes under the session: autosave would never save.
+    ['autosave', { autosave: { store: new MemoryStore(), key: 'me' } }],
   ])('new Session({ %s }) throws a TypeError naming the option', (field, options) => {
     const option = field.split(' ')[0]!
     expect(() => new Session(options)).toThrow(TypeError)

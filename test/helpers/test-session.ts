@@ -1,5 +1,6 @@
 /** A Session bound to a test platform whose default transport is a MockAdapter. */
 import { CookieJar } from '../../src/cookies/index.ts'
+import { allFeatures } from '../../src/features.ts'
 import type { Capabilities, Platform } from '../../src/platform.ts'
 import { Session } from '../../src/session.ts'
 import { MockAdapter, type MockHandler } from './mock-adapter.ts'
@@ -26,6 +27,7 @@ export function mockSession(
     env: () => undefined,
     mapError: () => undefined,
     CookieJar,
+    features: allFeatures,
   }
   class TestSession extends Session {
     static override readonly platform: Platform = platform

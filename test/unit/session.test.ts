@@ -9,6 +9,7 @@ import {
   TimeoutError,
 } from '../../src/errors.ts'
 import { Session } from '../../src/session.ts'
+import { MemoryStore } from '../../src/store.ts'
 import type { SessionResponse } from '../../src/types.ts'
 import { MockAdapter } from '../helpers/mock-adapter.ts'
 import { mockSession } from '../helpers/test-session.ts'
@@ -107,6 +108,21 @@ describe('Session options', () => {
 
   it('the bare core class says it needs a platform', () => {
     expect(() => new Session()).toThrow(/has no platform/)
+  })
+
+  it('a platform whose capabilities need a feature it does not supply says which', async () => {
+    const { session } = mockSession(echo)
+    const platform = (session.constructor as typeof Session).platform
+    class Lacking extends Session {
+      static override readonly platform = { ...platform, name: 'lacking', features: {} }
+    }
+    const s = new Lacking()
+    await expect(s.get('https://api.test/', { proxy: 'http://p.test:3128' })).rejects.toThrow(
+      /features\.resolveProxy: the lacking platform's capabilities need it, but it supplies none/,
+    )
+    expect(() => new Lacking({ autosave: { store: new MemoryStore(), key: 'k' } })).toThrow(
+      /options\.autosave: the lacking platform/,
+    )
   })
 })
 
