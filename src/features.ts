@@ -46,5 +46,5 @@ export function required<K extends keyof Features>(
       `Session.platform.features.${key}: the ${platform.name} platform's capabilities need it, but it supplies none`,
     )
   }
-  return feature as NonNullable<Features[K]>
+  return feature
 }
