@@ -341,7 +341,7 @@ export function sessionFromState<S extends SessionLike>(
         /^(?:options\.|session\.)?([A-Za-z]\w*)((?:\.[\w$]+|\[[^\]]*\])*)(?::\s*|\s+(?=must|is))/.exec(
           error.message,
         )
-      const known = m !== null && (v1Fields as readonly string[]).includes(m[1] ?? '')
+      const known = m !== null && Object.hasOwn(v1, m[1] ?? '')
       const field = known ? `${m[1] ?? ''}${m[2] ?? ''}` : ''
       const problem = known ? error.message.slice(m[0].length) : error.message
       throw new SessionStateError(field, problem, { cause: error })
@@ -399,7 +399,10 @@ export function parseSessionState(input: unknown): SessionState {
     }
     checkLength(text.length)
   }
-  return readV1(migrateState(expectRecord(doc, ''), stateMigrations, sessionStateVersion))
+  const migrated = migrateState(expectRecord(doc, ''), stateMigrations, sessionStateVersion)
+  const state = readV1(migrated, '') as unknown as SessionState
+  checkCookieCount(state.cookies)
+  return state
 }
 
 function checkLength(length: number): void {
@@ -446,107 +449,85 @@ export function migrateState(
   return out
 }
 
-const v1Fields = [
-  'version',
-  'baseURL',
-  'headers',
-  'params',
-  'auth',
-  'cookies',
-  'timeout',
-  'maxRedirects',
-  'retry',
-  'proxy',
-  'trustEnv',
-  'tls',
-  'sensitiveHeaders',
-  'trustedOrigins',
-  'credentials',
-  'connections',
-  'allowH2',
-  'omitted',
-] as const
+// ---------------------------------------------------------------- the v1 schema
 
-function readV1(doc: Record<string, unknown>): SessionState {
-  checkFields(doc, '', v1Fields, ['revision'])
-  const state: SessionState = {
-    version: sessionStateVersion,
-    baseURL: nullable(doc.baseURL, 'baseURL', readURL),
-    headers: readPairs(doc.headers, 'headers', true),
-    params: readPairs(doc.params, 'params', false),
-    auth: nullable(doc.auth, 'auth', readAuth),
-    cookies: doc.cookies,
-    timeout: nullable(doc.timeout, 'timeout', readTimeout),
-    maxRedirects: readInteger(doc.maxRedirects, 'maxRedirects', 0),
-    retry: readRetry(doc.retry, 'retry'),
-    proxy: doc.proxy === false ? false : nullable(doc.proxy, 'proxy', readProxy),
-    trustEnv: readBoolean(doc.trustEnv, 'trustEnv'),
-    tls: nullable(doc.tls, 'tls', readTls),
-    sensitiveHeaders: readList(doc.sensitiveHeaders, 'sensitiveHeaders', readString),
-    trustedOrigins: readList(doc.trustedOrigins, 'trustedOrigins', readString),
-    credentials: nullable(doc.credentials, 'credentials', readCredentials),
-    connections: nullable(doc.connections, 'connections', (v, p) => readInteger(v, p, 0)),
-    allowH2: readBoolean(doc.allowH2, 'allowH2'),
-    omitted: readList(doc.omitted, 'omitted', readString),
+/** Reads one field: returns it checked, or throws `SessionStateError` at `path`. */
+type Reader<T = unknown> = (value: unknown, path: string) => T
+/** An object's fields, each with its reader. */
+type Shape = Record<string, Reader>
+
+const str: Reader<string> = (v, path) => (typeof v === 'string' ? v : fail(path, 'string', v))
+
+const bool: Reader<boolean> = (v, path) => (typeof v === 'boolean' ? v : fail(path, 'boolean', v))
+
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Reader<number> =>
+  (v, path) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? v
+      : fail(
+          path,
+          max === Number.MAX_SAFE_INTEGER ? `integer >= ${min}` : `integer ${min}..${max}`,
+          v,
+        )
+
+/** Milliseconds. */
+const millis: Reader<number> = (v, path) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(path, 'finite number >= 0', v)
+
+const nullable =
+  <T>(read: Reader<T>): Reader<T | null> =>
+  (v, path) =>
+    v === null ? null : read(v, path)
+
+const list =
+  <T>(read: Reader<T>): Reader<T[]> =>
+  (v, path) => {
+    if (!Array.isArray(v)) fail(path, 'array', v)
+    checkEntries(v.length, path)
+    return v.map((item, i) => read(item, `${path}[${i}]`))
   }
-  if (doc.revision !== undefined) state.revision = readInteger(doc.revision, 'revision', 0)
-  checkCookieCount(doc.cookies)
-  return state
-}
 
-// The jar validates its own state (CookieJar.fromJSON); only its size is checked here.
-function checkCookieCount(cookies: unknown): void {
-  const list = isRecord(cookies) ? cookies.cookies : cookies
-  const path = isRecord(cookies) ? 'cookies.cookies' : 'cookies'
-  if (Array.isArray(list) && list.length > stateLimits.maxCookies) {
-    throw new SessionStateError(
-      path,
-      `too many cookies: ${list.length}, the limit is ${stateLimits.maxCookies}`,
-    )
+/** A number read by `num`, or an object read by `shape`. */
+const numberOr =
+  (num: Reader, shape: ObjectReader): Reader =>
+  (v, path) =>
+    typeof v === 'number' ? num(v, path) : shape(v, path, 'number or object')
+
+type ObjectReader = (value: unknown, path: string, expected?: string) => Record<string, unknown>
+
+/**
+ * An object with exactly these fields (`undefined` counts as absent), read in schema order.
+ * The result has the required fields in schema order, then the optional ones in the order of
+ * the input, so a round trip writes identical JSON.
+ */
+function obj(required: Shape, optional: Shape = {}): ObjectReader {
+  return (v, path, expected = 'object') => {
+    const o = expectRecord(v, path, expected)
+    for (const k of Object.keys(required)) {
+      if (!Object.hasOwn(o, k) || o[k] === undefined) {
+        throw new SessionStateError(join(path, k), 'missing')
+      }
+    }
+    for (const k of Object.keys(o)) {
+      if (!Object.hasOwn(required, k) && !Object.hasOwn(optional, k)) {
+        throw new SessionStateError(join(path, k), 'unknown field')
+      }
+    }
+    const read: Record<string, unknown> = {}
+    for (const [k, r] of Object.entries({ ...required, ...optional })) {
+      if (o[k] !== undefined) read[k] = r(o[k], join(path, k))
+    }
+    const out: Record<string, unknown> = {}
+    for (const k of [...Object.keys(required), ...Object.keys(o)]) {
+      if (read[k] !== undefined) out[k] = read[k]
+    }
+    return out
   }
 }
 
-type Reader<T> = (value: unknown, path: string) => T
-
-function nullable<T>(value: unknown, path: string, read: Reader<T>): T | null {
-  return value === null ? null : read(value, path)
-}
-
-function readString(value: unknown, path: string): string {
-  if (typeof value !== 'string') fail(path, 'string', value)
-  return value
-}
-
-function readBoolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') fail(path, 'boolean', value)
-  return value
-}
-
-function readInteger(
-  value: unknown,
-  path: string,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(
-      path,
-      max === Number.MAX_SAFE_INTEGER ? `integer >= ${min}` : `integer ${min}..${max}`,
-      value,
-    )
-  }
-  return value
-}
-
-function readMillis(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    fail(path, 'finite number >= 0', value)
-  }
-  return value
-}
-
-function readURL(value: unknown, path: string): string {
-  const s = readString(value, path)
+const url: Reader<string> = (v, path) => {
+  const s = str(v, path)
   try {
     new URL(s)
   } catch {
@@ -558,148 +539,123 @@ function readURL(value: unknown, path: string): string {
 // RFC 9110 §5.6.2: a field name is a token.
 const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-function readHeaderName(value: unknown, path: string): string {
-  const s = readString(value, path)
-  if (!tokenRe.test(s)) fail(path, 'header name (RFC 9110 token)', value)
-  return s
-}
-
-function readList<T>(value: unknown, path: string, read: Reader<T>): T[] {
-  if (!Array.isArray(value)) fail(path, 'array', value)
-  if (value.length > stateLimits.maxEntries) {
-    throw new SessionStateError(
-      path,
-      `too many entries: ${value.length}, the limit is ${stateLimits.maxEntries}`,
-    )
-  }
-  return value.map((item, i) => read(item, `${path}[${i}]`))
-}
-
-function readPairs(value: unknown, path: string, header: boolean): [string, string][] {
-  const probe = new Headers()
-  return readList(value, path, (pair, p) => {
-    if (!Array.isArray(pair) || pair.length !== 2) fail(p, '[name, value] pair', pair)
-    const name = header ? readHeaderName(pair[0], `${p}[0]`) : readString(pair[0], `${p}[0]`)
-    const text = readString(pair[1], `${p}[1]`)
+/** `[name, value]`; for headers, a valid field name and value. */
+const pair =
+  (header: boolean): Reader<[string, string]> =>
+  (v, path) => {
+    if (!Array.isArray(v) || v.length !== 2) fail(path, '[name, value] pair', v)
+    const name = str(v[0], `${path}[0]`)
+    if (header && !tokenRe.test(name)) fail(`${path}[0]`, 'header name (RFC 9110 token)', name)
+    const value = str(v[1], `${path}[1]`)
     if (header) {
       // Fetch §2.2 "header value": let the platform's own Headers rules decide.
       try {
-        probe.append(name, text)
+        new Headers([[name, value]])
       } catch {
-        fail(`${p}[1]`, 'header value without CR, LF or NUL', text)
+        fail(`${path}[1]`, 'header value without CR, LF or NUL', value)
       }
     }
-    return [name, text]
-  })
-}
+    return [name, value]
+  }
 
-function readAuth(value: unknown, path: string): AuthState {
-  const o = expectRecord(value, path)
-  if (o.type === 'basic') {
-    checkFields(o, path, ['type', 'username', 'password'])
-    return {
-      type: 'basic',
-      username: readString(o.username, `${path}.username`),
-      password: readString(o.password, `${path}.password`),
-    }
-  }
-  if (o.type === 'bearer') {
-    checkFields(o, path, ['type', 'token'])
-    return { type: 'bearer', token: readString(o.token, `${path}.token`) }
-  }
-  return fail(`${path}.type`, '"basic" or "bearer"', o.type)
-}
+const basic = obj({ type: str, username: str, password: str })
+const bearer = obj({ type: str, token: str })
 
-function readTimeout(value: unknown, path: string): number | TimeoutState {
-  if (typeof value === 'number') return readMillis(value, path)
-  const o = expectRecord(value, path, 'number or object')
-  checkFields(o, path, [], ['connect', 'response', 'total'])
-  const out: TimeoutState = {}
-  for (const k of ['connect', 'response', 'total'] as const) {
-    if (o[k] !== undefined) out[k] = readMillis(o[k], `${path}.${k}`)
-  }
-  return inOrder(o, out)
-}
-
-function readRetry(value: unknown, path: string): number | RetryState {
-  if (typeof value === 'number') return readInteger(value, path, 0)
-  const o = expectRecord(value, path, 'number or object')
-  checkFields(
-    o,
-    path,
-    [],
-    ['limit', 'methods', 'statusCodes', 'backoff', 'maxDelay', 'respectRetryAfter'],
-  )
-  const out: RetryState = {}
-  if (o.limit !== undefined) out.limit = readInteger(o.limit, `${path}.limit`, 0)
-  if (o.methods !== undefined) out.methods = readList(o.methods, `${path}.methods`, readString)
-  if (o.statusCodes !== undefined) {
-    out.statusCodes = readList(o.statusCodes, `${path}.statusCodes`, (v, p) =>
-      readInteger(v, p, 100, 599),
-    )
-  }
-  if (o.backoff !== undefined) out.backoff = readMillis(o.backoff, `${path}.backoff`)
-  if (o.maxDelay !== undefined) out.maxDelay = readMillis(o.maxDelay, `${path}.maxDelay`)
-  if (o.respectRetryAfter !== undefined) {
-    out.respectRetryAfter = readBoolean(o.respectRetryAfter, `${path}.respectRetryAfter`)
-  }
-  return inOrder(o, out)
+const auth: Reader = (v, path) => {
+  const { type } = expectRecord(v, path)
+  if (type === 'basic') return basic(v, path)
+  if (type === 'bearer') return bearer(v, path)
+  return fail(`${path}.type`, '"basic" or "bearer"', type)
 }
 
 // Values are checked by the session's own proxy rules (requests accepts `host:port`, and
 // `no_proxy` is a host list), reached through the constructor.
-function readProxy(value: unknown, path: string): string | Record<string, string | null> {
-  if (typeof value === 'string') return value
-  const o = expectRecord(value, path, 'string, object, false or null')
+const proxy: Reader = (v, path) => {
+  if (v === null || v === false || typeof v === 'string') return v
+  const o = expectRecord(v, path, 'string, object, false or null')
   const keys = Object.keys(o)
-  if (keys.length > stateLimits.maxEntries) {
+  checkEntries(keys.length, path)
+  return Object.fromEntries(keys.map((k) => [k, nullable(str)(o[k], join(path, k))]))
+}
+
+const credentials: Reader = (v, path) =>
+  typeof v === 'string' && ['omit', 'same-origin', 'include'].includes(v)
+    ? v
+    : fail(path, '"omit", "same-origin", "include" or null', v)
+
+const strings = list(str)
+
+/** Version 1: every field required; `revision` only where `save()` wrote it. */
+const v1: Shape = {
+  version: () => sessionStateVersion,
+  baseURL: nullable(url),
+  headers: list(pair(true)),
+  params: list(pair(false)),
+  auth: nullable(auth),
+  // The jar validates its own state (CookieJar.fromJSON); only its size is checked here.
+  cookies: (v) => v,
+  timeout: nullable(
+    numberOr(millis, obj({}, { connect: millis, response: millis, total: millis })),
+  ),
+  maxRedirects: int(0),
+  retry: numberOr(
+    int(0),
+    obj(
+      {},
+      {
+        limit: int(0),
+        methods: strings,
+        statusCodes: list(int(100, 599)),
+        backoff: millis,
+        maxDelay: millis,
+        respectRetryAfter: bool,
+      },
+    ),
+  ),
+  proxy,
+  trustEnv: bool,
+  tls: nullable(
+    obj(
+      {},
+      {
+        ca: (v, path) => (Array.isArray(v) ? strings(v, path) : str(v, path)),
+        cert: str,
+        key: str,
+        rejectUnauthorized: bool,
+      },
+    ),
+  ),
+  sensitiveHeaders: strings,
+  trustedOrigins: strings,
+  credentials: nullable(credentials),
+  connections: nullable(int(0)),
+  allowH2: bool,
+  omitted: strings,
+}
+
+const readV1 = obj(v1, { revision: int(0) })
+
+function checkCookieCount(cookies: unknown): void {
+  const list = isRecord(cookies) ? cookies.cookies : cookies
+  const path = isRecord(cookies) ? 'cookies.cookies' : 'cookies'
+  if (Array.isArray(list) && list.length > stateLimits.maxCookies) {
     throw new SessionStateError(
       path,
-      `too many entries: ${keys.length}, the limit is ${stateLimits.maxEntries}`,
+      `too many cookies: ${list.length}, the limit is ${stateLimits.maxCookies}`,
     )
   }
-  return Object.fromEntries(
-    keys.map((k) => [k, nullable(o[k], `${path}${pathKey(k)}`, readString)]),
-  )
 }
 
-function readTls(value: unknown, path: string): TlsState {
-  const o = expectRecord(value, path)
-  checkFields(o, path, [], ['ca', 'cert', 'key', 'rejectUnauthorized'])
-  const out: TlsState = {}
-  if (o.ca !== undefined) {
-    out.ca = Array.isArray(o.ca)
-      ? readList(o.ca, `${path}.ca`, readString)
-      : readString(o.ca, `${path}.ca`)
+function checkEntries(count: number, path: string): void {
+  if (count > stateLimits.maxEntries) {
+    throw new SessionStateError(
+      path,
+      `too many entries: ${count}, the limit is ${stateLimits.maxEntries}`,
+    )
   }
-  if (o.cert !== undefined) out.cert = readString(o.cert, `${path}.cert`)
-  if (o.key !== undefined) out.key = readString(o.key, `${path}.key`)
-  if (o.rejectUnauthorized !== undefined) {
-    out.rejectUnauthorized = readBoolean(o.rejectUnauthorized, `${path}.rejectUnauthorized`)
-  }
-  return inOrder(o, out)
-}
-
-const credentialsModes: readonly string[] = ['omit', 'same-origin', 'include']
-
-function readCredentials(value: unknown, path: string): RequestCredentials {
-  if (typeof value !== 'string' || !credentialsModes.includes(value)) {
-    fail(path, '"omit", "same-origin", "include" or null', value)
-  }
-  return value as RequestCredentials
 }
 
 // ---------------------------------------------------------------- helpers
-
-/** `checked`'s members in the key order of `source`, so a round trip writes identical JSON. */
-function inOrder<T extends object>(source: Record<string, unknown>, checked: T): T {
-  const out: Record<string, unknown> = {}
-  for (const k of Object.keys(source)) {
-    if ((checked as Record<string, unknown>)[k] !== undefined)
-      out[k] = (checked as Record<string, unknown>)[k]
-  }
-  return out as T
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -710,22 +666,9 @@ function expectRecord(value: unknown, path: string, expected = 'object'): Record
   return value
 }
 
-function checkFields(
-  o: Record<string, unknown>,
-  path: string,
-  required: readonly string[],
-  optional: readonly string[] = [],
-): void {
-  for (const k of required) {
-    if (!Object.hasOwn(o, k) || o[k] === undefined) {
-      throw new SessionStateError(`${path}${pathKey(k)}`.replace(/^\./, ''), 'missing')
-    }
-  }
-  for (const k of Object.keys(o)) {
-    if (!required.includes(k) && !optional.includes(k)) {
-      throw new SessionStateError(`${path}${pathKey(k)}`.replace(/^\./, ''), 'unknown field')
-    }
-  }
+/** The path of `key` inside `path`: `a.b`, `a["odd key"]`, or just `b` at the top. */
+function join(path: string, key: string): string {
+  return `${path}${pathKey(key)}`.replace(/^\./, '')
 }
 
 /** `.name` for identifiers, `["odd key"]` otherwise. */
