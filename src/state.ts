@@ -10,15 +10,7 @@
  */
 import { SessionStateError } from './errors.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
-import type {
-  AuthHandler,
-  AuthInit,
-  Hooks,
-  ProxyInit,
-  RetryInit,
-  SessionOptions,
-  TimeoutInit,
-} from './types.ts'
+import type { AuthInit, Hooks, ProxyInit, RetryInit, SessionOptions, TimeoutInit } from './types.ts'
 
 /** The schema version this build writes. Older versions are migrated on read. */
 export const sessionStateVersion = 1
@@ -188,11 +180,15 @@ export function sessionToState(
 
   let auth: AuthState | null = null
   const a = session.auth
-  if (typeof a === 'function') omitted.push('auth')
-  else if (a !== null && !secrets) omitted.push('auth')
-  else if (a !== null) auth = authState(a)
+  if (typeof a === 'function' || (a !== null && !secrets)) omitted.push('auth')
+  else if (a !== null && !('type' in a)) auth = { type: 'basic', username: a[0], password: a[1] }
+  else if (a?.type === 'basic') auth = { type: 'basic', username: a.username, password: a.password }
+  else if (a) auth = { type: 'bearer', token: a.token }
 
-  const hidden = new Set([...credentialHeaders, ...session.sensitiveHeaders.map(lower)])
+  const hidden = new Set([
+    ...credentialHeaders,
+    ...session.sensitiveHeaders.map((h) => h.toLowerCase()),
+  ])
   const headers: [string, string][] = []
   for (const [name, value] of session.headers) {
     if (!secrets && hidden.has(name)) omitted.push(`headers[${JSON.stringify(name)}]`)
@@ -221,13 +217,10 @@ export function sessionToState(
 
   let tls: TlsState | null = null
   if (session.tls) {
+    // The four known members only, in this order, whatever else the object holds.
     const { ca, cert, key, rejectUnauthorized } = session.tls
-    tls = {}
-    if (ca !== undefined) tls.ca = Array.isArray(ca) ? [...ca] : ca
-    if (cert !== undefined) tls.cert = cert
-    if (key !== undefined && secrets) tls.key = key
-    else if (key !== undefined) omitted.push('tls.key')
-    if (rejectUnauthorized !== undefined) tls.rejectUnauthorized = rejectUnauthorized
+    if (key !== undefined && !secrets) omitted.push('tls.key')
+    tls = copyDefined({ ca, cert, key: secrets ? key : undefined, rejectUnauthorized }) as TlsState
   }
 
   return {
@@ -253,15 +246,6 @@ export function sessionToState(
     allowH2: session.allowH2,
     omitted,
   }
-}
-
-function authState(a: Exclude<AuthInit, AuthHandler | null>): AuthState {
-  if ('type' in a) {
-    return a.type === 'basic'
-      ? { type: 'basic', username: a.username, password: a.password }
-      : { type: 'bearer', token: a.token }
-  }
-  return { type: 'basic', username: a[0], password: a[1] }
 }
 
 function stripUserinfo(url: string, path: string, omitted: string[]): string {
@@ -349,9 +333,9 @@ export function sessionFromState<S extends SessionLike>(
     throw error
   }
   // Replace (not merge) so defaults the saved session had deleted stay deleted.
-  for (const name of [...new Set(session.headers.keys())]) session.headers.delete(name)
+  for (const name of [...session.headers.keys()]) session.headers.delete(name)
   for (const [name, value] of state.headers) session.headers.append(name, value)
-  for (const name of [...new Set(session.params.keys())]) session.params.delete(name)
+  for (const name of [...session.params.keys()]) session.params.delete(name)
   for (const [name, value] of state.params) session.params.append(name, value)
   for (const [prefix, adapter] of adapters) session.mount(prefix, adapter)
   return session
@@ -688,10 +672,6 @@ function fail(path: string, expected: string, value: unknown): never {
   const got =
     typeof value === 'number' && Number.isFinite(value) ? `number ${value}` : kindOf(value)
   throw new SessionStateError(path, `expected ${expected}, got ${got}`)
-}
-
-function lower(s: string): string {
-  return s.toLowerCase()
 }
 
 function errorMessage(error: unknown): string {
