@@ -172,6 +172,8 @@ export function sessionToState(
   }
   const secrets = opts.secrets ?? true
   const omitted: string[] = []
+  const strip = (url: string, path: string): string =>
+    secrets ? url : stripUserinfo(url, path, omitted)
 
   for (const name of hookNames) {
     session.hooks[name].forEach((_, i) => omitted.push(`hooks.${name}[${i}]`))
@@ -195,23 +197,20 @@ export function sessionToState(
     else headers.push([name, value])
   }
 
-  let baseURL = session.baseURL ?? null
-  if (baseURL !== null && !secrets) baseURL = stripUserinfo(baseURL, 'baseURL', omitted)
+  const baseURL = session.baseURL === undefined ? null : strip(session.baseURL, 'baseURL')
 
   let proxy: SessionState['proxy'] = null
   const p = session.proxy
   // `null` (direct, environment ignored) and `undefined` (environment) differ in the session.
   if (p === null) proxy = false
-  else if (typeof p === 'string') proxy = secrets ? p : stripUserinfo(p, 'proxy', omitted)
+  else if (typeof p === 'string') proxy = strip(p, 'proxy')
   else if (p) {
     proxy = {}
     for (const [k, v] of Object.entries(p)) {
-      if (v === undefined) continue
-      const path = `proxy${pathKey(k)}`
-      proxy[k] =
-        v === null || secrets || k.toLowerCase() === 'no_proxy'
-          ? v
-          : stripUserinfo(v, path, omitted)
+      // `no_proxy` is a host list, not a URL with credentials.
+      if (v !== undefined) {
+        proxy[k] = v === null || k.toLowerCase() === 'no_proxy' ? v : strip(v, `proxy${pathKey(k)}`)
+      }
     }
   }
 
@@ -468,7 +467,7 @@ const list =
   <T>(read: Reader<T>): Reader<T[]> =>
   (v, path) => {
     if (!Array.isArray(v)) fail(path, 'array', v)
-    checkEntries(v.length, path)
+    checkCount(v.length, stateLimits.maxEntries, path, 'entries')
     return v.map((item, i) => read(item, `${path}[${i}]`))
   }
 
@@ -558,7 +557,7 @@ const proxy: Reader = (v, path) => {
   if (v === null || v === false || typeof v === 'string') return v
   const o = expectRecord(v, path, 'string, object, false or null')
   const keys = Object.keys(o)
-  checkEntries(keys.length, path)
+  checkCount(keys.length, stateLimits.maxEntries, path, 'entries')
   return Object.fromEntries(keys.map((k) => [k, nullable(str)(o[k], join(path, k))]))
 }
 
@@ -576,7 +575,7 @@ const v1: Shape = {
   headers: list(pair(true)),
   params: list(pair(false)),
   auth: nullable(auth),
-  // The jar validates its own state (CookieJar.fromJSON); only its size is checked here.
+  // Checked by checkCookieCount.
   cookies: (v) => v,
   timeout: nullable(
     numberOr(millis, obj({}, { connect: millis, response: millis, total: millis })),
@@ -619,23 +618,17 @@ const v1: Shape = {
 
 const readV1 = obj(v1, { revision: int(0) })
 
+// The jar validates its own state (CookieJar.fromJSON); only its size is checked here.
 function checkCookieCount(cookies: unknown): void {
-  const list = isRecord(cookies) ? cookies.cookies : cookies
-  const path = isRecord(cookies) ? 'cookies.cookies' : 'cookies'
-  if (Array.isArray(list) && list.length > stateLimits.maxCookies) {
-    throw new SessionStateError(
-      path,
-      `too many cookies: ${list.length}, the limit is ${stateLimits.maxCookies}`,
-    )
-  }
+  const [list, path] = isRecord(cookies)
+    ? [cookies.cookies, 'cookies.cookies']
+    : [cookies, 'cookies']
+  if (Array.isArray(list)) checkCount(list.length, stateLimits.maxCookies, path, 'cookies')
 }
 
-function checkEntries(count: number, path: string): void {
-  if (count > stateLimits.maxEntries) {
-    throw new SessionStateError(
-      path,
-      `too many entries: ${count}, the limit is ${stateLimits.maxEntries}`,
-    )
+function checkCount(count: number, limit: number, path: string, what: string): void {
+  if (count > limit) {
+    throw new SessionStateError(path, `too many ${what}: ${count}, the limit is ${limit}`)
   }
 }
 
