@@ -320,14 +320,16 @@ export function sessionFromState<S extends SessionLike>(
     if (error instanceof TypeError || error instanceof RangeError) {
       // The setters name their field (`options.proxy.https: …`, `auth.token: …`): report it
       // as the JSON path when it is one of ours.
-      const m =
+      const [match, name = '', rest = ''] =
         /^(?:options\.|session\.)?([A-Za-z]\w*)((?:\.[\w$]+|\[[^\]]*\])*)(?::\s*|\s+(?=must|is))/.exec(
           error.message,
-        )
-      const known = m !== null && Object.hasOwn(v1, m[1] ?? '')
-      const field = known ? `${m[1] ?? ''}${m[2] ?? ''}` : ''
-      const problem = known ? error.message.slice(m[0].length) : error.message
-      throw new SessionStateError(field, problem, { cause: error })
+        ) ?? []
+      if (match !== undefined && Object.hasOwn(v1, name)) {
+        throw new SessionStateError(name + rest, error.message.slice(match.length), {
+          cause: error,
+        })
+      }
+      throw new SessionStateError('', error.message, { cause: error })
     }
     throw error
   }
@@ -653,17 +655,17 @@ function pathKey(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
 }
 
+/** `null`, `array`, `NaN`, `Infinity` (either sign), or the `typeof`. */
 function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN'
-  if (typeof value === 'number' && !Number.isFinite(value)) return 'Infinity'
-  return typeof value
+  if (typeof value === 'number') {
+    return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? 'number' : 'Infinity'
+  }
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
 }
 
 function fail(path: string, expected: string, value: unknown): never {
-  const got =
-    typeof value === 'number' && Number.isFinite(value) ? `number ${value}` : kindOf(value)
+  const kind = kindOf(value)
+  const got = kind === 'number' ? `number ${String(value)}` : kind
   throw new SessionStateError(path, `expected ${expected}, got ${got}`)
 }
 
