@@ -572,6 +572,7 @@ const strings = list(str)
 
 /** Version 1: every field required; `revision` only where `save()` wrote it. */
 const v1: Shape = {
+  // migrateState has checked it.
   version: () => sessionStateVersion,
   baseURL: nullable(url),
   headers: list(pair(true)),
@@ -622,10 +623,10 @@ const readV1 = obj(v1, { revision: int(0) })
 
 // The jar validates its own state (CookieJar.fromJSON); only its size is checked here.
 function checkCookieCount(cookies: unknown): void {
-  const [list, path] = isRecord(cookies)
+  const [items, path] = isRecord(cookies)
     ? [cookies.cookies, 'cookies.cookies']
     : [cookies, 'cookies']
-  if (Array.isArray(list)) checkCount(list.length, stateLimits.maxCookies, path, 'cookies')
+  if (Array.isArray(items)) checkCount(items.length, stateLimits.maxCookies, path, 'cookies')
 }
 
 function checkCount(count: number, limit: number, path: string, what: string): void {
