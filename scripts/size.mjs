@@ -1,10 +1,11 @@
 // Bundle budget (issue 6 item 5): what `import { Session } from 'fetch-session'` costs a user.
 // Bundles the built package with esbuild the way an app bundler would (export conditions,
 // tree shaking, minify), gzips the result and prints the sizes:
-// - browser condition: the target is 5 KB (5120 bytes) gzipped. The full Session (merge rules,
-//   hooks, retries, redirect planning, saved state) is about 18 KB today, so the target is not
-//   met; until a slimmer browser client exists this exits 1 only above the ratchet `gate`, so
-//   that the bundle cannot silently grow (README "Runtimes": bundle size);
+// - browser condition: the target is 5 KB (5120 bytes) gzipped. The browser Session (merge
+//   rules, hooks, retries, saved state; without the jar, redirect and proxy planners, which
+//   the browser entry does not take: src/features.ts) is about 14 KB today, so the target is
+//   not met; until a slimmer browser client exists this exits 1 only above the ratchet `gate`,
+//   so that the bundle cannot silently grow (README "Runtimes": bundle size);
 // - workerd condition (the in-memory jar and the public suffix list included): reported.
 // Usage: node scripts/size.mjs [--no-build] [--verbose]
 import { spawnSync } from 'node:child_process'
@@ -18,7 +19,7 @@ const root = resolve(import.meta.dirname, '..')
 const budget = 5120
 // Regression ratchet: the measured size when it was set, plus a little room. Lower it as the
 // browser bundle shrinks; never raise it without saying why in the commit.
-const gate = 19_456
+const gate = 14_848
 const args = new Set(process.argv.slice(2))
 
 if (!args.has('--no-build')) {
