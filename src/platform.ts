@@ -1,11 +1,14 @@
 /**
  * The contract between the runtime-agnostic core and a runtime shim in `platform/`.
- * Type definitions only: the core branches on `capabilities`, never on globals.
+ * Type definitions, and `required()`: the core branches on `capabilities`, never on globals.
  * @module
  */
 import type { CookieJar } from './cookies/jar.ts'
 import type { SessionError } from './errors.ts'
-import type { Features } from './features.ts'
+import type { Autosave } from './autosave.ts'
+import type { splitSetCookie } from './cookies/split.ts'
+import type { resolveProxySettings, selectProxy } from './proxy.ts'
+import type { planRedirect } from './redirect.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -112,4 +115,34 @@ export interface Platform {
 export interface CookieJarClass {
   new (): CookieJar
   fromJSON(data: unknown, options?: { path?: string }): CookieJar
+}
+
+/** Optional parts of the core; a platform supplies those its capabilities call for. */
+export interface Features {
+  /** The redirect planner (needed with `capabilities.manualRedirect`). */
+  readonly planRedirect?: typeof planRedirect
+  /** Proxy settings: validation and the choice per URL (needed with `capabilities.proxy`). */
+  readonly resolveProxy?: typeof resolveProxySettings
+  readonly selectProxy?: typeof selectProxy
+  /** Splits a combined `Set-Cookie` where `Headers.getSetCookie` is missing (with `capabilities.readSetCookie`). */
+  readonly splitSetCookie?: typeof splitSetCookie
+  /** `autosave`: meaningful only where responses change the session's own jar. */
+  readonly Autosave?: typeof Autosave
+}
+
+/**
+ * A feature the platform must supply because its capabilities say it does the job.
+ * @throws {TypeError} for a platform whose capabilities and features disagree (a shim bug).
+ */
+export function required<K extends keyof Features>(
+  platform: { readonly name: string; readonly features: Features },
+  key: K,
+): NonNullable<Features[K]> {
+  const feature = platform.features[key]
+  if (feature === undefined) {
+    throw new TypeError(
+      `Session.platform.features.${key}: the ${platform.name} platform's capabilities need it, but it supplies none`,
+    )
+  }
+  return feature
 }

@@ -20,9 +20,8 @@ import {
   TooManyRedirectsError,
 } from './errors.ts'
 import { mergeHooks } from './hooks.ts'
-import type { AdapterContext } from './platform.ts'
+import { required, type AdapterContext } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
-import { required } from './features.ts'
 import { normaliseOrigin, shouldStripAuth } from './origin.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import type { HopState, RedirectPolicy } from './redirect.ts'
