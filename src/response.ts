@@ -33,14 +33,28 @@ function raiseForStatus(this: SessionResponse): SessionResponse {
   return this
 }
 
-/** Adds the session's fields to a response (in place) and returns it typed. */
+/**
+ * Adds the session's fields to a response (in place) and returns it typed. `request` may be
+ * a function that makes the `Request` (a hop sent without one): it runs on first access.
+ */
 export function decorateResponse(
   response: Response,
-  fields: { request: Request; history: Response[]; elapsed: number },
+  fields: { request: Request | (() => Request); history: Response[]; elapsed: number },
 ): SessionResponse {
+  const { request } = fields
   Object.defineProperties(response, {
     history: { value: fields.history, configurable: true },
-    request: { value: fields.request, configurable: true },
+    request:
+      typeof request === 'function'
+        ? {
+            get(this: Response) {
+              const value = request()
+              Object.defineProperty(this, 'request', { value, configurable: true })
+              return value
+            },
+            configurable: true,
+          }
+        : { value: request, configurable: true },
     elapsed: { value: fields.elapsed, configurable: true },
     raiseForStatus: { value: raiseForStatus, configurable: true },
   })

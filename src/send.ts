@@ -20,7 +20,15 @@ import {
   TooManyRedirectsError,
 } from './errors.ts'
 import { mergeHooks } from './hooks.ts'
-import type { AdapterContext } from './platform.ts'
+import {
+  sendHopKey,
+  type Adapter,
+  type AdapterContext,
+  type HopContext,
+  type HopResponse,
+  type HopSender,
+  type OutgoingHop,
+} from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
 import { resolveProxySettings, selectProxy, type ResolvedProxy } from './proxy.ts'
 import {
@@ -58,6 +66,8 @@ interface Plan {
   readonly hooks: Hooks
   readonly policy: RedirectPolicy
   readonly credentials: RequestCredentials | undefined
+  /** The platform's environment, each variable read at most once per request. */
+  readonly env: (key: string) => string | undefined
 }
 
 /** Sends one request through the session: the whole lifecycle, retries and redirects included. */
@@ -137,6 +147,22 @@ function resolvePlan(
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
+    env: envOnce((key) => internals.platform.env(key)),
+  }
+}
+
+/**
+ * An environment lookup that reads each variable once: the proxy variables are read per
+ * request (so a change between requests is seen) but not again on every redirect hop.
+ */
+function envOnce(env: (key: string) => string | undefined): (key: string) => string | undefined {
+  let seen: Map<string, string | undefined> | undefined
+  return (key) => {
+    seen ??= new Map()
+    if (seen.has(key)) return seen.get(key)
+    const value = env(key)
+    seen.set(key, value)
+    return value
   }
 }
 
@@ -187,13 +213,37 @@ function checkCapabilities(
   }
 }
 
+/** The last policy built per session, with copies of the arrays it was built from. */
+const policies = new WeakMap<
+  Session,
+  { trusted: readonly string[]; sensitive: readonly string[]; policy: RedirectPolicy }
+>()
+
+function sameEntries(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The session's redirect policy, rebuilt only when `trustedOrigins` or `sensitiveHeaders`
+ * changed (replaced or edited in place) since the last request.
+ */
 function redirectPolicy(session: Session): RedirectPolicy {
-  return {
-    trustedOrigins: new Set(
-      session.trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins')),
-    ),
-    sensitiveHeaders: session.sensitiveHeaders.map((h) => h.toLowerCase()),
+  const { trustedOrigins, sensitiveHeaders } = session
+  const cached = policies.get(session)
+  if (
+    cached &&
+    sameEntries(cached.trusted, trustedOrigins) &&
+    sameEntries(cached.sensitive, sensitiveHeaders)
+  )
+    return cached.policy
+  const policy: RedirectPolicy = {
+    trustedOrigins: new Set(trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins'))),
+    sensitiveHeaders: sensitiveHeaders.map((h) => h.toLowerCase()),
   }
+  policies.set(session, { trusted: [...trustedOrigins], sensitive: [...sensitiveHeaders], policy })
+  return policy
 }
 
 /** Stage 2: attempts, each following its redirects; the retry policy decides on another. */
@@ -212,7 +262,7 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
       if (recovered instanceof Response) return runResponseHooks(plan, recovered)
       failure = recovered
     }
-    const delay = deadline.signal.aborted
+    const delay = deadline.aborted
       ? null
       : planRetry(
           attempt + 1,
@@ -248,7 +298,22 @@ async function followRedirects(
   const started = now()
   let hop = plan.first
   for (let n = 0; ; n++) {
-    const { request, response } = await sendHop(plan, hop, deadline, attempt, n)
+    const sent = await sendHop(plan, hop, deadline, attempt, n)
+    const { request } = sent
+    // A hop whose body the transport still holds: a redirect followed with no hook to see
+    // it drops the body unread and keeps a bodiless copy in the history.
+    const held = sent.held
+    if (held && mayFollow(plan, manual, held.status, history.length)) {
+      const head = held.head()
+      const decision = planRedirect(hop, head, plan.policy)
+      if (decision.type === 'follow') {
+        await held.discard()
+        history.push(decorateResponse(head, { request, history: [], elapsed: now() - started }))
+        hop = decision.next
+        continue
+      }
+    }
+    const response = sent.held ? sent.held.response() : sent.response
     if (!plan.allowRedirects || !manual) {
       return decorateResponse(response, { request, history, elapsed: now() - started })
     }
@@ -259,9 +324,9 @@ async function followRedirects(
     if (decision.type === 'refuse') {
       await discard(response)
       throw new RedirectError(
-        `Refused to follow the redirect from ${describeRequest(request)}: ${decision.reason}`,
+        `Refused to follow the redirect from ${describeRequest(request())}: ${decision.reason}`,
         {
-          request,
+          request: request(),
           response,
         },
       )
@@ -269,14 +334,15 @@ async function followRedirects(
     if (history.length >= plan.maxRedirects) {
       await discard(response)
       throw new TooManyRedirectsError(plan.maxRedirects, response, [...history, response], {
-        request,
+        request: request(),
       })
     }
     const next = decision.next
     const editable = { url: next.url, method: next.method, headers: next.headers }
     let stop = false
     for (const hook of plan.hooks.beforeRedirect) {
-      if ((await hook({ request, response, next: editable, session, hop: n + 1 })) === false) {
+      const ctx = { request: request(), response, next: editable, session, hop: n + 1 }
+      if ((await hook(ctx)) === false) {
         stop = true
         break
       }
@@ -286,6 +352,18 @@ async function followRedirects(
     history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
     hop = retarget(next, editable, plan.policy)
   }
+}
+
+/** Whether a response with `status` may be a redirect followed without any hook seeing it. */
+function mayFollow(plan: Plan, manual: boolean, status: number, hops: number): boolean {
+  return (
+    status >= 300 &&
+    status < 400 &&
+    manual &&
+    plan.allowRedirects &&
+    hops < plan.maxRedirects &&
+    plan.hooks.beforeRedirect.length === 0
+  )
 }
 
 /**
@@ -308,6 +386,14 @@ function retarget(
   return hop
 }
 
+/**
+ * What one hop produced: its `Request` (made on the first call for a hop sent without one),
+ * and the response, or for a transport fast-path hop the response `held` with its body unread.
+ */
+type SentHop =
+  | { readonly request: () => Request; readonly response: Response; readonly held?: undefined }
+  | { readonly request: () => Request; readonly response?: undefined; readonly held: HopResponse }
+
 /** Sends one hop: Cookie header, Request, auth, `beforeRequest` hooks, adapter, jar. */
 async function sendHop(
   plan: Plan,
@@ -315,7 +401,7 @@ async function sendHop(
   deadline: Deadline,
   attempt: number,
   n: number,
-): Promise<{ request: Request; response: Response }> {
+): Promise<SentHop> {
   const { session, internals } = plan
   const { platform } = internals
   const caps = platform.capabilities
@@ -324,14 +410,20 @@ async function sendHop(
   const cookie = caps.sendCookie
     ? cookieHeader(jar, hop.url, hop.requestCookiesAllowed ? plan.cookies : undefined)
     : ''
+  const redirect: RequestRedirect = caps.manualRedirect
+    ? 'manual'
+    : plan.maxRedirects === 0 || !plan.allowRedirects
+      ? 'manual'
+      : 'follow'
+  const direct = directHop(plan, hop, cookie)
+  if (direct) {
+    const adapter = defaultAdapterFor(plan, direct.href)
+    if (adapter) return sendDirect(plan, adapter, direct, redirect, deadline)
+  }
   let request = buildRequest(hop, {
     cookie,
     signal: deadline.signal,
-    redirect: caps.manualRedirect
-      ? 'manual'
-      : plan.maxRedirects === 0 || !plan.allowRedirects
-        ? 'manual'
-        : 'follow',
+    redirect,
     credentials: plan.credentials,
   })
   let replaced = false
@@ -357,7 +449,7 @@ async function sendHop(
     signal: deadline.signal,
     timeout: { connect: plan.timeout.connect, response: plan.timeout.response },
     proxy: caps.proxy
-      ? selectProxy(new URL(request.url), plan.proxy, (k) => platform.env(k), session.trustEnv)
+      ? selectProxy(new URL(request.url), plan.proxy, plan.env, session.trustEnv)
       : null,
     tls: session.tls,
     redirect: request.redirect,
@@ -390,7 +482,103 @@ async function sendHop(
       return again
     })
   }
-  return { request, response }
+  const sent = request
+  return { request: () => sent, response }
+}
+
+// The methods a `Request` takes as they are (others are checked, normalised or refused by it).
+const directMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
+/**
+ * The hop as plain data for the transport's fast path, or `undefined` when something needs
+ * the `Request` before it is sent: auth, a `beforeRequest` hook, emulated timeouts, or a body
+ * or method the `Request` constructor must encode or check. The headers are those the
+ * `Request` would hold: the jar's `Cookie` and the body's implied `Content-Type` added.
+ */
+function directHop(plan: Plan, hop: HopState, cookie: string): OutgoingHop | undefined {
+  if ((plan.auth && hop.authAllowed) || plan.hooks.beforeRequest.length > 0) return undefined
+  const { timeout, internals } = plan
+  if (!internals.platform.capabilities.transportTimeouts && (timeout.connect || timeout.response))
+    return undefined
+  const { url, method } = hop
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !directMethods.has(method))
+    return undefined
+  const body = hop.body.value
+  let type: string | undefined
+  if (body !== null) {
+    // Fetch §4 "extract a body": the Content-Type a `Request` sets for this body.
+    if (method === 'GET' || method === 'HEAD') return undefined
+    if (typeof body === 'string') type = 'text/plain;charset=UTF-8'
+    else if (body instanceof URLSearchParams)
+      type = 'application/x-www-form-urlencoded;charset=UTF-8'
+    else if (typeof Blob !== 'undefined' && body instanceof Blob) type = body.type || undefined
+    else if (!(body instanceof ArrayBuffer) && !ArrayBuffer.isView(body)) return undefined
+  }
+  const headers = new Headers(hop.headers)
+  // requests models.py prepare_cookies: an explicit Cookie header wins over the jar.
+  if (cookie && !headers.has('cookie')) headers.set('cookie', cookie)
+  if (type !== undefined && !headers.has('content-type')) headers.set('content-type', type)
+  return { url, href: url.href, method, headers, body }
+}
+
+/**
+ * The session's default adapter for an http(s) URL when it takes hops as plain data, or
+ * `undefined` (a mounted adapter takes a `Request`). The session reads the request only to
+ * report a URL no adapter serves, which an http(s) URL never is, so none is built for it.
+ */
+function defaultAdapterFor(plan: Plan, href: string): (Adapter & HopSender) | undefined {
+  const adapter = plan.internals.adapterFor(href, undefined as unknown as Request)
+  return sendHopKey in adapter ? (adapter as Adapter & HopSender) : undefined
+}
+
+/**
+ * Sends a hop through the transport's fast path. The `Request` is built only if something
+ * asks for it (`response.request`, an error, a redirect hook), from the data that was sent.
+ */
+async function sendDirect(
+  plan: Plan,
+  adapter: HopSender,
+  hop: OutgoingHop,
+  redirect: RequestRedirect,
+  deadline: Deadline,
+): Promise<SentHop> {
+  const { session, internals } = plan
+  const caps = internals.platform.capabilities
+  let made: Request | undefined
+  const request = (): Request => {
+    if (made) return made
+    const init: RequestInit = {
+      method: hop.method,
+      headers: hop.headers,
+      body: hop.body,
+      signal: deadline.signal,
+      redirect,
+    }
+    if (plan.credentials !== undefined) init.credentials = plan.credentials
+    made = new Request(hop.href, init)
+    return made
+  }
+  const ctx: HopContext = {
+    body: hop.body,
+    signal: deadline.current,
+    timeout: plan.timeout,
+    proxy: caps.proxy ? selectProxy(hop.url, plan.proxy, plan.env, session.trustEnv) : null,
+    tls: session.tls,
+    redirect,
+    credentials: plan.credentials,
+  }
+  if (internals.isClosed())
+    throw new TypeError('The session was closed while the request was in flight')
+  const held = await mapFailure(plan, adapter[sendHopKey](hop, ctx), request, ctx, deadline)
+  if (caps.readSetCookie) {
+    try {
+      storeSetCookie(plan, held.getSetCookie(), hop.href)
+    } catch (error) {
+      await held.discard()
+      throw error
+    }
+  }
+  return { request, held }
 }
 
 /** Runs the adapter under the emulated connect/response limits where the transport has none. */
@@ -403,7 +591,7 @@ async function fetchWithLimits(
 ): Promise<Response> {
   const { connect, response } = plan.timeout
   const emulate = !plan.internals.platform.capabilities.transportTimeouts && (connect || response)
-  if (!emulate) return mapFailure(plan, fetcher(request, ctx), request, ctx, deadline)
+  if (!emulate) return mapFailure(plan, fetcher(request, ctx), () => request, ctx, deadline)
   // NOTE(spec): without a transport that separates them, connect + response bound the wait for headers.
   const ms = (connect ?? 0) + (response ?? 0)
   const limit = deadline.limit(response ? 'response' : 'connect', ms)
@@ -412,7 +600,7 @@ async function fetchWithLimits(
     return await mapFailure(
       plan,
       fetcher(limited, { ...ctx, signal: limit.signal }),
-      limited,
+      () => limited,
       ctx,
       deadline,
       limit.signal,
@@ -423,28 +611,30 @@ async function fetchWithLimits(
 }
 
 /** Translates a transport failure: the platform's mapping first, then the core's. */
-async function mapFailure(
+async function mapFailure<T>(
   plan: Plan,
-  pending: Promise<Response>,
-  request: Request,
-  ctx: AdapterContext,
+  pending: Promise<T>,
+  request: () => Request,
+  ctx: AdapterContext | HopContext,
   deadline: Deadline,
-  signal: AbortSignal = deadline.signal,
-): Promise<Response> {
+  signal?: AbortSignal,
+): Promise<T> {
   try {
     return await pending
   } catch (error) {
-    const reason: unknown = signal.aborted ? signal.reason : undefined
-    if (reason instanceof TimeoutError) throw withRequest(reason, request)
-    if (error instanceof TimeoutError) throw withRequest(error, request)
+    const watched = signal ?? deadline.current
+    const reason: unknown = watched?.aborted ? watched.reason : undefined
+    if (reason instanceof TimeoutError) throw withRequest(reason, request())
+    if (error instanceof TimeoutError) throw withRequest(error, request())
     if (error instanceof SessionError) throw error
-    if (deadline.signal.aborted) throw deadline.signal.reason as Error
-    const mapped = plan.internals.platform.mapError(error, request, ctx)
+    if (deadline.aborted) throw deadline.signal.reason as Error
+    const full: AdapterContext = { ...ctx, signal: ctx.signal ?? deadline.signal }
+    const mapped = plan.internals.platform.mapError(error, request(), full)
     if (mapped) throw mapped
     if (error instanceof TypeError) {
       // Fetch §4.1: a network error rejects with a TypeError; the runtime's error stays the cause.
-      throw new ConnectionError(`Connection failed: ${describeRequest(request)}`, {
-        request,
+      throw new ConnectionError(`Connection failed: ${describeRequest(request())}`, {
+        request: request(),
         cause: error,
       })
     }
@@ -470,6 +660,10 @@ function storeCookies(plan: Plan, response: Response, url: string): void {
     typeof headers.getSetCookie === 'function'
       ? headers.getSetCookie()
       : splitSetCookie(headers.get('set-cookie') ?? '')
+  storeSetCookie(plan, values, url)
+}
+
+function storeSetCookie(plan: Plan, values: string[], url: string): void {
   if (values.length === 0) return
   const jar = plan.session.cookies
   for (const value of values) jar.setCookie(value, url)
