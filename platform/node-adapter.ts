@@ -405,6 +405,7 @@ function dispatchHop(
         let head: Response | undefined
         resolve({
           status,
+          location: status >= 300 && status < 400 ? headerValue(pairs, 'location') : null,
           getSetCookie: () => setCookieValues(pairs),
           head: () => (head ??= build(null)),
           response: () => {
@@ -483,16 +484,29 @@ function dispatchHop(
 // Fetch's header value normalisation: leading and trailing HTTP whitespace is removed.
 const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g
 
-/** The `Set-Cookie` values among the pairs, as a `Headers` would list them. */
-function setCookieValues(pairs: [string, string][]): string[] {
+/**
+ * The values of one field among the pairs, as a `Headers` holds them: trimmed, and without
+ * a value it rejects (such a value is dropped from the Response, so it is not used at all).
+ */
+function fieldValues(pairs: [string, string][], field: string): string[] {
   const values: string[] = []
   for (const [name, value] of pairs) {
-    if (name !== 'set-cookie') continue
+    if (name !== field) continue
     const v = value.replace(httpWhitespace, '')
-    // A value `Headers` rejects is dropped from the Response, so the jar never sees it either.
     if (!/[\0\r\n]/.test(v)) values.push(v)
   }
   return values
+}
+
+/** `Headers.getSetCookie()` of the pairs. */
+function setCookieValues(pairs: [string, string][]): string[] {
+  return fieldValues(pairs, 'set-cookie')
+}
+
+/** `Headers.get(name)` of the pairs: repeated values joined with `, `, or `null`. */
+function headerValue(pairs: [string, string][], name: string): string | null {
+  const values = fieldValues(pairs, name)
+  return values.length === 0 ? null : values.join(', ')
 }
 
 /** The previous transport, kept for hops the session does not follow itself (`redirect: 'follow'`). */

@@ -139,6 +139,8 @@ export type HopContext = Omit<AdapterContext, 'signal'> & {
  */
 export interface HopResponse {
   readonly status: number
+  /** The `Location` value as `Headers.get('location')` would give it, or `null`. */
+  readonly location: string | null
   /** The `Set-Cookie` values, as `Headers.getSetCookie()` would list them. */
   getSetCookie(): string[]
   /** A genuine `Response` with the status, headers and URL, and no body. */

@@ -278,7 +278,9 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
     if (delay === null || !(await runBeforeRetry(plan, response, failure, attempt + 1, delay))) {
       // Whatever the transport or a hook threw, rethrown unchanged.
       if (failure !== undefined || !response) throw failure as Error
-      return runResponseHooks(plan, response)
+      // Without response hooks the decorated response is final as it is.
+      if (plan.hooks.response.length === 0 && 'history' in response) return response
+      return await runResponseHooks(plan, response)
     }
     await response?.body?.cancel().catch(() => undefined)
     await sleep(delay, deadline.signal)
@@ -294,32 +296,43 @@ async function followRedirects(
   const { session, internals } = plan
   const caps = internals.platform.capabilities
   const manual = caps.manualRedirect
-  const history: Response[] = []
+  const history: HistoryEntry[] = []
   const started = now()
   let hop = plan.first
   for (let n = 0; ; n++) {
     const sent = await sendHop(plan, hop, deadline, attempt, n)
     const { request } = sent
     // A hop whose body the transport still holds: a redirect followed with no hook to see
-    // it drops the body unread and keeps a bodiless copy in the history.
+    // it drops the body unread, and its (bodiless) history Response is made only if read.
     const held = sent.held
     if (held && mayFollow(plan, manual, held.status, history.length)) {
-      const head = held.head()
-      const decision = planRedirect(hop, head, plan.policy)
+      const headers = new Headers(
+        held.location === null ? undefined : [['location', held.location]],
+      )
+      const decision = planRedirect(hop, { status: held.status, headers }, plan.policy)
       if (decision.type === 'follow') {
         await held.discard()
-        history.push(decorateResponse(head, { request, history: [], elapsed: now() - started }))
+        const elapsed = now() - started
+        history.push(() => decorateResponse(held.head(), { request, history: [], elapsed }))
         hop = decision.next
         continue
       }
     }
     const response = sent.held ? sent.held.response() : sent.response
     if (!plan.allowRedirects || !manual) {
-      return decorateResponse(response, { request, history, elapsed: now() - started })
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
     }
     const decision = planRedirect(hop, response, plan.policy)
     if (decision.type === 'final') {
-      return decorateResponse(response, { request, history, elapsed: now() - started })
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
     }
     if (decision.type === 'refuse') {
       await discard(response)
@@ -333,9 +346,12 @@ async function followRedirects(
     }
     if (history.length >= plan.maxRedirects) {
       await discard(response)
-      throw new TooManyRedirectsError(plan.maxRedirects, response, [...history, response], {
-        request: request(),
-      })
+      throw new TooManyRedirectsError(
+        plan.maxRedirects,
+        response,
+        [...responsesOf(history), response],
+        { request: request() },
+      )
     }
     const next = decision.next
     const editable = { url: next.url, method: next.method, headers: next.headers }
@@ -347,11 +363,31 @@ async function followRedirects(
         break
       }
     }
-    if (stop) return decorateResponse(response, { request, history, elapsed: now() - started })
+    if (stop) {
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
+    }
     await discard(response)
     history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
     hop = retarget(next, editable, plan.policy)
   }
+}
+
+/** A hop of the history: its Response, or (a hop whose body was dropped) what makes it. */
+type HistoryEntry = Response | (() => Response)
+
+function responsesOf(history: HistoryEntry[]): Response[] {
+  return history.map((entry) => (typeof entry === 'function' ? entry() : entry))
+}
+
+/** The history for `decorateResponse`: the array, or what makes it on first access. */
+function historyOf(history: HistoryEntry[]): Response[] | (() => Response[]) {
+  if (!history.some((entry) => typeof entry === 'function')) return history as Response[]
+  let made: Response[] | undefined
+  return () => (made ??= responsesOf(history))
 }
 
 /** Whether a response with `status` may be a redirect followed without any hook seeing it. */
@@ -418,7 +454,8 @@ async function sendHop(
   const direct = directHop(plan, hop, cookie)
   if (direct) {
     const adapter = defaultAdapterFor(plan, direct.href)
-    if (adapter) return sendDirect(plan, adapter, direct, redirect, deadline)
+    // `return await`: one microtask, where returning the promise from an async function costs three.
+    if (adapter) return await sendDirect(plan, adapter, direct, redirect, deadline)
   }
   let request = buildRequest(hop, {
     cookie,
@@ -569,7 +606,15 @@ async function sendDirect(
   }
   if (internals.isClosed())
     throw new TypeError('The session was closed while the request was in flight')
-  const held = await mapFailure(plan, adapter[sendHopKey](hop, ctx), request, ctx, deadline)
+  // Outside the try: what the adapter throws synchronously (a bad `tls` option) is not a
+  // transport failure and is thrown as it is.
+  const pending = adapter[sendHopKey](hop, ctx)
+  let held: HopResponse
+  try {
+    held = await pending
+  } catch (error) {
+    throw translateFailure(plan, error, request, ctx, deadline)
+  }
   if (caps.readSetCookie) {
     try {
       storeSetCookie(plan, held.getSetCookie(), hop.href)
@@ -622,24 +667,36 @@ async function mapFailure<T>(
   try {
     return await pending
   } catch (error) {
-    const watched = signal ?? deadline.current
-    const reason: unknown = watched?.aborted ? watched.reason : undefined
-    if (reason instanceof TimeoutError) throw withRequest(reason, request())
-    if (error instanceof TimeoutError) throw withRequest(error, request())
-    if (error instanceof SessionError) throw error
-    if (deadline.aborted) throw deadline.signal.reason as Error
-    const full: AdapterContext = { ...ctx, signal: ctx.signal ?? deadline.signal }
-    const mapped = plan.internals.platform.mapError(error, request(), full)
-    if (mapped) throw mapped
-    if (error instanceof TypeError) {
-      // Fetch §4.1: a network error rejects with a TypeError; the runtime's error stays the cause.
-      throw new ConnectionError(`Connection failed: ${describeRequest(request())}`, {
-        request: request(),
-        cause: error,
-      })
-    }
-    throw error
+    throw translateFailure(plan, error, request, ctx, deadline, signal)
   }
+}
+
+/** The error to throw for a transport failure: the platform's mapping first, then the core's. */
+function translateFailure(
+  plan: Plan,
+  error: unknown,
+  request: () => Request,
+  ctx: AdapterContext | HopContext,
+  deadline: Deadline,
+  signal?: AbortSignal,
+): unknown {
+  const watched = signal ?? deadline.current
+  const reason: unknown = watched?.aborted ? watched.reason : undefined
+  if (reason instanceof TimeoutError) return withRequest(reason, request())
+  if (error instanceof TimeoutError) return withRequest(error, request())
+  if (error instanceof SessionError) return error
+  if (deadline.aborted) return deadline.signal.reason
+  const full: AdapterContext = { ...ctx, signal: ctx.signal ?? deadline.signal }
+  const mapped = plan.internals.platform.mapError(error, request(), full)
+  if (mapped) return mapped
+  if (error instanceof TypeError) {
+    // Fetch §4.1: a network error rejects with a TypeError; the runtime's error stays the cause.
+    return new ConnectionError(`Connection failed: ${describeRequest(request())}`, {
+      request: request(),
+      cause: error,
+    })
+  }
+  return error
 }
 
 /** A `TimeoutError` raised by a timer knows no request; give it one for its message. */

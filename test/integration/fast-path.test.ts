@@ -8,6 +8,7 @@ import {
   RedirectError,
   Session,
   TooManyRedirectsError,
+  type SessionResponse,
 } from '../../platform/node.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
 
@@ -136,12 +137,16 @@ describe('redirect hops followed without reading their body', () => {
     await using s = session()
     const r = await s.get('chain/3')
     expect(await r.json()).toEqual({ cookies: { hop3: '1', hop2: '1', hop1: '1' } })
+    // Made on first access, then kept.
+    expect(Object.getOwnPropertyDescriptor(r, 'history')?.get).toBeTypeOf('function')
+    expect(r.history).toBe(r.history)
+    expect(r.history).toHaveLength(3)
     expect(r.history.map((h) => h.url)).toEqual([
       server.url('/chain/3'),
       server.url('/chain/2'),
       server.url('/chain/1'),
     ])
-    for (const [i, h] of r.history.entries()) {
+    for (const [i, h] of (r.history as SessionResponse[]).entries()) {
       expect(h).toBeInstanceOf(Response)
       expect(h.status).toBe(302)
       expect(h.headers.get('location')).toBe(`/chain/${2 - i}`)
@@ -152,7 +157,7 @@ describe('redirect hops followed without reading their body', () => {
       expect(h.request.method).toBe('GET')
     }
     // Each hop's request carries the cookies the earlier hops set.
-    expect(r.history[2]?.request.headers.get('cookie')).toBe('hop3=1; hop2=1')
+    expect((r.history[2] as SessionResponse).request.headers.get('cookie')).toBe('hop3=1; hop2=1')
     expect(r.request.headers.get('cookie')).toBe('hop3=1; hop2=1; hop1=1')
     expect(r.redirected).toBe(true)
   })
@@ -191,6 +196,12 @@ describe('redirect hops followed without reading their body', () => {
     expect(error).toBeInstanceOf(TooManyRedirectsError)
     const e = error as TooManyRedirectsError
     expect(e.response?.status).toBe(302)
+    expect(e.history.map((h) => [h.status, h.url])).toEqual([
+      [302, server.url('/loop')],
+      [302, server.url('/loop')],
+      [302, server.url('/loop')],
+    ])
+    expect(e.history.every((h) => h instanceof Response)).toBe(true)
     expect(e.request?.url).toBe(server.url('/loop'))
   })
 
