@@ -201,6 +201,9 @@ function contentEncoding(pairs: [string, string][]): string | null {
   return value
 }
 
+// How much of a body is taken before the socket pauses, while the caller has not asked for it.
+const heldLimit = 65_536
+
 // Fetch "reason-phrase" (undici's isValidReasonPhrase): HTAB, SP, VCHAR, obs-text.
 const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/
 
@@ -250,6 +253,7 @@ function dispatchHop(
     let mode: 'held' | 'stream' | 'drop' = 'held'
     // While held: the chunks received, whether the last one came, or how the body failed.
     let held: Buffer[] | undefined
+    let heldBytes = 0
     let ended = false
     let failure: { error: unknown } | undefined
     let dropped: (() => void) | undefined
@@ -356,7 +360,7 @@ function dispatchHop(
       else if (ended) {
         if (decodeIn) decodeIn.end()
         else close()
-      } else if (decodeIn && room) {
+      } else if (decodeIn && room && heldBytes >= heldLimit) {
         // The socket was paused while the body was held; a decoder with room takes more now
         // (without one, the stream's pull() resumes it).
         controller?.resume()
@@ -440,8 +444,11 @@ function dispatchHop(
         if (mode === 'stream') {
           if (!write(chunk)) c.pause()
         } else if (mode === 'held') {
+          // A small body is taken whole while the caller decides (undici parses a packet in
+          // one go, so the response usually ends here); past `heldLimit` the socket pauses.
           ;(held ??= []).push(chunk)
-          c.pause()
+          heldBytes += chunk.length
+          if (heldBytes >= heldLimit) c.pause()
         }
       },
       onResponseEnd() {

@@ -2,6 +2,8 @@
 // with no auth, no beforeRequest hook and no mounted adapter is sent as plain data, its
 // `Request` built only when asked for, and a redirect followed without hooks drops its body
 // unread. Everything observable must be what the `Request` path gives.
+import { randomBytes } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ConnectionError,
@@ -13,6 +15,9 @@ import {
 import { startServer, type TestServer } from '../helpers/server.ts'
 
 const big = 'x'.repeat(200_000)
+// Incompressible: its gzip form is as large, so the socket pauses while the body is held.
+const noise = randomBytes(1024 * 1024)
+const noiseGzip = gzipSync(noise)
 
 let server: TestServer
 beforeAll(async () => {
@@ -42,6 +47,10 @@ beforeAll(async () => {
     '/ftp': (_req, res) => {
       res.writeHead(302, { location: 'ftp://example.test/file', 'content-length': '4' })
       res.end('nope')
+    },
+    '/noise.gz': (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': noiseGzip.length })
+      res.end(noiseGzip)
     },
     '/loop': (_req, res) => {
       res.writeHead(302, { location: '/loop', 'content-length': '4' })
@@ -129,6 +138,28 @@ describe('response.request of a hop sent without a Request', () => {
     expect(request).toBeInstanceOf(Request)
     expect(request?.url).toBe(url)
     expect(request?.headers.get('x-a')).toBe('1')
+  })
+})
+
+describe('a body held until the response is asked for', () => {
+  it('a large encoded body (held past the pause limit) decodes whole', async () => {
+    await using s = session()
+    const r = await s.get('noise.gz')
+    expect(Buffer.from(await r.arrayBuffer()).equals(noise)).toBe(true)
+  })
+
+  it('a body aborted while streaming errors with the abort reason', async () => {
+    await using s = session()
+    const controller = new AbortController()
+    const r = await s.get('noise.gz', { signal: controller.signal })
+    const reader = r.body!.getReader()
+    await reader.read()
+    controller.abort(new Error('stop'))
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return
+      })(),
+    ).rejects.toThrow('stop')
   })
 })
 
