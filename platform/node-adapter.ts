@@ -490,6 +490,7 @@ function dispatchHop(
 
 // Fetch's header value normalisation: leading and trailing HTTP whitespace is removed.
 const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g
+const httpWhitespaceAtEnds = /^[\t\n\r ]|[\t\n\r ]$/
 
 /**
  * The values of one field among the pairs, as a `Headers` holds them: trimmed, and without
@@ -499,7 +500,7 @@ function fieldValues(pairs: [string, string][], field: string): string[] {
   const values: string[] = []
   for (const [name, value] of pairs) {
     if (name !== field) continue
-    const v = value.replace(httpWhitespace, '')
+    const v = httpWhitespaceAtEnds.test(value) ? value.replace(httpWhitespace, '') : value
     if (!/[\0\r\n]/.test(v)) values.push(v)
   }
   return values
