@@ -4,6 +4,7 @@
  * @module
  */
 import { CookieJar } from '../src/cookies/index.ts'
+import { sendDirect } from '../src/direct.ts'
 import type { Platform } from '../src/platform.ts'
 import { Session as CoreSession } from '../src/session.ts'
 import { createUndiciAdapter } from './node-adapter.ts'
@@ -24,6 +25,7 @@ const nodePlatform: Platform = {
   env: (key) => process.env[key],
   mapError: mapNodeError,
   CookieJar,
+  sendDirect,
 }
 
 export * from '../src/index.ts'

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CookieJar } from './cookies/jar.ts'
+import type { sendDirect } from './direct.ts'
 import type { SessionError } from './errors.ts'
 
 /** What a runtime can do; the core reads only these flags. */
@@ -101,6 +102,8 @@ export interface Platform {
   readonly CookieJar: CookieJarClass
   /** Default browser credentials mode (`'include'` for the browser shim). */
   readonly defaultCredentials?: RequestCredentials | undefined
+  /** Internal: the hop fast path (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
+  readonly sendDirect?: typeof sendDirect | undefined
 }
 
 /** The static side of a cookie jar class. */

@@ -20,15 +20,7 @@ import {
   TooManyRedirectsError,
 } from './errors.ts'
 import { mergeHooks } from './hooks.ts'
-import {
-  sendHopKey,
-  type Adapter,
-  type AdapterContext,
-  type HopContext,
-  type HopResponse,
-  type HopSender,
-  type OutgoingHop,
-} from './platform.ts'
+import type { AdapterContext, HopContext, HopResponse } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
 import { resolveProxySettings, selectProxy, type ResolvedProxy } from './proxy.ts'
 import {
@@ -52,7 +44,7 @@ import { splitSetCookie } from './cookies/split.ts'
 const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
 
 /** Everything one request needs, resolved once before the first attempt. */
-interface Plan {
+export interface Plan {
   readonly session: Session
   readonly internals: SessionInternals
   readonly first: HopState
@@ -156,13 +148,10 @@ function resolvePlan(
  * request (so a change between requests is seen) but not again on every redirect hop.
  */
 function envOnce(env: (key: string) => string | undefined): (key: string) => string | undefined {
-  let seen: Map<string, string | undefined> | undefined
+  const seen = new Map<string, string | undefined>()
   return (key) => {
-    seen ??= new Map()
-    if (seen.has(key)) return seen.get(key)
-    const value = env(key)
-    seen.set(key, value)
-    return value
+    if (!seen.has(key)) seen.set(key, env(key))
+    return seen.get(key)
   }
 }
 
@@ -220,9 +209,7 @@ const policies = new WeakMap<
 >()
 
 function sameEntries(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
+  return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
 /**
@@ -426,7 +413,7 @@ function retarget(
  * What one hop produced: its `Request` (made on the first call for a hop sent without one),
  * and the response, or for a transport fast-path hop the response `held` with its body unread.
  */
-type SentHop =
+export type SentHop =
   | { readonly request: () => Request; readonly response: Response; readonly held?: undefined }
   | { readonly request: () => Request; readonly response?: undefined; readonly held: HopResponse }
 
@@ -451,12 +438,10 @@ async function sendHop(
     : plan.maxRedirects === 0 || !plan.allowRedirects
       ? 'manual'
       : 'follow'
-  const direct = directHop(plan, hop, cookie)
-  if (direct) {
-    const adapter = defaultAdapterFor(plan, direct.href)
-    // `return await`: one microtask, where returning the promise from an async function costs three.
-    if (adapter) return await sendDirect(plan, adapter, direct, redirect, deadline)
-  }
+  // The platform's fast path (Node), when this hop needs no `Request` before it is sent.
+  const direct = platform.sendDirect?.(plan, hop, cookie, redirect, deadline)
+  // `return await`: one microtask, where returning the promise from an async function costs three.
+  if (direct) return await direct
   let request = buildRequest(hop, {
     cookie,
     signal: deadline.signal,
@@ -493,8 +478,7 @@ async function sendHop(
     credentials: plan.credentials,
   }
   if (!response) {
-    if (internals.isClosed())
-      throw new TypeError('The session was closed while the request was in flight')
+    checkOpen(internals)
     const adapter = internals.adapterFor(request.url, request)
     response = await fetchWithLimits(plan, adapter.fetch.bind(adapter), request, ctx, deadline)
   }
@@ -523,107 +507,10 @@ async function sendHop(
   return { request: () => sent, response }
 }
 
-// The methods a `Request` takes as they are (others are checked, normalised or refused by it).
-const directMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
-
-/**
- * The hop as plain data for the transport's fast path, or `undefined` when something needs
- * the `Request` before it is sent: auth, a `beforeRequest` hook, emulated timeouts, or a body
- * or method the `Request` constructor must encode or check. The headers are those the
- * `Request` would hold: the jar's `Cookie` and the body's implied `Content-Type` added.
- */
-function directHop(plan: Plan, hop: HopState, cookie: string): OutgoingHop | undefined {
-  if ((plan.auth && hop.authAllowed) || plan.hooks.beforeRequest.length > 0) return undefined
-  const { timeout, internals } = plan
-  if (!internals.platform.capabilities.transportTimeouts && (timeout.connect || timeout.response))
-    return undefined
-  const { url, method } = hop
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !directMethods.has(method))
-    return undefined
-  const body = hop.body.value
-  let type: string | undefined
-  if (body !== null) {
-    // Fetch §4 "extract a body": the Content-Type a `Request` sets for this body.
-    if (method === 'GET' || method === 'HEAD') return undefined
-    if (typeof body === 'string') type = 'text/plain;charset=UTF-8'
-    else if (body instanceof URLSearchParams)
-      type = 'application/x-www-form-urlencoded;charset=UTF-8'
-    else if (typeof Blob !== 'undefined' && body instanceof Blob) type = body.type || undefined
-    else if (!(body instanceof ArrayBuffer) && !ArrayBuffer.isView(body)) return undefined
-  }
-  const headers = new Headers(hop.headers)
-  // requests models.py prepare_cookies: an explicit Cookie header wins over the jar.
-  if (cookie && !headers.has('cookie')) headers.set('cookie', cookie)
-  if (type !== undefined && !headers.has('content-type')) headers.set('content-type', type)
-  return { url, href: url.href, method, headers, body }
-}
-
-/**
- * The session's default adapter for an http(s) URL when it takes hops as plain data, or
- * `undefined` (a mounted adapter takes a `Request`). The session reads the request only to
- * report a URL no adapter serves, which an http(s) URL never is, so none is built for it.
- */
-function defaultAdapterFor(plan: Plan, href: string): (Adapter & HopSender) | undefined {
-  const adapter = plan.internals.adapterFor(href, undefined as unknown as Request)
-  return sendHopKey in adapter ? (adapter as Adapter & HopSender) : undefined
-}
-
-/**
- * Sends a hop through the transport's fast path. The `Request` is built only if something
- * asks for it (`response.request`, an error, a redirect hook), from the data that was sent.
- */
-async function sendDirect(
-  plan: Plan,
-  adapter: HopSender,
-  hop: OutgoingHop,
-  redirect: RequestRedirect,
-  deadline: Deadline,
-): Promise<SentHop> {
-  const { session, internals } = plan
-  const caps = internals.platform.capabilities
-  let made: Request | undefined
-  const request = (): Request => {
-    if (made) return made
-    const init: RequestInit = {
-      method: hop.method,
-      headers: hop.headers,
-      body: hop.body,
-      signal: deadline.signal,
-      redirect,
-    }
-    if (plan.credentials !== undefined) init.credentials = plan.credentials
-    made = new Request(hop.href, init)
-    return made
-  }
-  const ctx: HopContext = {
-    body: hop.body,
-    signal: deadline.current,
-    timeout: plan.timeout,
-    proxy: caps.proxy ? selectProxy(hop.url, plan.proxy, plan.env, session.trustEnv) : null,
-    tls: session.tls,
-    redirect,
-    credentials: plan.credentials,
-  }
+/** @throws {TypeError} once the session is closed. */
+export function checkOpen(internals: SessionInternals): void {
   if (internals.isClosed())
     throw new TypeError('The session was closed while the request was in flight')
-  // Outside the try: what the adapter throws synchronously (a bad `tls` option) is not a
-  // transport failure and is thrown as it is.
-  const pending = adapter[sendHopKey](hop, ctx)
-  let held: HopResponse
-  try {
-    held = await pending
-  } catch (error) {
-    throw translateFailure(plan, error, request, ctx, deadline)
-  }
-  if (caps.readSetCookie) {
-    try {
-      storeSetCookie(plan, held.getSetCookie(), hop.href)
-    } catch (error) {
-      await held.discard()
-      throw error
-    }
-  }
-  return { request, held }
 }
 
 /** Runs the adapter under the emulated connect/response limits where the transport has none. */
@@ -672,7 +559,7 @@ async function mapFailure<T>(
 }
 
 /** The error to throw for a transport failure: the platform's mapping first, then the core's. */
-function translateFailure(
+export function translateFailure(
   plan: Plan,
   error: unknown,
   request: () => Request,
@@ -720,7 +607,7 @@ function storeCookies(plan: Plan, response: Response, url: string): void {
   storeSetCookie(plan, values, url)
 }
 
-function storeSetCookie(plan: Plan, values: string[], url: string): void {
+export function storeSetCookie(plan: Plan, values: string[], url: string): void {
   if (values.length === 0) return
   const jar = plan.session.cookies
   for (const value of values) jar.setCookie(value, url)
