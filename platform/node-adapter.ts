@@ -229,9 +229,9 @@ function outgoingOf(request: Request, ctx: AdapterContext): Outgoing {
 
 /**
  * Sends one hop through `dispatcher` and resolves once the headers arrive. The body is held
- * (the socket paused after the first chunk) until the caller asks for the `Response`, whose
- * body then streams with backpressure, or drops it: a redirect the session follows never
- * builds a stream for a body it would throw away.
+ * (taken whole up to {@link heldLimit}, the socket paused past it) until the caller asks for
+ * the `Response`, whose body then streams with backpressure, or drops it: a redirect the
+ * session follows never builds a stream for a body it would throw away.
  */
 function dispatchHop(
   dispatcher: Dispatcher,
