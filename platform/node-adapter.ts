@@ -16,7 +16,16 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
 import { fetch as undiciFetch, type Dispatcher } from 'undici'
-import type { Adapter, AdapterContext, AdapterOptions } from '../src/platform.ts'
+import {
+  sendHopKey,
+  type Adapter,
+  type AdapterContext,
+  type AdapterOptions,
+  type HopContext,
+  type HopResponse,
+  type HopSender,
+  type OutgoingHop,
+} from '../src/platform.ts'
 import { toRealmResponse } from '../src/response.ts'
 import { DispatcherPool } from './node-dispatcher.ts'
 
@@ -33,19 +42,19 @@ const defaultUserAgent = 'undici'
 const maxContentEncodings = 5
 
 /**
- * The outgoing header list: the request's headers plus those fetch appends when absent
+ * The outgoing header list: the hop's headers plus those fetch appends when absent
  * (Fetch §4.1 main fetch step 12: `Accept`, `Accept-Language`; §4.5 HTTP-network-or-cache
  * fetch step 14 `User-Agent`, steps 18–19 `Accept-Encoding`). `content-length` is left to
  * undici, which derives it from the body as fetch does.
  */
-function headerList(request: Request, https: boolean): string[] {
+function headerList(headers: Headers, https: boolean): string[] {
   const out: string[] = []
   let accept = false
   let acceptLanguage = false
   let userAgent = false
   let acceptEncoding = false
   let range = false
-  for (const [name, value] of request.headers) {
+  for (const [name, value] of headers) {
     if (name === 'content-length') continue
     if (name === 'accept') accept = true
     else if (name === 'accept-language') acceptLanguage = true
@@ -65,21 +74,29 @@ function headerList(request: Request, https: boolean): string[] {
 }
 
 /**
- * The body to dispatch: the user's own value where undici takes it directly (strings and
- * bytes keep their `content-length`, a `Blob` its size), the `Request`'s stream otherwise: a
- * `FormData` (the `Request` encoded it as multipart under the boundary in its
- * `content-type`; Node's global `FormData` is not undici 7's), a hook's replacement request,
- * or a stream sent with `duplex: 'half'`.
+ * The user's own body where undici takes it directly (strings and bytes keep their
+ * `content-length`, a `Blob` its size); `undefined` for anything that must go through a
+ * `Request`'s stream.
  */
-function bodyFor(request: Request, ctx: AdapterContext): DispatchBody {
-  const body = ctx.body
+function directBody(body: BodyInit | null | undefined): DispatchBody | undefined {
   if (body === null) return null
   if (typeof body === 'string' || body instanceof Uint8Array) return body
   if (body instanceof ArrayBuffer) return new Uint8Array(body)
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
   if (body instanceof URLSearchParams) return body.toString()
   if (body instanceof Blob) return body as unknown as DispatchBody
-  return request.body as DispatchBody
+  return undefined
+}
+
+/**
+ * The body to dispatch: {@link directBody}, or the `Request`'s stream: a `FormData` (the
+ * `Request` encoded it as multipart under the boundary in its `content-type`; Node's global
+ * `FormData` is not undici 7's), a hook's replacement request, or a stream sent with
+ * `duplex: 'half'`.
+ */
+function bodyFor(request: Request, ctx: AdapterContext): DispatchBody {
+  const direct = directBody(ctx.body)
+  return direct !== undefined ? direct : (request.body as DispatchBody)
 }
 
 /**
@@ -114,16 +131,24 @@ class Inflate extends Transform {
 }
 
 /**
- * zlib decoders for a `Content-Encoding` value, last coding first (RFC 9110 §8.4.1), or none
- * when a coding is unknown (fetch then hands the body over as received).
+ * The codings of a `Content-Encoding` value, as listed.
+ * @throws {Error} for more than {@link maxContentEncodings} (checked when the headers arrive).
  */
-function decodersFor(contentEncoding: string): Transform[] {
+function codingsOf(contentEncoding: string): string[] {
   const codings = contentEncoding.toLowerCase().split(',')
   if (codings.length > maxContentEncodings) {
     throw new Error(
       `too many content-encodings in response: ${codings.length}, maximum allowed is ${maxContentEncodings}`,
     )
   }
+  return codings
+}
+
+/**
+ * zlib decoders for the codings, last coding first (RFC 9110 §8.4.1), or none when a coding
+ * is unknown (fetch then hands the body over as received).
+ */
+function decodersFor(codings: string[]): Transform[] {
   // undici: Z_SYNC_FLUSH tolerates slightly truncated streams, as browsers and cURL do.
   const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }
   const decoders: Transform[] = []
@@ -176,91 +201,130 @@ function contentEncoding(pairs: [string, string][]): string | null {
   return value
 }
 
+// How much of a body is taken before the socket pauses, while the caller has not asked for it.
+const heldLimit = 65_536
+
+// Fetch "reason-phrase" (undici's isValidReasonPhrase): HTAB, SP, VCHAR, obs-text.
+const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/** What one hop sends: the URL, method, fetch's header list and a body undici takes. */
+interface Outgoing {
+  readonly url: URL
+  readonly href: string
+  readonly method: string
+  readonly headers: Headers
+  readonly body: DispatchBody
+}
+
+/** The outgoing form of a `Request` (the public `Adapter.fetch` path). */
+function outgoingOf(request: Request, ctx: AdapterContext): Outgoing {
+  return {
+    url: new URL(request.url),
+    href: request.url,
+    method: request.method,
+    headers: request.headers,
+    body: bodyFor(request, ctx),
+  }
+}
+
 /**
- * Sends one hop through `dispatcher` and resolves with a genuine `Response` once the
- * headers arrive; the body streams afterwards with backpressure.
+ * Sends one hop through `dispatcher` and resolves once the headers arrive. The body is held
+ * (taken whole up to {@link heldLimit}, the socket paused past it) until the caller asks for
+ * the `Response`, whose body then streams with backpressure, or drops it: a redirect the
+ * session follows never builds a stream for a body it would throw away.
  */
-function dispatchFetch(
+function dispatchHop(
   dispatcher: Dispatcher,
-  request: Request,
-  ctx: AdapterContext,
-): Promise<Response> {
-  const signal = ctx.signal
+  out: Outgoing,
+  signal: AbortSignal | undefined,
+): Promise<HopResponse> {
   // Fetch §4.1 main fetch: an already aborted signal rejects with its reason.
-  if (signal.aborted) return Promise.reject(signal.reason as Error)
-  const url = new URL(request.url)
-  const body = bodyFor(request, ctx)
-  const method = request.method
+  if (signal?.aborted) return Promise.reject(signal.reason as Error)
+  const { url, href, method } = out
   const bodyless = method === 'HEAD' || method === 'CONNECT'
   // undici fetch: a bare trailing `?` is kept on the wire.
   const path =
-    url.search === '' && request.url.endsWith('?') ? `${url.pathname}?` : url.pathname + url.search
+    url.search === '' && href.endsWith('?') ? `${url.pathname}?` : url.pathname + url.search
 
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<HopResponse>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined
+    let settled = false
+    // The body: 'held' until the caller decides, then 'stream' (a Response) or 'drop'.
+    let mode: 'held' | 'stream' | 'drop' = 'held'
+    // While held: the chunks received, whether the last one came, or how the body failed.
+    let held: Buffer[] | undefined
+    let heldBytes = 0
+    let ended = false
+    let failure: { error: unknown } | undefined
+    let dropped: (() => void) | undefined
     let sink: ReadableStreamDefaultController<Uint8Array> | undefined
     // With a content coding: raw bytes go into `decodeIn`, decoded bytes come out of `decodeOut`.
     let decodeIn: Transform | undefined
     let decodeOut: Transform | undefined
-    let settled = false
-    let finished = false
+    // The stream was closed, errored or cancelled: nothing more goes into it.
+    let done = false
+    let listening = signal !== undefined
 
-    const cleanup = (): void => {
-      finished = true
-      signal.removeEventListener('abort', onAbort)
+    const unlisten = (): void => {
+      if (!listening) return
+      listening = false
+      signal?.removeEventListener('abort', onAbort)
     }
+    /** Fetch §4.5 HTTP-network fetch "if aborted": the abort reason, otherwise a TypeError. */
+    const bodyError = (error: unknown): unknown =>
+      signal?.aborted ? signal.reason : new TypeError('terminated', { cause: error })
     const close = (): void => {
-      if (finished) return
-      cleanup()
+      if (done) return
+      done = true
+      unlisten()
       sink?.close()
     }
     const enqueue = (chunk: Buffer): boolean => {
-      if (!sink || finished) return true
+      if (!sink || done) return true
       sink.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
       return (sink.desiredSize ?? 0) > 0
     }
-    /** Ends the hop with `error`; `fromDispatcher` when undici reported it (already aborted). */
-    const fail = (error: unknown, fromDispatcher = false): void => {
-      if (finished) return
-      cleanup()
-      if (!settled) {
-        settled = true
-        // undici fetch: a network error rejects with TypeError('fetch failed', { cause }).
-        reject(
-          signal.aborted
-            ? (signal.reason as Error)
-            : new TypeError('fetch failed', { cause: error }),
-        )
-        return
-      }
+    const write = (chunk: Buffer): boolean => (decodeIn ? decodeIn.write(chunk) : enqueue(chunk))
+    /** Errors the stream with `reason`; `abort` tells undici to stop too (a decoder failed). */
+    const failStream = (reason: unknown, abort?: Error): void => {
+      if (done) return
+      done = true
+      unlisten()
       decodeIn?.destroy()
       decodeOut?.destroy()
-      if (!fromDispatcher)
-        controller?.abort(error instanceof Error ? error : new Error(String(error)))
-      // Fetch §4.5 HTTP-network fetch "if aborted": the abort reason, otherwise a TypeError.
-      sink?.error(signal.aborted ? signal.reason : new TypeError('terminated', { cause: error }))
+      if (abort) controller?.abort(abort)
+      sink?.error(reason)
+    }
+    /** The request failed before its headers: the promise rejects. */
+    const failHead = (error: unknown): void => {
+      if (settled) return
+      settled = true
+      unlisten()
+      // undici fetch: a network error rejects with TypeError('fetch failed', { cause }).
+      reject(
+        signal?.aborted
+          ? (signal.reason as Error)
+          : new TypeError('fetch failed', { cause: error }),
+      )
     }
     function onAbort(): void {
       // Before the request is written there is no controller yet: reject now, and abort the
       // dispatch in onRequestStart.
-      if (controller && !finished) controller.abort(signal.reason as Error)
-      else fail(signal.reason)
+      if (controller && !done) controller.abort(signal?.reason as Error)
+      else failHead(signal?.reason)
     }
-    signal.addEventListener('abort', onAbort, { once: true })
+    signal?.addEventListener('abort', onAbort, { once: true })
 
-    const bodyStream = (
-      status: number,
-      coding: string | null,
-    ): ReadableStream<Uint8Array> | null => {
-      if (bodyless || nullBodyStatuses.has(status)) return null
-      const decoders = coding ? decodersFor(coding) : []
+    /** The body stream, fed from here on: held chunks first, then as they arrive. */
+    const bodyStream = (codings: string[]): ReadableStream<Uint8Array> => {
+      const decoders = codings.length > 0 ? decodersFor(codings) : []
       if (decoders.length > 0) {
         const first = decoders[0] as Transform
         decodeIn = first
         decodeOut = decoders.reduce((a, b) => a.pipe(b))
         for (const d of decoders) {
           d.on('error', (error) => {
-            fail(error)
+            failStream(bodyError(error), error)
           })
         }
         first.on('drain', () => controller?.resume())
@@ -269,7 +333,7 @@ function dispatchFetch(
         })
         decodeOut.on('end', close)
       }
-      return new ReadableStream<Uint8Array>(
+      const stream = new ReadableStream<Uint8Array>(
         {
           start: (c) => {
             sink = c
@@ -279,8 +343,9 @@ function dispatchFetch(
             else controller?.resume()
           },
           cancel: (reason) => {
-            if (finished) return
-            cleanup()
+            if (done) return
+            done = true
+            unlisten()
             decodeIn?.destroy()
             decodeOut?.destroy()
             controller?.abort(reason instanceof Error ? reason : new Error('body cancelled'))
@@ -288,49 +353,125 @@ function dispatchFetch(
         },
         { highWaterMark: 1 },
       )
+      let room = true
+      for (const chunk of held ?? []) room = write(chunk)
+      held = undefined
+      if (failure) failStream(failure.error)
+      else if (ended) {
+        if (decodeIn) decodeIn.end()
+        else close()
+      } else if (decodeIn && room && heldBytes >= heldLimit) {
+        // The socket was paused while the body was held; a decoder with room takes more now
+        // (without one, the stream's pull() resumes it).
+        controller?.resume()
+      }
+      return stream
     }
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c
-        if (signal.aborted) c.abort(signal.reason as Error)
+        if (signal?.aborted) c.abort(signal.reason as Error)
       },
-      onResponseStart(c, status, fields, statusText) {
+      onResponseStart(c, status, fields, statusText = '') {
         // Fetch §4.5: a 1xx interim response is not the response.
         if (status < 200) return
-        let response: Response
+        let pairs: [string, string][]
+        let codings: string[] = []
+        const nullBody = bodyless || nullBodyStatuses.has(status)
         try {
           // Pairs go straight into the Response's own header list (one copy, not two).
-          const pairs = toPairs(fields)
-          const stream = bodyStream(status, contentEncoding(pairs))
-          const init = { status, statusText: statusText ?? '' }
-          try {
-            response = new Response(stream, { ...init, headers: pairs })
-          } catch {
-            response = new Response(stream, { ...init, headers: lenientHeaders(pairs) })
-          }
+          pairs = toPairs(fields)
+          const coding = nullBody ? null : contentEncoding(pairs)
+          if (coding) codings = codingsOf(coding)
+          // What `new Response()` refuses fails the fetch now, as it did when built here.
+          if (status > 599 || !reasonPhrase.test(statusText))
+            new Response(null, { status, statusText })
         } catch (error) {
           c.abort(error as Error)
           return
         }
         settled = true
-        if (!sink) cleanup()
-        resolve(toRealmResponse(response, request.url))
+        if (nullBody) {
+          mode = 'drop'
+          unlisten()
+        }
+        const init = { status, statusText }
+        const build = (body: ReadableStream<Uint8Array> | null): Response => {
+          let response: Response
+          try {
+            response = new Response(body, { ...init, headers: pairs })
+          } catch {
+            response = new Response(body, { ...init, headers: lenientHeaders(pairs) })
+          }
+          return toRealmResponse(response, href)
+        }
+        let head: Response | undefined
+        resolve({
+          status,
+          location: status >= 300 && status < 400 ? headerValue(pairs, 'location') : null,
+          getSetCookie: () => setCookieValues(pairs),
+          head: () => (head ??= build(null)),
+          response: () => {
+            if (mode !== 'held') return build(null)
+            mode = 'stream'
+            return build(bodyStream(codings))
+          },
+          discard: () => {
+            if (mode !== 'held') return Promise.resolve()
+            mode = 'drop'
+            held = undefined
+            if (ended || failure) return Promise.resolve()
+            const length = Number(pairs.find(([name]) => name === 'content-length')?.[1] ?? 'NaN')
+            // A small body is read to its end so the connection can be reused; a large one
+            // (or one of unknown length) is cancelled.
+            if (!(length <= 65_536)) {
+              unlisten()
+              controller?.abort(new Error('body cancelled'))
+              return Promise.resolve()
+            }
+            return new Promise<void>((settle) => {
+              dropped = settle
+              controller?.resume()
+            })
+          },
+        })
       },
       onResponseData(c, chunk) {
         // undici flushes its parser with empty chunks on resume; enqueueing one would look
         // like progress to the stream and spin pull() → resume() in microtasks forever.
         if (chunk.length === 0) return
-        if (decodeIn) {
-          if (!decodeIn.write(chunk)) c.pause()
-        } else if (!enqueue(chunk)) c.pause()
+        if (mode === 'stream') {
+          if (!write(chunk)) c.pause()
+        } else if (mode === 'held') {
+          // A small body is taken whole while the caller decides (undici parses a packet in
+          // one go, so the response usually ends here); past `heldLimit` the socket pauses.
+          ;(held ??= []).push(chunk)
+          heldBytes += chunk.length
+          if (heldBytes >= heldLimit) c.pause()
+        }
       },
       onResponseEnd() {
-        if (decodeIn) decodeIn.end()
-        else close()
+        ended = true
+        if (mode === 'stream') {
+          if (decodeIn) decodeIn.end()
+          else close()
+        } else {
+          unlisten()
+          dropped?.()
+        }
       },
       onResponseError(_c, error) {
-        fail(error, true)
+        if (!settled) {
+          failHead(error)
+          return
+        }
+        if (mode === 'stream') failStream(bodyError(error))
+        else {
+          failure ??= { error: bodyError(error) }
+          unlisten()
+          dropped?.()
+        }
       },
     }
 
@@ -339,12 +480,41 @@ function dispatchFetch(
         origin: url.origin,
         path,
         method,
-        headers: headerList(request, url.protocol === 'https:'),
-        body: body ?? null,
+        headers: headerList(out.headers, url.protocol === 'https:'),
+        body: out.body ?? null,
       },
       handler,
     )
   })
+}
+
+// Fetch's header value normalisation: leading and trailing HTTP whitespace is removed.
+const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g
+const httpWhitespaceAtEnds = /^[\t\n\r ]|[\t\n\r ]$/
+
+/**
+ * The values of one field among the pairs, as a `Headers` holds them: trimmed, and without
+ * a value it rejects (such a value is dropped from the Response, so it is not used at all).
+ */
+function fieldValues(pairs: [string, string][], field: string): string[] {
+  const values: string[] = []
+  for (const [name, value] of pairs) {
+    if (name !== field) continue
+    const v = httpWhitespaceAtEnds.test(value) ? value.replace(httpWhitespace, '') : value
+    if (!/[\0\r\n]/.test(v)) values.push(v)
+  }
+  return values
+}
+
+/** `Headers.getSetCookie()` of the pairs. */
+function setCookieValues(pairs: [string, string][]): string[] {
+  return fieldValues(pairs, 'set-cookie')
+}
+
+/** `Headers.get(name)` of the pairs: repeated values joined with `, `, or `null`. */
+function headerValue(pairs: [string, string][], name: string): string | null {
+  const values = fieldValues(pairs, name)
+  return values.length === 0 ? null : values.join(', ')
 }
 
 /** The previous transport, kept for hops the session does not follow itself (`redirect: 'follow'`). */
@@ -367,14 +537,24 @@ async function viaFetch(
 }
 
 /** Creates the default adapter of a Node session. */
-export function createUndiciAdapter(options: AdapterOptions): Adapter {
+export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSender {
   const pool = new DispatcherPool(options)
   return {
+    // Not async: a bad `tls` option throws its TypeError from `pool.get` as it is.
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       const dispatcher = pool.get(ctx)
       return ctx.redirect === 'manual'
-        ? dispatchFetch(dispatcher, request, ctx)
+        ? dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal).then((hop) =>
+            hop.response(),
+          )
         : viaFetch(dispatcher, request, ctx)
+    },
+    // The session's fast path: a hop as plain data, no `Request` built (`src/send.ts`).
+    [sendHopKey](hop: OutgoingHop, ctx: HopContext): Promise<HopResponse> {
+      const dispatcher = pool.get(ctx)
+      const body = directBody(hop.body)
+      if (body === undefined) throw new TypeError('sendHop: this body needs a Request')
+      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal)
     },
     close: () => pool.close(),
   }

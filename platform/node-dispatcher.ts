@@ -132,7 +132,7 @@ export class DispatcherPool {
    * before anything is sent.
    * @throws {TypeError} for invalid TLS settings or unreadable PEM files.
    */
-  get(ctx: AdapterContext): Dispatcher {
+  get(ctx: Pick<AdapterContext, 'proxy' | 'tls' | 'timeout'>): Dispatcher {
     const tls = this.#resolveTls(ctx.tls)
     const key = `${ctx.proxy ?? ''}\n${tls.snapshot}\n${ctx.timeout.connect ?? ''}`
     let dispatcher = this.#dispatchers.get(key)
@@ -157,7 +157,7 @@ export class DispatcherPool {
     return this.#lastTls
   }
 
-  #create(ctx: AdapterContext, tls: ResolvedTls): Dispatcher {
+  #create(ctx: Pick<AdapterContext, 'proxy' | 'timeout'>, tls: ResolvedTls): Dispatcher {
     const timeout = ctx.timeout.connect ? { timeout: ctx.timeout.connect } : {}
     const connect = { ...tls, ...timeout }
     const common = {

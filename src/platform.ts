@@ -1,9 +1,11 @@
 /**
  * The contract between the runtime-agnostic core and a runtime shim in `platform/`.
- * Type definitions, and `required()`: the core branches on `capabilities`, never on globals.
+ * Type definitions, `required()` and the key of the internal hop fast path: the core branches
+ * on `capabilities`, never on globals.
  * @module
  */
 import type { CookieJar } from './cookies/jar.ts'
+import type { sendDirect } from './direct.ts'
 import type { SessionError } from './errors.ts'
 import type { Autosave } from './autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
@@ -128,6 +130,8 @@ export interface Features {
   readonly splitSetCookie?: typeof splitSetCookie
   /** `autosave`: meaningful only where responses change the session's own jar. */
   readonly Autosave?: typeof Autosave
+  /** Internal: the hop fast path (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
+  readonly sendDirect?: typeof sendDirect | undefined
 }
 
 /**
@@ -145,4 +149,54 @@ export function required<K extends keyof Features>(
     )
   }
   return feature
+}
+
+/**
+ * Internal, not public API: one hop as plain data, for a transport that can send it without
+ * a `Request` (the default Node adapter). The core hands a hop over this way only when no
+ * hook, auth handler or mounted adapter needs the `Request`, and builds the `Request` later
+ * from the same data if anything asks for it.
+ */
+export interface OutgoingHop {
+  /** The URL of the hop. */
+  readonly url: URL
+  /** `url.href`: what a `Request` of this hop has as `url`. */
+  readonly href: string
+  /** Upper case, one of the methods a `Request` accepts without a check. */
+  readonly method: string
+  /** The header list a `Request` of this hop would hold (the jar's `Cookie` included). */
+  readonly headers: Headers
+  /** `null`, a string, bytes, `URLSearchParams` or a `Blob` (never a stream or `FormData`). */
+  readonly body: BodyInit | null
+}
+
+/** Internal: the context of an {@link OutgoingHop}; `signal` is absent when nothing can abort. */
+export type HopContext = Omit<AdapterContext, 'signal'> & {
+  readonly signal: AbortSignal | undefined
+}
+
+/**
+ * Internal: a response whose headers arrived and whose body has not been handed to a stream
+ * yet. Exactly one of `response()` and `discard()` must be called, once.
+ */
+export interface HopResponse {
+  readonly status: number
+  /** The `Location` value as `Headers.get('location')` would give it, or `null`. */
+  readonly location: string | null
+  /** The `Set-Cookie` values, as `Headers.getSetCookie()` would list them. */
+  getSetCookie(): string[]
+  /** A genuine `Response` with the status, headers and URL, and no body. */
+  head(): Response
+  /** The genuine `Response` with its body streaming. */
+  response(): Response
+  /** Drops the body: read to the end when small (keeping the connection), cancelled otherwise. */
+  discard(): Promise<void>
+}
+
+/** Internal: the key of an adapter's {@link HopSender} method. */
+export const sendHopKey: unique symbol = Symbol.for('fetch-session.sendHop')
+
+/** Internal: an adapter that can send an {@link OutgoingHop} (the default Node adapter). */
+export interface HopSender {
+  [sendHopKey](hop: OutgoingHop, ctx: HopContext): Promise<HopResponse>
 }

@@ -25,10 +25,11 @@ export function prepareBody(init: SessionRequestInit): {
   body: BodySource
   contentType: string | undefined
 } {
-  const given = (['body', 'json', 'form'] as const).filter(
-    (k) => init[k] !== undefined && init[k] !== null,
-  )
-  if (given.length > 1) {
+  const set = (v: unknown): number => (v === undefined || v === null ? 0 : 1)
+  if (set(init.body) + set(init.json) + set(init.form) > 1) {
+    const given = (['body', 'json', 'form'] as const).filter(
+      (k) => init[k] !== undefined && init[k] !== null,
+    )
     throw new TypeError(`init: pass only one of body, json and form (got ${given.join(' and ')})`)
   }
   if (init.json !== undefined) {

@@ -33,18 +33,40 @@ function raiseForStatus(this: SessionResponse): SessionResponse {
   return this
 }
 
-/** Adds the session's fields to a response (in place) and returns it typed. */
+/** A value, or a getter that makes it on first access and keeps it. */
+function field<T extends object>(name: string, value: T | (() => T)): PropertyDescriptor {
+  if (typeof value !== 'function') return { value, configurable: true }
+  return {
+    get(this: Response) {
+      const made = value()
+      Object.defineProperty(this, name, { value: made, configurable: true })
+      return made
+    },
+    configurable: true,
+  }
+}
+
+/**
+ * Adds the session's fields to a response (in place) and returns it typed. `request` and
+ * `history` may be functions that make them (a hop sent without a `Request`, hops whose
+ * Responses were not made): they run on first access.
+ */
 export function decorateResponse(
   response: Response,
-  fields: { request: Request; history: Response[]; elapsed: number },
+  fields: {
+    request: Request | (() => Request)
+    history: Response[] | (() => Response[])
+    elapsed: number
+  },
 ): SessionResponse {
-  Object.defineProperties(response, {
-    history: { value: fields.history, configurable: true },
-    request: { value: fields.request, configurable: true },
-    elapsed: { value: fields.elapsed, configurable: true },
-    raiseForStatus: { value: raiseForStatus, configurable: true },
-  })
-  if (fields.history.length > 0 && !response.redirected) {
+  const { request, history } = fields
+  // One defineProperty per field is cheaper than defineProperties with a descriptor map.
+  Object.defineProperty(response, 'history', field('history', history))
+  Object.defineProperty(response, 'request', field('request', request))
+  Object.defineProperty(response, 'elapsed', { value: fields.elapsed, configurable: true })
+  Object.defineProperty(response, 'raiseForStatus', { value: raiseForStatus, configurable: true })
+  // A history still to be made has hops in it.
+  if ((typeof history === 'function' || history.length > 0) && !response.redirected) {
     Object.defineProperty(response, 'redirected', { value: true, configurable: true })
   }
   return response as SessionResponse

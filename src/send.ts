@@ -20,7 +20,7 @@ import {
   TooManyRedirectsError,
 } from './errors.ts'
 import { mergeHooks } from './hooks.ts'
-import { required, type AdapterContext } from './platform.ts'
+import { required, type AdapterContext, type HopContext, type HopResponse } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
 import { normaliseOrigin, shouldStripAuth } from './origin.ts'
 import type { ResolvedProxy } from './proxy.ts'
@@ -38,7 +38,7 @@ import { checkNonNegative } from './util/validate.ts'
 const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
 
 /** Everything one request needs, resolved once before the first attempt. */
-interface Plan {
+export interface Plan {
   readonly session: Session
   readonly internals: SessionInternals
   readonly first: HopState
@@ -52,6 +52,8 @@ interface Plan {
   readonly hooks: Hooks
   readonly policy: RedirectPolicy
   readonly credentials: RequestCredentials | undefined
+  /** The platform's environment, each variable read at most once per request. */
+  readonly env: (key: string) => string | undefined
 }
 
 /** Sends one request through the session: the whole lifecycle, retries and redirects included. */
@@ -131,6 +133,19 @@ function resolvePlan(
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
+    env: envOnce((key) => internals.platform.env(key)),
+  }
+}
+
+/**
+ * An environment lookup that reads each variable once: the proxy variables are read per
+ * request (so a change between requests is seen) but not again on every redirect hop.
+ */
+function envOnce(env: (key: string) => string | undefined): (key: string) => string | undefined {
+  const seen = new Map<string, string | undefined>()
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, env(key))
+    return seen.get(key)
   }
 }
 
@@ -181,13 +196,35 @@ function checkCapabilities(
   }
 }
 
+/** The last policy built per session, with copies of the arrays it was built from. */
+const policies = new WeakMap<
+  Session,
+  { trusted: readonly string[]; sensitive: readonly string[]; policy: RedirectPolicy }
+>()
+
+function sameEntries(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+/**
+ * The session's redirect policy, rebuilt only when `trustedOrigins` or `sensitiveHeaders`
+ * changed (replaced or edited in place) since the last request.
+ */
 function redirectPolicy(session: Session): RedirectPolicy {
-  return {
-    trustedOrigins: new Set(
-      session.trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins')),
-    ),
-    sensitiveHeaders: session.sensitiveHeaders.map((h) => h.toLowerCase()),
+  const { trustedOrigins, sensitiveHeaders } = session
+  const cached = policies.get(session)
+  if (
+    cached &&
+    sameEntries(cached.trusted, trustedOrigins) &&
+    sameEntries(cached.sensitive, sensitiveHeaders)
+  )
+    return cached.policy
+  const policy: RedirectPolicy = {
+    trustedOrigins: new Set(trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins'))),
+    sensitiveHeaders: sensitiveHeaders.map((h) => h.toLowerCase()),
   }
+  policies.set(session, { trusted: [...trustedOrigins], sensitive: [...sensitiveHeaders], policy })
+  return policy
 }
 
 /** Stage 2: attempts, each following its redirects; the retry policy decides on another. */
@@ -206,7 +243,7 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
       if (recovered instanceof Response) return runResponseHooks(plan, recovered)
       failure = recovered
     }
-    const delay = deadline.signal.aborted
+    const delay = deadline.aborted
       ? null
       : planRetry(
           attempt + 1,
@@ -222,7 +259,9 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
     if (delay === null || !(await runBeforeRetry(plan, response, failure, attempt + 1, delay))) {
       // Whatever the transport or a hook threw, rethrown unchanged.
       if (failure !== undefined || !response) throw failure as Error
-      return runResponseHooks(plan, response)
+      // Without response hooks the decorated response is final as it is.
+      if (plan.hooks.response.length === 0 && 'history' in response) return response
+      return await runResponseHooks(plan, response)
     }
     await response?.body?.cancel().catch(() => undefined)
     await sleep(delay, deadline.signal)
@@ -238,48 +277,114 @@ async function followRedirects(
   const { session, internals } = plan
   const caps = internals.platform.capabilities
   const manual = caps.manualRedirect
-  const history: Response[] = []
+  const history: HistoryEntry[] = []
   const started = now()
   let hop = plan.first
   for (let n = 0; ; n++) {
-    const { request, response } = await sendHop(plan, hop, deadline, attempt, n)
+    const sent = await sendHop(plan, hop, deadline, attempt, n)
+    const { request } = sent
+    // A hop whose body the transport still holds: a redirect followed with no hook to see
+    // it drops the body unread, and its (bodiless) history Response is made only if read.
+    const held = sent.held
+    if (held && mayFollow(plan, manual, held.status, history.length)) {
+      const headers = new Headers(
+        held.location === null ? undefined : [['location', held.location]],
+      )
+      const decision = required(internals.platform, 'planRedirect')(
+        hop,
+        { status: held.status, headers },
+        plan.policy,
+      )
+      if (decision.type === 'follow') {
+        await held.discard()
+        const elapsed = now() - started
+        history.push(() => decorateResponse(held.head(), { request, history: [], elapsed }))
+        hop = decision.next
+        continue
+      }
+    }
+    const response = sent.held ? sent.held.response() : sent.response
     if (!plan.allowRedirects || !manual) {
-      return decorateResponse(response, { request, history, elapsed: now() - started })
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
     }
     const decision = required(internals.platform, 'planRedirect')(hop, response, plan.policy)
     if (decision.type === 'final') {
-      return decorateResponse(response, { request, history, elapsed: now() - started })
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
     }
     if (decision.type === 'refuse') {
       await discard(response)
       throw new RedirectError(
-        `Refused to follow the redirect from ${describeRequest(request)}: ${decision.reason}`,
+        `Refused to follow the redirect from ${describeRequest(request())}: ${decision.reason}`,
         {
-          request,
+          request: request(),
           response,
         },
       )
     }
     if (history.length >= plan.maxRedirects) {
       await discard(response)
-      throw new TooManyRedirectsError(plan.maxRedirects, response, [...history, response], {
-        request,
-      })
+      throw new TooManyRedirectsError(
+        plan.maxRedirects,
+        response,
+        [...responsesOf(history), response],
+        { request: request() },
+      )
     }
     const next = decision.next
     const editable = { url: next.url, method: next.method, headers: next.headers }
     let stop = false
     for (const hook of plan.hooks.beforeRedirect) {
-      if ((await hook({ request, response, next: editable, session, hop: n + 1 })) === false) {
+      const ctx = { request: request(), response, next: editable, session, hop: n + 1 }
+      if ((await hook(ctx)) === false) {
         stop = true
         break
       }
     }
-    if (stop) return decorateResponse(response, { request, history, elapsed: now() - started })
+    if (stop) {
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
+    }
     await discard(response)
     history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
     hop = retarget(next, editable, plan.policy)
   }
+}
+
+/** A hop of the history: its Response, or (a hop whose body was dropped) what makes it. */
+type HistoryEntry = Response | (() => Response)
+
+function responsesOf(history: HistoryEntry[]): Response[] {
+  return history.map((entry) => (typeof entry === 'function' ? entry() : entry))
+}
+
+/** The history for `decorateResponse`: the array, or what makes it on first access. */
+function historyOf(history: HistoryEntry[]): Response[] | (() => Response[]) {
+  if (!history.some((entry) => typeof entry === 'function')) return history as Response[]
+  let made: Response[] | undefined
+  return () => (made ??= responsesOf(history))
+}
+
+/** Whether a response with `status` may be a redirect followed without any hook seeing it. */
+function mayFollow(plan: Plan, manual: boolean, status: number, hops: number): boolean {
+  return (
+    status >= 300 &&
+    status < 400 &&
+    manual &&
+    plan.allowRedirects &&
+    hops < plan.maxRedirects &&
+    plan.hooks.beforeRedirect.length === 0
+  )
 }
 
 /**
@@ -302,6 +407,14 @@ function retarget(
   return hop
 }
 
+/**
+ * What one hop produced: its `Request` (made on the first call for a hop sent without one),
+ * and the response, or for a transport fast-path hop the response `held` with its body unread.
+ */
+export type SentHop =
+  | { readonly request: () => Request; readonly response: Response; readonly held?: undefined }
+  | { readonly request: () => Request; readonly response?: undefined; readonly held: HopResponse }
+
 /** Sends one hop: Cookie header, Request, auth, `beforeRequest` hooks, adapter, jar. */
 async function sendHop(
   plan: Plan,
@@ -309,7 +422,7 @@ async function sendHop(
   deadline: Deadline,
   attempt: number,
   n: number,
-): Promise<{ request: Request; response: Response }> {
+): Promise<SentHop> {
   const { session, internals } = plan
   const { platform } = internals
   const caps = platform.capabilities
@@ -318,14 +431,19 @@ async function sendHop(
   const cookie = caps.sendCookie
     ? cookieHeader(jar, hop.url, hop.requestCookiesAllowed ? plan.cookies : undefined)
     : ''
+  const redirect: RequestRedirect = caps.manualRedirect
+    ? 'manual'
+    : plan.maxRedirects === 0 || !plan.allowRedirects
+      ? 'manual'
+      : 'follow'
+  // The platform's fast path (Node), when this hop needs no `Request` before it is sent.
+  const direct = platform.features.sendDirect?.(plan, hop, cookie, redirect, deadline)
+  // `return await`: one microtask, where returning the promise from an async function costs three.
+  if (direct) return await direct
   let request = buildRequest(hop, {
     cookie,
     signal: deadline.signal,
-    redirect: caps.manualRedirect
-      ? 'manual'
-      : plan.maxRedirects === 0 || !plan.allowRedirects
-        ? 'manual'
-        : 'follow',
+    redirect,
     credentials: plan.credentials,
   })
   let replaced = false
@@ -354,7 +472,7 @@ async function sendHop(
       ? required(platform, 'selectProxy')(
           new URL(request.url),
           plan.proxy,
-          (k) => platform.env(k),
+          plan.env,
           session.trustEnv,
         )
       : null,
@@ -363,8 +481,7 @@ async function sendHop(
     credentials: plan.credentials,
   }
   if (!response) {
-    if (internals.isClosed())
-      throw new TypeError('The session was closed while the request was in flight')
+    checkOpen(internals)
     const adapter = internals.adapterFor(request.url, request)
     response = await fetchWithLimits(plan, adapter.fetch.bind(adapter), request, ctx, deadline)
   }
@@ -389,7 +506,14 @@ async function sendHop(
       return again
     })
   }
-  return { request, response }
+  const sent = request
+  return { request: () => sent, response }
+}
+
+/** @throws {TypeError} once the session is closed. */
+export function checkOpen(internals: SessionInternals): void {
+  if (internals.isClosed())
+    throw new TypeError('The session was closed while the request was in flight')
 }
 
 /** Runs the adapter under the emulated connect/response limits where the transport has none. */
@@ -402,7 +526,7 @@ async function fetchWithLimits(
 ): Promise<Response> {
   const { connect, response } = plan.timeout
   const emulate = !plan.internals.platform.capabilities.transportTimeouts && (connect || response)
-  if (!emulate) return mapFailure(plan, fetcher(request, ctx), request, ctx, deadline)
+  if (!emulate) return mapFailure(plan, fetcher(request, ctx), () => request, ctx, deadline)
   // NOTE(spec): without a transport that separates them, connect + response bound the wait for headers.
   const ms = (connect ?? 0) + (response ?? 0)
   const limit = deadline.limit(response ? 'response' : 'connect', ms)
@@ -411,7 +535,7 @@ async function fetchWithLimits(
     return await mapFailure(
       plan,
       fetcher(limited, { ...ctx, signal: limit.signal }),
-      limited,
+      () => limited,
       ctx,
       deadline,
       limit.signal,
@@ -422,33 +546,47 @@ async function fetchWithLimits(
 }
 
 /** Translates a transport failure: the platform's mapping first, then the core's. */
-async function mapFailure(
+async function mapFailure<T>(
   plan: Plan,
-  pending: Promise<Response>,
-  request: Request,
-  ctx: AdapterContext,
+  pending: Promise<T>,
+  request: () => Request,
+  ctx: AdapterContext | HopContext,
   deadline: Deadline,
-  signal: AbortSignal = deadline.signal,
-): Promise<Response> {
+  signal?: AbortSignal,
+): Promise<T> {
   try {
     return await pending
   } catch (error) {
-    const reason: unknown = signal.aborted ? signal.reason : undefined
-    if (reason instanceof TimeoutError) throw withRequest(reason, request)
-    if (error instanceof TimeoutError) throw withRequest(error, request)
-    if (error instanceof SessionError) throw error
-    if (deadline.signal.aborted) throw deadline.signal.reason as Error
-    const mapped = plan.internals.platform.mapError(error, request, ctx)
-    if (mapped) throw mapped
-    if (error instanceof TypeError) {
-      // Fetch §4.1: a network error rejects with a TypeError; the runtime's error stays the cause.
-      throw new ConnectionError(`Connection failed: ${describeRequest(request)}`, {
-        request,
-        cause: error,
-      })
-    }
-    throw error
+    throw translateFailure(plan, error, request, ctx, deadline, signal)
   }
+}
+
+/** The error to throw for a transport failure: the platform's mapping first, then the core's. */
+export function translateFailure(
+  plan: Plan,
+  error: unknown,
+  request: () => Request,
+  ctx: AdapterContext | HopContext,
+  deadline: Deadline,
+  signal?: AbortSignal,
+): unknown {
+  const watched = signal ?? deadline.current
+  const reason: unknown = watched?.aborted ? watched.reason : undefined
+  if (reason instanceof TimeoutError) return withRequest(reason, request())
+  if (error instanceof TimeoutError) return withRequest(error, request())
+  if (error instanceof SessionError) return error
+  if (deadline.aborted) return deadline.signal.reason
+  const full: AdapterContext = { ...ctx, signal: ctx.signal ?? deadline.signal }
+  const mapped = plan.internals.platform.mapError(error, request(), full)
+  if (mapped) return mapped
+  if (error instanceof TypeError) {
+    // Fetch §4.1: a network error rejects with a TypeError; the runtime's error stays the cause.
+    return new ConnectionError(`Connection failed: ${describeRequest(request())}`, {
+      request: request(),
+      cause: error,
+    })
+  }
+  return error
 }
 
 /** A `TimeoutError` raised by a timer knows no request; give it one for its message. */
@@ -469,6 +607,11 @@ function storeCookies(plan: Plan, response: Response, url: string): void {
     typeof headers.getSetCookie === 'function'
       ? headers.getSetCookie()
       : required(plan.internals.platform, 'splitSetCookie')(headers.get('set-cookie') ?? '')
+  storeSetCookie(plan, values, url)
+}
+
+/** Stores a hop's `Set-Cookie` values in the jar. */
+export function storeSetCookie(plan: Plan, values: string[], url: string): void {
   if (values.length === 0) return
   const jar = plan.session.cookies
   for (const value of values) jar.setCookie(value, url)

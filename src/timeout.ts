@@ -40,10 +40,12 @@ export function resolveTimeout(
 
 /**
  * One request's abort controller: follows the user's signal and the armed limits. `signal`
- * is what every hop is sent with.
+ * is what every hop is sent with. Without a user signal or a `total` limit nothing can abort
+ * the request, so the controller (whose signal costs a few µs on Node) is made only when
+ * something asks for `signal`; `current` is the signal a transport needs to watch, if any.
  */
 export class Deadline {
-  readonly #controller = new AbortController()
+  #controller: AbortController | undefined
   readonly #user: AbortSignal | undefined
   readonly #onUserAbort: (() => void) | undefined
   #totalTimer: ReturnType<typeof setTimeout> | undefined
@@ -51,31 +53,44 @@ export class Deadline {
   constructor(user: AbortSignal | null | undefined, total: number | undefined) {
     if (user) {
       this.#user = user
-      if (user.aborted) this.#controller.abort(user.reason)
+      const controller = (this.#controller = new AbortController())
+      if (user.aborted) controller.abort(user.reason)
       else {
         this.#onUserAbort = () => {
-          this.#controller.abort(user.reason)
+          controller.abort(user.reason)
         }
         user.addEventListener('abort', this.#onUserAbort, { once: true })
       }
     }
-    if (total) this.#totalTimer = this.#arm('total', total, this.#controller)
+    if (total)
+      this.#totalTimer = this.#arm('total', total, (this.#controller ??= new AbortController()))
   }
 
   /** The signal to send with. */
   get signal(): AbortSignal {
-    return this.#controller.signal
+    return (this.#controller ??= new AbortController()).signal
+  }
+
+  /** The signal, or `undefined` while nothing can abort the request. */
+  get current(): AbortSignal | undefined {
+    return this.#controller?.signal
+  }
+
+  /** Whether the request was aborted (by the user or a timeout). */
+  get aborted(): boolean {
+    return this.#controller?.signal.aborted ?? false
   }
 
   /** The `TimeoutError` that fired, if the abort was a timeout. */
   get timeout(): TimeoutError | undefined {
-    const reason: unknown = this.#controller.signal.reason
+    const reason: unknown = this.#controller?.signal.reason
     return reason instanceof TimeoutError ? reason : undefined
   }
 
   /** Throws the user's abort reason or the fired timeout, if either happened. */
   throwIfAborted(): void {
-    if (this.#controller.signal.aborted) throw this.#controller.signal.reason
+    const signal = this.#controller?.signal
+    if (signal?.aborted) throw signal.reason
   }
 
   /**
@@ -84,7 +99,7 @@ export class Deadline {
    */
   limit(limit: TimeoutLimit, ms: number): { signal: AbortSignal; clear: () => void } {
     const local = new AbortController()
-    const parent = this.#controller.signal
+    const parent = this.signal
     const follow = (): void => {
       local.abort(parent.reason)
     }
