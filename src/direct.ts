@@ -1,5 +1,5 @@
 /**
- * The core side of the Node fast path, supplied by the Node entry (`Platform.sendDirect`) so
+ * The core side of the Node fast path, supplied by the Node entry (`Platform.features.sendDirect`) so
  * that other bundles leave it out. A hop that needs no `Request` before it is sent (no auth,
  * no `beforeRequest` hook, no emulated timeout, a body and method the `Request` constructor
  * takes as they are) goes to the default adapter as plain data (`HopSender`), and its

@@ -8,12 +8,12 @@
 import { Autosave } from './autosave.ts'
 import { splitSetCookie } from './cookies/split.ts'
 import { resolveProxySettings, selectProxy } from './proxy.ts'
-import { planRedirect } from './redirect.ts'
+import { followRedirects } from './follow.ts'
 import type { Features } from './platform.ts'
 
 /** Every feature: what the server-side runtimes (Node, Deno, Bun, workerd, default) use. */
 export const allFeatures: Features = {
-  planRedirect,
+  followRedirects,
   resolveProxy: resolveProxySettings,
   selectProxy,
   splitSetCookie,

@@ -10,7 +10,7 @@ import type { SessionError } from './errors.ts'
 import type { Autosave } from './autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
 import type { resolveProxySettings, selectProxy } from './proxy.ts'
-import type { planRedirect } from './redirect.ts'
+import type { followRedirects } from './follow.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -121,8 +121,8 @@ export interface CookieJarClass {
 
 /** Optional parts of the core; a platform supplies those its capabilities call for. */
 export interface Features {
-  /** The redirect planner (needed with `capabilities.manualRedirect`). */
-  readonly planRedirect?: typeof planRedirect
+  /** The redirect follower (needed with `capabilities.manualRedirect`). */
+  readonly followRedirects?: typeof followRedirects
   /** Proxy settings: validation and the choice per URL (needed with `capabilities.proxy`). */
   readonly resolveProxy?: typeof resolveProxySettings
   readonly selectProxy?: typeof selectProxy

@@ -1,24 +1,20 @@
 /**
- * The one async loop: the only code that awaits I/O. Its stages, in order:
+ * The request lifecycle: the only code (with the redirect follower, `src/follow.ts`) that
+ * awaits I/O. Its stages, in order:
  *
  * 1. resolve — merge the request over the session (`merge_setting`), validate, build hop 0
  * 2. attempt — for each try (retry policy decides, `beforeRetry` hooks can veto):
  *    a. per hop: Cookie from the jar → `Request` → auth → `beforeRequest` hooks → adapter
  *    b. store every hop's `Set-Cookie` in the jar before anything else
  *    c. `planRedirect` → `beforeRedirect` hooks → next hop, or the final response
+ *       (`src/follow.ts`, a platform feature: where the runtime follows redirects itself,
+ *       the one hop sent is the final response)
  * 3. decorate — `history`, `request`, `elapsed`, `raiseForStatus()`
  * 4. `response` hooks on the final response; `error` hooks on each failure
  * @module
  */
 import { applyAuth, resolveAuth, type ResolvedAuth } from './auth.ts'
-import {
-  ConnectionError,
-  describeRequest,
-  RedirectError,
-  SessionError,
-  TimeoutError,
-  TooManyRedirectsError,
-} from './errors.ts'
+import { ConnectionError, describeRequest, SessionError, TimeoutError } from './errors.ts'
 import { mergeHooks } from './hooks.ts'
 import { required, type AdapterContext, type HopContext, type HopResponse } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
@@ -35,7 +31,7 @@ import { appendParams, mergeParams, resolveURL } from './util/url.ts'
 import { checkNonNegative } from './util/validate.ts'
 
 /** Headers that carry credentials: stripped with session auth when the origin changes. */
-const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
+export const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
 
 /** Everything one request needs, resolved once before the first attempt. */
 export interface Plan {
@@ -230,11 +226,17 @@ function redirectPolicy(session: Session): RedirectPolicy {
 /** Stage 2: attempts, each following its redirects; the retry policy decides on another. */
 async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse> {
   const { first } = plan
+  const { platform } = plan.internals
+  // Where the session follows redirects itself, the redirect follower (src/follow.ts) runs
+  // each attempt; where the runtime does (the browser), one hop is the whole attempt.
+  const follow = platform.capabilities.manualRedirect
+    ? required(platform, 'followRedirects')
+    : sendOnce
   for (let attempt = 0; ; attempt++) {
     let response: SessionResponse | undefined
     let failure: unknown
     try {
-      response = await followRedirects(plan, deadline, attempt)
+      response = await follow(plan, deadline, attempt)
     } catch (error) {
       failure = toSessionError(error, deadline)
     }
@@ -268,143 +270,19 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
   }
 }
 
-/** One attempt: sends hops until a final response (stages 2a–2c and 3). */
-async function followRedirects(
-  plan: Plan,
-  deadline: Deadline,
-  attempt: number,
-): Promise<SessionResponse> {
-  const { session, internals } = plan
-  const caps = internals.platform.capabilities
-  const manual = caps.manualRedirect
-  const history: HistoryEntry[] = []
-  const started = now()
-  let hop = plan.first
-  for (let n = 0; ; n++) {
-    const sent = await sendHop(plan, hop, deadline, attempt, n)
-    const { request } = sent
-    // A hop whose body the transport still holds: a redirect followed with no hook to see
-    // it drops the body unread, and its (bodiless) history Response is made only if read.
-    const held = sent.held
-    if (held && mayFollow(plan, manual, held.status, history.length)) {
-      const headers = new Headers(
-        held.location === null ? undefined : [['location', held.location]],
-      )
-      const decision = required(internals.platform, 'planRedirect')(
-        hop,
-        { status: held.status, headers },
-        plan.policy,
-      )
-      if (decision.type === 'follow') {
-        await held.discard()
-        const elapsed = now() - started
-        history.push(() => decorateResponse(held.head(), { request, history: [], elapsed }))
-        hop = decision.next
-        continue
-      }
-    }
-    const response = sent.held ? sent.held.response() : sent.response
-    if (!plan.allowRedirects || !manual) {
-      return decorateResponse(response, {
-        request,
-        history: historyOf(history),
-        elapsed: now() - started,
-      })
-    }
-    const decision = required(internals.platform, 'planRedirect')(hop, response, plan.policy)
-    if (decision.type === 'final') {
-      return decorateResponse(response, {
-        request,
-        history: historyOf(history),
-        elapsed: now() - started,
-      })
-    }
-    if (decision.type === 'refuse') {
-      await discard(response)
-      throw new RedirectError(
-        `Refused to follow the redirect from ${describeRequest(request())}: ${decision.reason}`,
-        {
-          request: request(),
-          response,
-        },
-      )
-    }
-    if (history.length >= plan.maxRedirects) {
-      await discard(response)
-      throw new TooManyRedirectsError(
-        plan.maxRedirects,
-        response,
-        [...responsesOf(history), response],
-        { request: request() },
-      )
-    }
-    const next = decision.next
-    const editable = { url: next.url, method: next.method, headers: next.headers }
-    let stop = false
-    for (const hook of plan.hooks.beforeRedirect) {
-      const ctx = { request: request(), response, next: editable, session, hop: n + 1 }
-      if ((await hook(ctx)) === false) {
-        stop = true
-        break
-      }
-    }
-    if (stop) {
-      return decorateResponse(response, {
-        request,
-        history: historyOf(history),
-        elapsed: now() - started,
-      })
-    }
-    await discard(response)
-    history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
-    hop = retarget(next, editable, plan.policy)
-  }
-}
-
-/** A hop of the history: its Response, or (a hop whose body was dropped) what makes it. */
-type HistoryEntry = Response | (() => Response)
-
-function responsesOf(history: HistoryEntry[]): Response[] {
-  return history.map((entry) => (typeof entry === 'function' ? entry() : entry))
-}
-
-/** The history for `decorateResponse`: the array, or what makes it on first access. */
-function historyOf(history: HistoryEntry[]): Response[] | (() => Response[]) {
-  if (!history.some((entry) => typeof entry === 'function')) return history as Response[]
-  let made: Response[] | undefined
-  return () => (made ??= responsesOf(history))
-}
-
-/** Whether a response with `status` may be a redirect followed without any hook seeing it. */
-function mayFollow(plan: Plan, manual: boolean, status: number, hops: number): boolean {
-  return (
-    status >= 300 &&
-    status < 400 &&
-    manual &&
-    plan.allowRedirects &&
-    hops < plan.maxRedirects &&
-    plan.hooks.beforeRedirect.length === 0
-  )
-}
-
 /**
- * The hop a `beforeRedirect` hook settled on. A hook that moves the hop to another origin
- * gets the same credential policy as a redirect there: credential and sensitive headers are
- * dropped and session auth and request cookies stay off, unless the origin is trusted.
+ * One attempt where the runtime follows redirects itself (the browser): the one hop it sends
+ * is the final response, and there is no history to see.
  */
-function retarget(
-  planned: HopState,
-  edited: { url: URL | string; method: string; headers: Headers },
-  policy: RedirectPolicy,
-): HopState {
-  const url = new URL(edited.url)
-  const hop: HopState = { ...planned, url, method: edited.method, headers: edited.headers }
-  if (shouldStripAuth(planned.url, url) && !policy.trustedOrigins.has(url.origin)) {
-    for (const name of [...credentialHeaders, ...policy.sensitiveHeaders]) hop.headers.delete(name)
-    hop.authAllowed = false
-    hop.requestCookiesAllowed = false
-  }
-  return hop
+async function sendOnce(plan: Plan, deadline: Deadline, attempt: number): Promise<SessionResponse> {
+  const started = now()
+  const sent = await sendHop(plan, plan.first, deadline, attempt, 0)
+  const response = sent.held ? sent.held.response() : sent.response
+  return decorateResponse(response, {
+    request: sent.request,
+    history: [],
+    elapsed: now() - started,
+  })
 }
 
 /**
@@ -416,7 +294,7 @@ export type SentHop =
   | { readonly request: () => Request; readonly response?: undefined; readonly held: HopResponse }
 
 /** Sends one hop: Cookie header, Request, auth, `beforeRequest` hooks, adapter, jar. */
-async function sendHop(
+export async function sendHop(
   plan: Plan,
   hop: HopState,
   deadline: Deadline,
@@ -617,18 +495,6 @@ export function storeSetCookie(plan: Plan, values: string[], url: string): void 
   for (const value of values) jar.setCookie(value, url)
 }
 
-/** Reads a small redirect body so the connection can be reused; cancels a large one. */
-async function discard(response: Response): Promise<void> {
-  if (!response.body || response.bodyUsed) return
-  const length = Number(response.headers.get('content-length') ?? 'NaN')
-  try {
-    if (length <= 65_536) await response.arrayBuffer()
-    else await response.body.cancel()
-  } catch {
-    // The body of a response we are not returning: nothing to report.
-  }
-}
-
 async function runErrorHooks(plan: Plan, error: unknown, attempt: number): Promise<unknown> {
   let current = error
   for (const hook of plan.hooks.error) {
@@ -689,6 +555,6 @@ async function runResponseHooks(plan: Plan, response: Response): Promise<Session
   return current
 }
 
-function now(): number {
+export function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now()
 }

@@ -1,0 +1,160 @@
+/**
+ * The redirect follower: one attempt of a request where the session follows redirects itself
+ * (stages 2a–2c and 3 of `src/send.ts`). Each hop is sent by `sendHop` (its `Set-Cookie`
+ * reaches the jar first), `planRedirect` decides, `beforeRedirect` hooks may edit or stop the
+ * next hop, and every followed hop lands in `history`. Supplied by the entries whose runtime
+ * lets the session see redirects (`Platform.features.followRedirects`); the browser, which
+ * follows them itself, does not bundle it.
+ * @module
+ */
+import { describeRequest, RedirectError, TooManyRedirectsError } from './errors.ts'
+import { shouldStripAuth } from './origin.ts'
+import { planRedirect, type HopState, type RedirectPolicy } from './redirect.ts'
+import { decorateResponse } from './response.ts'
+import { credentialHeaders, now, sendHop, type Plan } from './send.ts'
+import type { Deadline } from './timeout.ts'
+import type { SessionResponse } from './types.ts'
+
+/** One attempt: sends hops until a final response (stages 2a–2c and 3). */
+export async function followRedirects(
+  plan: Plan,
+  deadline: Deadline,
+  attempt: number,
+): Promise<SessionResponse> {
+  const { session } = plan
+  const history: HistoryEntry[] = []
+  const started = now()
+  let hop = plan.first
+  for (let n = 0; ; n++) {
+    const sent = await sendHop(plan, hop, deadline, attempt, n)
+    const { request } = sent
+    // A hop whose body the transport still holds: a redirect followed with no hook to see
+    // it drops the body unread, and its (bodiless) history Response is made only if read.
+    const held = sent.held
+    if (held && mayFollow(plan, held.status, history.length)) {
+      const headers = new Headers(
+        held.location === null ? undefined : [['location', held.location]],
+      )
+      const decision = planRedirect(hop, { status: held.status, headers }, plan.policy)
+      if (decision.type === 'follow') {
+        await held.discard()
+        const elapsed = now() - started
+        history.push(() => decorateResponse(held.head(), { request, history: [], elapsed }))
+        hop = decision.next
+        continue
+      }
+    }
+    const response = sent.held ? sent.held.response() : sent.response
+    if (!plan.allowRedirects) {
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
+    }
+    const decision = planRedirect(hop, response, plan.policy)
+    if (decision.type === 'final') {
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
+    }
+    if (decision.type === 'refuse') {
+      await discard(response)
+      throw new RedirectError(
+        `Refused to follow the redirect from ${describeRequest(request())}: ${decision.reason}`,
+        {
+          request: request(),
+          response,
+        },
+      )
+    }
+    if (history.length >= plan.maxRedirects) {
+      await discard(response)
+      throw new TooManyRedirectsError(
+        plan.maxRedirects,
+        response,
+        [...responsesOf(history), response],
+        { request: request() },
+      )
+    }
+    const next = decision.next
+    const editable = { url: next.url, method: next.method, headers: next.headers }
+    let stop = false
+    for (const hook of plan.hooks.beforeRedirect) {
+      const ctx = { request: request(), response, next: editable, session, hop: n + 1 }
+      if ((await hook(ctx)) === false) {
+        stop = true
+        break
+      }
+    }
+    if (stop) {
+      return decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
+    }
+    await discard(response)
+    history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
+    hop = retarget(next, editable, plan.policy)
+  }
+}
+
+/** A hop of the history: its Response, or (a hop whose body was dropped) what makes it. */
+type HistoryEntry = Response | (() => Response)
+
+function responsesOf(history: HistoryEntry[]): Response[] {
+  return history.map((entry) => (typeof entry === 'function' ? entry() : entry))
+}
+
+/** The history for `decorateResponse`: the array, or what makes it on first access. */
+function historyOf(history: HistoryEntry[]): Response[] | (() => Response[]) {
+  if (!history.some((entry) => typeof entry === 'function')) return history as Response[]
+  let made: Response[] | undefined
+  return () => (made ??= responsesOf(history))
+}
+
+/** Whether a response with `status` may be a redirect followed without any hook seeing it. */
+function mayFollow(plan: Plan, status: number, hops: number): boolean {
+  return (
+    status >= 300 &&
+    status < 400 &&
+    plan.allowRedirects &&
+    hops < plan.maxRedirects &&
+    plan.hooks.beforeRedirect.length === 0
+  )
+}
+
+/**
+ * The hop a `beforeRedirect` hook settled on. A hook that moves the hop to another origin
+ * gets the same credential policy as a redirect there: credential and sensitive headers are
+ * dropped and session auth and request cookies stay off, unless the origin is trusted.
+ */
+function retarget(
+  planned: HopState,
+  edited: { url: URL | string; method: string; headers: Headers },
+  policy: RedirectPolicy,
+): HopState {
+  const url = new URL(edited.url)
+  const hop: HopState = { ...planned, url, method: edited.method, headers: edited.headers }
+  if (shouldStripAuth(planned.url, url) && !policy.trustedOrigins.has(url.origin)) {
+    for (const name of [...credentialHeaders, ...policy.sensitiveHeaders]) hop.headers.delete(name)
+    hop.authAllowed = false
+    hop.requestCookiesAllowed = false
+  }
+  return hop
+}
+
+/** Reads a small redirect body so the connection can be reused; cancels a large one. */
+async function discard(response: Response): Promise<void> {
+  if (!response.body || response.bodyUsed) return
+  const length = Number(response.headers.get('content-length') ?? 'NaN')
+  try {
+    if (length <= 65_536) await response.arrayBuffer()
+    else await response.body.cancel()
+  } catch {
+    // The body of a response we are not returning: nothing to report.
+  }
+}
