@@ -159,10 +159,10 @@ export function normaliseProxyURL(value: string, field: string): string {
 /**
  * The proxy to use for `url`, or `null` for a direct connection.
  *
- * Order: a host on the bypass list (the map's `no_proxy`, else `NO_PROXY` when `trustEnv`)
- * goes direct; then the explicit map in requests' order — `scheme://host`, `scheme`,
- * `all://host`, `all`; then, when `trustEnv`, `<scheme>_proxy` and `all_proxy` from the
- * environment, lower case before upper case.
+ * Order: the explicit map in requests' order — `scheme://host`, `scheme`, `all://host`,
+ * `all`; then, when `trustEnv`, `<scheme>_proxy` and `all_proxy` from the environment, lower
+ * case before upper case. A host on the bypass list (the map's `no_proxy`, else `NO_PROXY`
+ * when `trustEnv`) goes direct whichever proxy was found.
  * @throws {TypeError} naming the environment variable when it holds an invalid proxy URL.
  * @example
  * selectProxy(new URL('https://api.test/'), resolveProxySettings('http://p:3128', undefined, 'proxy'), () => undefined, true)
@@ -176,28 +176,37 @@ export function selectProxy(
 ): string | null {
   if (settings.mode === 'direct') return null
   const scheme = url.protocol.slice(0, -1)
+  let proxy: string | undefined
+  // The environment variable `proxy` came from; its value is validated after the bypass check.
+  let variable: string | undefined
+  if (settings.mode === 'map') {
+    const host = url.hostname
+    // requests utils.py select_proxy: most specific key first.
+    for (const key of [`${scheme}://${host}`, scheme, `all://${host}`, 'all']) {
+      proxy = settings.map.get(key)
+      if (proxy !== undefined) break
+    }
+  }
+  if (proxy === undefined && trustEnv) {
+    // requests resolve_proxies: environ_proxies.get(scheme, environ_proxies.get('all')).
+    for (const name of [scheme, 'all']) {
+      proxy = readEnv(env, name)
+      if (proxy !== undefined) {
+        variable = name
+        break
+      }
+    }
+  }
+  if (proxy === undefined) return null
+  // The bypass list is read only when there is a proxy to bypass (the environment is read
+  // on every request, and each read of Node's process.env is a call into C++).
   const bypass =
     (settings.mode === 'map' ? settings.noProxy : undefined) ??
     (trustEnv ? readEnv(env, 'no') : undefined)
   // NOTE(spec): requests applies NO_PROXY to environment proxies only; like curl, a listed host
   // is reached directly whichever way the proxy was configured.
   if (bypass !== undefined && shouldBypassProxy(url, bypass)) return null
-
-  if (settings.mode === 'map') {
-    const host = url.hostname
-    // requests utils.py select_proxy: most specific key first.
-    for (const key of [`${scheme}://${host}`, scheme, `all://${host}`, 'all']) {
-      const proxy = settings.map.get(key)
-      if (proxy !== undefined) return proxy
-    }
-  }
-  if (!trustEnv) return null
-  // requests resolve_proxies: environ_proxies.get(scheme, environ_proxies.get('all')).
-  for (const name of [scheme, 'all']) {
-    const value = readEnv(env, name)
-    if (value !== undefined) return normaliseProxyURL(value, envName(env, name))
-  }
-  return null
+  return variable === undefined ? proxy : normaliseProxyURL(proxy, envName(env, variable))
 }
 
 /**

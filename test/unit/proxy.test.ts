@@ -293,15 +293,22 @@ describe('selectProxy: environment (trustEnv)', () => {
     const seen: string[] = []
     const resolved: ResolvedProxy = { mode: 'environment' }
     selectProxy(new URL('https://a.test/'), resolved, (key) => (seen.push(key), undefined), true)
-    expect(seen).toEqual([
-      'no_proxy',
-      'NO_PROXY',
-      'https_proxy',
-      'HTTPS_PROXY',
-      'all_proxy',
-      'ALL_PROXY',
-    ])
+    // No proxy found: the bypass list is not read at all.
+    expect(seen).toEqual(['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'])
     expect(selectProxy(new URL('https://a.test/'), resolved, noEnv, true)).toBeNull()
+  })
+
+  it('reads NO_PROXY only once a proxy was found, and validates the proxy after the bypass', () => {
+    const seen: string[] = []
+    const env: Record<string, string> = { HTTPS_PROXY: 'not a url', NO_PROXY: 'a.test' }
+    const lookup = (key: string): string | undefined => (seen.push(key), env[key])
+    const resolved: ResolvedProxy = { mode: 'environment' }
+    // A bypassed host goes direct even though the variable is invalid (nothing is proxied).
+    expect(selectProxy(new URL('https://a.test/'), resolved, lookup, true)).toBeNull()
+    expect(seen).toEqual(['https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'])
+    expect(() => selectProxy(new URL('https://b.test/'), resolved, lookup, true)).toThrow(
+      /HTTPS_PROXY/,
+    )
   })
 })
 
