@@ -31,7 +31,11 @@ import { appendParams, mergeParams, resolveURL } from './util/url.ts'
 import { checkNonNegative } from './util/validate.ts'
 
 /** Headers that carry credentials: stripped with session auth when the origin changes. */
-export const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie']
+export const credentialHeaders: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+]
 
 /** Everything one request needs, resolved once before the first attempt. */
 export interface Plan {

@@ -194,7 +194,10 @@ export function sessionToState(
   const headers: [string, string][] = []
   for (const [name, value] of session.headers) {
     if (!secrets && hidden.has(name)) omitted.push(`headers[${JSON.stringify(name)}]`)
-    else headers.push([name, value])
+    // Fetch §2.2 "normalize": a value is stored without leading or trailing HTTP whitespace,
+    // but Headers joins repeated values with ", ", so `""` and `""` read back as ", ". Saved
+    // normalised, the value restores to itself and the round trip is stable.
+    else headers.push([name, value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')])
   }
 
   const baseURL = session.baseURL === undefined ? null : strip(session.baseURL, 'baseURL')
