@@ -104,6 +104,12 @@ function isJar(value: unknown): value is CookieJar {
  */
 function checkPlatformOptions(platform: Platform, options: SessionOptions): void {
   const { name, capabilities: caps } = platform
+  // A shim whose capabilities and features disagree fails here, not on its first request.
+  if (caps.manualRedirect) required(platform, 'followRedirects')
+  if (caps.proxy) {
+    required(platform, 'resolveProxy')
+    required(platform, 'selectProxy')
+  }
   const refuse = (field: string, why: string): never => {
     throw new TypeError(`options.${field}: the ${name} platform ${why}`)
   }

@@ -10,6 +10,8 @@ import {
 } from '../../src/errors.ts'
 import { Session } from '../../src/session.ts'
 import { MemoryStore } from '../../src/store.ts'
+import { allFeatures } from '../../src/features.ts'
+import type { Platform } from '../../src/platform.ts'
 import type { SessionResponse } from '../../src/types.ts'
 import { MockAdapter } from '../helpers/mock-adapter.ts'
 import { mockSession } from '../helpers/test-session.ts'
@@ -110,19 +112,24 @@ describe('Session options', () => {
     expect(() => new Session()).toThrow(/has no platform/)
   })
 
-  it('a platform whose capabilities need a feature it does not supply says which', async () => {
+  it('a platform whose capabilities need a feature it does not supply says which', () => {
     const { session } = mockSession(echo)
     const platform = (session.constructor as typeof Session).platform
-    class Lacking extends Session {
-      static override readonly platform = { ...platform, name: 'lacking', features: {} }
-    }
-    const s = new Lacking()
-    await expect(s.get('https://api.test/', { proxy: 'http://p.test:3128' })).rejects.toThrow(
-      /features\.resolveProxy: the lacking platform's capabilities need it, but it supplies none/,
+    const lacking = (features: Platform['features']): typeof Session =>
+      class extends Session {
+        static override readonly platform: Platform = { ...platform, name: 'lacking', features }
+      }
+    expect(() => new (lacking({}))()).toThrow(
+      /features\.followRedirects: the lacking platform's capabilities need it, but it supplies none/,
     )
-    expect(() => new Lacking({ autosave: { store: new MemoryStore(), key: 'k' } })).toThrow(
+    const { resolveProxy: _proxy, Autosave: _autosave, ...rest } = allFeatures
+    const noProxy = lacking({ ...rest, Autosave: allFeatures.Autosave! })
+    expect(() => new noProxy()).toThrow(/features\.resolveProxy: the lacking platform/)
+    const noAutosave = lacking({ ...rest, resolveProxy: allFeatures.resolveProxy! })
+    expect(() => new noAutosave({ autosave: { store: new MemoryStore(), key: 'k' } })).toThrow(
       /options\.autosave: the lacking platform/,
     )
+    expect(new noAutosave()).toBeInstanceOf(Session)
   })
 })
 
