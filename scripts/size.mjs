@@ -7,9 +7,11 @@
 //   not met; until a slimmer browser client exists this exits 1 only above the ratchet `gate`,
 //   so that the bundle cannot silently grow (README "Runtimes": bundle size);
 // - workerd condition (the in-memory jar and the public suffix list included): reported.
-// Usage: node scripts/size.mjs [--no-build] [--verbose]
+// - `--without=src/state.ts,src/retry.ts` also bundles the browser import from the sources with
+//   those modules replaced by empty stand-ins, to measure what they cost (README "Bundle size").
+// Usage: node scripts/size.mjs [--no-build] [--verbose] [--without=path,…]
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -21,6 +23,12 @@ const budget = 5120
 // browser bundle shrinks; never raise it without saying why in the commit.
 const gate = 14_848
 const args = new Set(process.argv.slice(2))
+const without = process.argv
+  .slice(2)
+  .filter((a) => a.startsWith('--without='))
+  .flatMap((a) => a.slice('--without='.length).split(','))
+  .filter(Boolean)
+  .map((file) => resolve(root, file))
 
 if (!args.has('--no-build')) {
   const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
@@ -67,9 +75,34 @@ function largestInputs(metafile, base, count = 12) {
     .slice(0, count)
 }
 
+/**
+ * An esbuild plugin that loads each of `files` as a module exporting its value names bound to
+ * `undefined`: what the bundle weighs without them (the result is measured, never run).
+ */
+function standIns(files) {
+  return {
+    name: 'stand-ins',
+    setup(b) {
+      b.onLoad({ filter: /\.[cm]?[jt]s$/ }, ({ path }) => {
+        if (!files.includes(path)) return undefined
+        const names = [
+          ...readFileSync(path, 'utf8').matchAll(
+            /^export (?:async )?(?:function\*?|const|let|class) (\w+)/gm,
+          ),
+        ].map((m) => m[1])
+        return {
+          contents: names.map((n) => `export const ${n} = undefined`).join('\n'),
+          loader: 'js',
+        }
+      })
+    },
+  }
+}
+
 /** Bundles `contents` as an app bundler would: tree-shaken, minified, with the target's conditions. */
-function bundle(dir, contents, loader, options) {
+function bundle(dir, contents, loader, options, plugins = []) {
   return build({
+    plugins,
     absWorkingDir: dir,
     stdin: { contents, resolveDir: dir, loader },
     bundle: true,
@@ -112,6 +145,13 @@ try {
       for (const [file, size] of largestInputs(sources.metafile, root)) {
         console.log(`           ${String(size).padStart(7)} B  ${file}`)
       }
+    }
+    if (without.length > 0 && target.budget !== undefined) {
+      const result = await bundle(root, target.source, 'ts', target.options, [standIns(without)])
+      const code = result.outputFiles[0].contents
+      console.log(
+        `           from the sources without ${without.map((f) => relative(root, f)).join(', ')}: ${code.length} B min, ${gzipSync(code, { level: 9 }).length} B gzip`,
+      )
     }
   }
 } finally {
