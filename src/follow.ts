@@ -8,10 +8,9 @@
  * @module
  */
 import { describeRequest, RedirectError, TooManyRedirectsError } from './errors.ts'
-import { shouldStripAuth } from './origin.ts'
-import { planRedirect, type HopState, type RedirectPolicy } from './redirect.ts'
+import { planRedirect, stripCredentials, type HopState, type RedirectPolicy } from './redirect.ts'
 import { decorateResponse } from './response.ts'
-import { credentialHeaders, now, sendHop, type Plan } from './send.ts'
+import { now, responseOf, sendHop, type Plan } from './send.ts'
 import type { Deadline } from './timeout.ts'
 import type { SessionResponse } from './types.ts'
 
@@ -24,6 +23,8 @@ export async function followRedirects(
   const { session } = plan
   const history: HistoryEntry[] = []
   const started = now()
+  const finish = (response: Response, request: () => Request): SessionResponse =>
+    decorateResponse(response, { request, history: historyOf(history), elapsed: now() - started })
   let hop = plan.first
   for (let n = 0; ; n++) {
     const sent = await sendHop(plan, hop, deadline, attempt, n)
@@ -44,21 +45,13 @@ export async function followRedirects(
         continue
       }
     }
-    const response = sent.held ? sent.held.response() : sent.response
+    const response = responseOf(sent)
     if (!plan.allowRedirects) {
-      return decorateResponse(response, {
-        request,
-        history: historyOf(history),
-        elapsed: now() - started,
-      })
+      return finish(response, request)
     }
     const decision = planRedirect(hop, response, plan.policy)
     if (decision.type === 'final') {
-      return decorateResponse(response, {
-        request,
-        history: historyOf(history),
-        elapsed: now() - started,
-      })
+      return finish(response, request)
     }
     if (decision.type === 'refuse') {
       await discard(response)
@@ -90,11 +83,7 @@ export async function followRedirects(
       }
     }
     if (stop) {
-      return decorateResponse(response, {
-        request,
-        history: historyOf(history),
-        elapsed: now() - started,
-      })
+      return finish(response, request)
     }
     await discard(response)
     history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
@@ -129,22 +118,20 @@ function mayFollow(plan: Plan, status: number, hops: number): boolean {
 
 /**
  * The hop a `beforeRedirect` hook settled on. A hook that moves the hop to another origin
- * gets the same credential policy as a redirect there: credential and sensitive headers are
- * dropped and session auth and request cookies stay off, unless the origin is trusted.
+ * gets the same credential policy as a redirect there.
  */
 function retarget(
   planned: HopState,
   edited: { url: URL | string; method: string; headers: Headers },
   policy: RedirectPolicy,
 ): HopState {
-  const url = new URL(edited.url)
-  const hop: HopState = { ...planned, url, method: edited.method, headers: edited.headers }
-  if (shouldStripAuth(planned.url, url) && !policy.trustedOrigins.has(url.origin)) {
-    for (const name of [...credentialHeaders, ...policy.sensitiveHeaders]) hop.headers.delete(name)
-    hop.authAllowed = false
-    hop.requestCookiesAllowed = false
+  const hop = {
+    ...planned,
+    url: new URL(edited.url),
+    method: edited.method,
+    headers: edited.headers,
   }
-  return hop
+  return stripCredentials(hop, planned.url, policy)
 }
 
 /** Reads a small redirect body so the connection can be reused; cancels a large one. */

@@ -8,6 +8,26 @@
 const defaultPorts = { 'http:': '80', 'https:': '443' } as const
 
 /**
+ * Headers that carry credentials, dropped with session auth where credentials must not go.
+ * Authorization: requests CVE-2014-1829 (sessions.py rebuild_auth), urllib3 CVE-2018-20060.
+ * Proxy-Authorization: requests CVE-2014-1830, urllib3 CVE-2024-37891, undici CVE-2024-24758.
+ * Cookie: urllib3 CVE-2023-43804, follow-redirects CVE-2022-0155, undici CVE-2022-31151.
+ */
+export const credentialHeaders: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+]
+
+/**
+ * Whether going from `from` to `to` must drop credentials: {@link shouldStripAuth}, unless
+ * `to` is one of the session's trusted origins.
+ */
+export function dropsCredentials(from: URL, to: URL, trustedOrigins: ReadonlySet<string>): boolean {
+  return shouldStripAuth(from, to) && !trustedOrigins.has(to.origin)
+}
+
+/**
  * Whether credentials must be dropped between `from` and `to` (requests' `should_strip_auth`,
  * tightened): any change of scheme, host or port strips them, except the upgrade
  * `http://host[:80]` → `https://host[:443]`. An https→http downgrade always strips them.

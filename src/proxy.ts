@@ -198,8 +198,8 @@ export function selectProxy(
     }
   }
   if (proxy === undefined) return null
-  // The bypass list is read only when there is a proxy to bypass (the environment is read
-  // on every request, and each read of Node's process.env is a call into C++).
+  // The bypass list is read only when there is a proxy to bypass: the environment is read on
+  // every request, and a platform's lookup may be costly.
   const bypass =
     (settings.mode === 'map' ? settings.noProxy : undefined) ??
     (trustEnv ? readEnv(env, 'no') : undefined)

@@ -10,9 +10,7 @@
  * strips them too.
  * @module
  */
-import { shouldStripAuth } from './origin.ts'
-
-export { normaliseOrigin, shouldStripAuth } from './origin.ts'
+import { credentialHeaders, dropsCredentials } from './origin.ts'
 
 /** The statuses that are followed (RFC 9110 §15.4; 300 and 304 are not redirects to follow). */
 export const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
@@ -61,11 +59,6 @@ export type RedirectPlan =
   | { type: 'follow'; next: HopState }
   /** The redirect must not be followed (`reason` says why); nothing more is fetched. */
   | { type: 'refuse'; reason: string }
-
-// Authorization: requests CVE-2014-1829 (sessions.py rebuild_auth), urllib3 CVE-2018-20060.
-// Proxy-Authorization: requests CVE-2014-1830, urllib3 CVE-2024-37891, undici CVE-2024-24758.
-// Cookie: urllib3 CVE-2023-43804, follow-redirects CVE-2022-0155, undici CVE-2022-31151.
-const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie'] as const
 
 // Fetch §4.4 step 12 "request-body-header name": Content-Encoding, Content-Language,
 // Content-Location, Content-Type; requests' purged_headers add Content-Length and
@@ -131,18 +124,25 @@ export function planRedirect(
     }
   }
 
-  let { authAllowed, requestCookiesAllowed } = hop
-  if (shouldStripAuth(hop.url, url) && !policy.trustedOrigins.has(url.origin)) {
-    for (const name of credentialHeaders) headers.delete(name)
-    for (const name of policy.sensitiveHeaders) headers.delete(name)
-    authAllowed = false
-    requestCookiesAllowed = false
-  }
+  const { authAllowed, requestCookiesAllowed } = hop
+  const next = { url, method, headers, body, authAllowed, requestCookiesAllowed }
+  return { type: 'follow', next: stripCredentials(next, hop.url, policy) }
+}
 
-  return {
-    type: 'follow',
-    next: { url, method, headers, body, authAllowed, requestCookiesAllowed },
+/**
+ * Drops credentials from `hop` (in place) when it left `from`'s origin for one that may not
+ * have them: credential and sensitive headers go, and session auth and request cookies stay
+ * off for this hop and every later one. The one rule for a redirect and for a hop a
+ * `beforeRedirect` hook moved.
+ */
+export function stripCredentials(hop: HopState, from: URL, policy: RedirectPolicy): HopState {
+  if (dropsCredentials(from, hop.url, policy.trustedOrigins)) {
+    for (const name of credentialHeaders) hop.headers.delete(name)
+    for (const name of policy.sensitiveHeaders) hop.headers.delete(name)
+    hop.authAllowed = false
+    hop.requestCookiesAllowed = false
   }
+  return hop
 }
 
 /**

@@ -18,7 +18,7 @@ import { ConnectionError, describeRequest, SessionError, TimeoutError } from './
 import { mergeHooks } from './hooks.ts'
 import { required, type AdapterContext, type HopContext, type HopResponse } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
-import { normaliseOrigin, shouldStripAuth } from './origin.ts'
+import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import type { HopState, RedirectPolicy } from './redirect.ts'
 import { decorateResponse, toRealmResponse } from './response.ts'
@@ -29,13 +29,6 @@ import type { Hooks, SessionRequestInit, SessionResponse } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
 import { checkNonNegative } from './util/validate.ts'
-
-/** Headers that carry credentials: stripped with session auth when the origin changes. */
-export const credentialHeaders: readonly string[] = [
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-]
 
 /** Everything one request needs, resolved once before the first attempt. */
 export interface Plan {
@@ -93,8 +86,7 @@ function resolvePlan(
   const policy = redirectPolicy(session)
   const foreign =
     session.baseURL !== undefined &&
-    shouldStripAuth(new URL(session.baseURL), url) &&
-    !policy.trustedOrigins.has(url.origin)
+    dropsCredentials(new URL(session.baseURL), url, policy.trustedOrigins)
   const omit = foreign ? new Set([...credentialHeaders, ...policy.sensitiveHeaders]) : undefined
   const headers = mergeHeaders(session.headers, init.headers, 'init.headers', omit)
 
@@ -281,8 +273,7 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
 async function sendOnce(plan: Plan, deadline: Deadline, attempt: number): Promise<SessionResponse> {
   const started = now()
   const sent = await sendHop(plan, plan.first, deadline, attempt, 0)
-  const response = sent.held ? sent.held.response() : sent.response
-  return decorateResponse(response, {
+  return decorateResponse(responseOf(sent), {
     request: sent.request,
     history: [],
     elapsed: now() - started,
@@ -296,6 +287,11 @@ async function sendOnce(plan: Plan, deadline: Deadline, attempt: number): Promis
 export type SentHop =
   | { readonly request: () => Request; readonly response: Response; readonly held?: undefined }
   | { readonly request: () => Request; readonly response?: undefined; readonly held: HopResponse }
+
+/** The response of a sent hop, its stream made now for a body the transport still holds. */
+export function responseOf(sent: SentHop): Response {
+  return sent.held ? sent.held.response() : sent.response
+}
 
 /** Sends one hop: Cookie header, Request, auth, `beforeRequest` hooks, adapter, jar. */
 export async function sendHop(

@@ -2,14 +2,13 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   decodeLocation,
-  normaliseOrigin,
   planRedirect,
   rebuildMethod,
   redirectStatuses,
-  shouldStripAuth,
   type HopState,
   type RedirectPolicy,
 } from '../../src/redirect.ts'
+import { normaliseOrigin, shouldStripAuth } from '../../src/origin.ts'
 import { mockSession } from '../helpers/test-session.ts'
 
 const noPolicy: RedirectPolicy = { trustedOrigins: new Set(), sensitiveHeaders: [] }
