@@ -16,11 +16,12 @@
 //   --markdown            also print the tables as Markdown
 //   --json=FILE           write every median to FILE
 import { fork, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createClients, loadFetchSession } from './clients.mjs'
 import { workloads } from './workloads.mjs'
+import { distIsStale } from '../scripts/dist-stale.mjs'
 import { formatRatio, markdownTable, median, textTable } from './stats.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -39,25 +40,9 @@ const sizes = quick
   : { sequential: 800, concurrent: 2000, cookies: 800, redirects: 120, 'new-connection': 300 }
 const rounds = quick ? 5 : 7
 
-/** Newest modification time under a directory (source files only). */
-function newest(dir) {
-  let t = 0
-  if (!existsSync(dir)) return t
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return t
-}
-
 /** Runs `npm run build` when dist/node.mjs is missing or older than src/ or platform/. */
 function ensureBuilt() {
-  if (!existsSync(join(root, 'platform/node.ts'))) return
-  const dist = join(root, 'dist/node.mjs')
-  const stale =
-    !existsSync(dist) ||
-    statSync(dist).mtimeMs < Math.max(newest(join(root, 'src')), newest(join(root, 'platform')))
-  if (!stale) return
+  if (!existsSync(join(root, 'platform/node.ts')) || !distIsStale(root)) return
   console.log('building fetch-session (dist/ is missing or stale)…')
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
   if (r.status !== 0) console.warn('build failed: fetch-session is left out of this run')

@@ -8,33 +8,22 @@
 // DEMO_BUILD=if-missing builds only when dist/ is absent (the test suite sets it so that a
 // rebuild never swaps dist/ under tests running in parallel).
 import { execFile, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { startDemoServer } from './demo/server.mjs'
+import { distIsStale } from './dist-stale.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const keep = process.argv.includes('--keep')
 
-/** Newest modification time of the files under `dir`. */
-function newest(dir) {
-  let t = 0
-  if (!existsSync(dir)) return t
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return t
-}
-
 function ensureBuilt() {
-  const entry = join(root, 'dist/node.mjs')
-  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'platform')))
-  if (existsSync(entry) && process.env.DEMO_BUILD === 'if-missing') return
-  if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return
+  const built = existsSync(join(root, 'dist/node.mjs'))
+  if (built && process.env.DEMO_BUILD === 'if-missing') return
+  if (!distIsStale(root)) return
   console.log('Building fetch-session first (dist/ is missing or older than the sources)…\n')
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
   if (r.status !== 0) {
