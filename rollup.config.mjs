@@ -39,7 +39,7 @@ const js = {
 const types = {
   input: 'src/index.ts',
   external,
-  plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  plugins: [dts({ tsconfig: 'tsconfig.json', compilerOptions: { stripInternal: true } })],
   output: [
     { file: 'dist/index.d.mts', format: 'es' },
     { file: 'dist/index.d.cts', format: 'es' },
@@ -49,7 +49,7 @@ const types = {
 const subpathTypes = subpaths.map((name) => ({
   input: `platform/${name}.ts`,
   external,
-  plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  plugins: [dts({ tsconfig: 'tsconfig.json', compilerOptions: { stripInternal: true } })],
   output: [
     { file: `dist/${name}.d.mts`, format: 'es' },
     { file: `dist/${name}.d.cts`, format: 'es' },

@@ -14,6 +14,8 @@ import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { StateStore } from '../src/store.ts'
+// Re-exported so the bundled types of this entry declare nothing they do not export.
+export type { StateStore }
 
 /** Options of `new FileStore(directory, options)`. */
 export interface FileStoreOptions {

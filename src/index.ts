@@ -12,6 +12,8 @@ export type {
   CookieFilter,
   CookieJarOptions,
   CookieJarState,
+  CookieState,
+  SameSite,
 } from './cookies/index.ts'
 export {
   SessionError,
@@ -46,6 +48,7 @@ export type {
   AdapterContext,
   AdapterOptions,
   Capabilities,
+  CookieJarClass,
   Platform,
   TlsOptions,
 } from './platform.ts'

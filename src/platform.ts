@@ -106,7 +106,9 @@ export interface Platform {
   readonly CookieJar: CookieJarClass
   /**
    * The optional parts of the core this platform uses (`allFeatures` from `src/features.ts`,
-   * or fewer), so that a runtime which cannot use one does not bundle it.
+   * or fewer), so that a runtime which cannot use one does not bundle it. Internal: left out
+   * of the published types, so the core's internal types stay out of them too.
+   * @internal
    */
   readonly features: Features
   /** Default browser credentials mode (`'include'` for the browser shim). */

@@ -1,5 +1,6 @@
 // The ESM and CommonJS builds are two copies of every class; errors must still be
 // `instanceof` each other's classes (brand tags, not prototype chains).
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt } from '../runtimes/harness.ts'
@@ -58,4 +59,25 @@ describe('dual package', () => {
       await server.close()
     }
   })
+})
+
+describe('published types', () => {
+  // The core's internal types (Plan, HopState, Deadline, …) reach the bundled .d.ts only when
+  // a public type refers to them; `Platform.features` is `@internal` and stripped for this.
+  it.each(['index.d.mts', 'index.d.cts', 'file-store.d.mts'])(
+    'dist/%s declares only names it exports',
+    (file) => {
+      const text = readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8')
+      const declared = [
+        ...text.matchAll(/^(?:declare )?(?:class|interface|type|function|const|enum) (\w+)/gm),
+      ].map((m) => m[1])
+      const exported = new Set(
+        [...text.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) =>
+          m[1]!.split(',').map((name) => name.trim().split(' as ').pop()),
+        ),
+      )
+      expect(declared.length).toBeGreaterThan(0)
+      expect(declared.filter((name) => !exported.has(name))).toEqual([])
+    },
+  )
 })
