@@ -9,13 +9,16 @@
 // - workerd condition (the in-memory jar and the public suffix list included): reported.
 // - `--without=src/state.ts,src/retry.ts` also bundles the browser import from the sources with
 //   those modules replaced by empty stand-ins, to measure what they cost (README "Bundle size").
-// Usage: node scripts/size.mjs [--no-build] [--verbose] [--without=path,…]
+// - `--floor` also prints what bounds the budget: peers (ky, ofetch) bundled the same way, and the
+//   browser import with its string literals emptied (README "Bundle size").
+// Usage: node scripts/size.mjs [--no-build] [--verbose] [--floor] [--without=path,…]
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { build, transform } from 'esbuild'
+import ts from 'typescript'
 
 const root = resolve(import.meta.dirname, '..')
 const budget = 5120
@@ -154,8 +157,73 @@ try {
       )
     }
   }
+  if (args.has('--floor')) await printFloor()
 } finally {
   rmSync(scratch, { recursive: true, force: true })
+}
+
+/**
+ * `--floor`: what bounds the browser budget. Peers bundled the same way (ky and ofetch: a
+ * fetch wrapper with retries, timeouts, hooks and errors, without saved state), and the
+ * browser `Session` with the text of every string and template literal emptied: the size of
+ * its code alone, a lower bound for any wording of its messages (measured, never run).
+ */
+async function printFloor() {
+  const browser = targets[0].options
+  for (const [name, code] of [
+    ['ky', "export { default } from 'ky'"],
+    ['ofetch', "export { ofetch } from 'ofetch'"],
+  ]) {
+    const out = (await bundle(root, code, 'js', browser)).outputFiles[0].contents
+    console.log(
+      `peer     ${code.padEnd(52)} ${String(out.length).padStart(7)} B min  ${String(gzipSync(out, { level: 9 }).length).padStart(6)} B gzip`,
+    )
+  }
+  // With --without, the floor of the import bundled from the sources without those modules.
+  const full = (
+    without.length > 0
+      ? await bundle(root, targets[0].source, 'ts', browser, [standIns(without)])
+      : await bundle(scratch, targets[0].code, 'js', browser)
+  ).outputFiles[0].text
+  const emptied = await transform(emptyStrings(full), { minify: true, format: 'esm' })
+  const label = without.length > 0 ? ', without the modules above' : ''
+  console.log(
+    `floor    the browser Session with every string literal emptied${label}: ${emptied.code.length} B min, ${gzipSync(emptied.code, { level: 9 }).length} B gzip`,
+  )
+}
+
+/** `code` with the text of every string and template literal replaced by nothing. */
+function emptyStrings(code) {
+  const file = ts.createSourceFile(
+    'bundle.js',
+    code,
+    ts.ScriptTarget.Latest,
+    false,
+    ts.ScriptKind.JS,
+  )
+  const { factory } = ts
+  const empty = (context) => {
+    const visit = (node) => {
+      if (ts.isStringLiteral(node)) return factory.createStringLiteral('')
+      if (ts.isNoSubstitutionTemplateLiteral(node))
+        return factory.createNoSubstitutionTemplateLiteral('')
+      if (ts.isTemplateExpression(node)) {
+        const spans = node.templateSpans.map((span, i, all) =>
+          factory.createTemplateSpan(
+            ts.visitNode(span.expression, visit),
+            i === all.length - 1
+              ? factory.createTemplateTail('')
+              : factory.createTemplateMiddle(''),
+          ),
+        )
+        return factory.createTemplateExpression(factory.createTemplateHead(''), spans)
+      }
+      return ts.visitEachChild(node, visit, context)
+    }
+    return (node) => ts.visitNode(node, visit)
+  }
+  const [result] = ts.transform(file, [empty]).transformed
+  return ts.createPrinter().printFile(result)
 }
 
 if (failed) {
