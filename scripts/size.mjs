@@ -170,10 +170,7 @@ try {
  */
 async function printFloor() {
   const browser = targets[0].options
-  for (const [name, code] of [
-    ['ky', "export { default } from 'ky'"],
-    ['ofetch', "export { ofetch } from 'ofetch'"],
-  ]) {
+  for (const code of ["export { default } from 'ky'", "export { ofetch } from 'ofetch'"]) {
     const out = (await bundle(root, code, 'js', browser)).outputFiles[0].contents
     console.log(
       `peer     ${code.padEnd(52)} ${String(out.length).padStart(7)} B min  ${String(gzipSync(out, { level: 9 }).length).padStart(6)} B gzip`,
