@@ -168,37 +168,43 @@ function decodersFor(codings: string[]): Transform[] {
   return decoders
 }
 
-/** The response header fields as pairs, repeated fields (`Set-Cookie`) kept as separate values. */
-function toPairs(fields: Record<string, string | string[] | undefined>): [string, string][] {
-  const pairs: [string, string][] = []
-  for (const name in fields) {
-    const value = fields[name]
-    if (typeof value === 'string') pairs.push([name, value])
-    else if (value) for (const v of value) pairs.push([name, v])
-  }
-  return pairs
+/** The response header fields as undici parsed them: lower-case names, repeated fields as arrays. */
+type Fields = Record<string, string | string[] | undefined>
+
+/** The values of one field, repeated fields (`Set-Cookie`) kept as separate values. */
+function valuesOf(fields: Fields, name: string): readonly string[] {
+  const value = fields[name]
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value
 }
 
-/** The `Headers` of pairs that `Response` refused, skipping the values it rejects. */
-function lenientHeaders(pairs: [string, string][]): Headers {
-  const headers = new Headers()
-  for (const [name, value] of pairs) {
-    try {
-      headers.append(name, value)
-    } catch {
-      // NOTE(spec): undici's fetch keeps a field value that `Headers` would reject (e.g. a
-      // stray control character); a genuine `Response` cannot carry it, so it is dropped.
+/**
+ * A `Response` with the fields appended one by one to its own `Headers` (cheaper than handing
+ * the constructor a header list, which it converts first), skipping the values it rejects.
+ */
+function makeResponse(
+  body: ReadableStream<Uint8Array> | null,
+  init: ResponseInit,
+  fields: Fields,
+): Response {
+  const response = new Response(body, init)
+  const headers = response.headers
+  for (const name in fields) {
+    for (const value of valuesOf(fields, name)) {
+      try {
+        headers.append(name, value)
+      } catch {
+        // NOTE(spec): undici's fetch keeps a field value that `Headers` would reject (e.g. a
+        // stray control character); a genuine `Response` cannot carry it, so it is dropped.
+      }
     }
   }
-  return headers
+  return response
 }
 
-/** The `Content-Encoding` value among the pairs, or `null`. */
-function contentEncoding(pairs: [string, string][]): string | null {
-  let value: string | null = null
-  for (const [name, v] of pairs)
-    if (name === 'content-encoding') value = value === null ? v : `${value}, ${v}`
-  return value
+/** The `Content-Encoding` value of the fields (repeated fields joined), or `null`. */
+function contentEncoding(fields: Fields): string | null {
+  const values = valuesOf(fields, 'content-encoding')
+  return values.length === 0 ? null : values.join(', ')
 }
 
 // How much of a body is taken before the socket pauses, while the caller has not asked for it.
@@ -376,13 +382,10 @@ function dispatchHop(
       onResponseStart(c, status, fields, statusText = '') {
         // Fetch §4.5: a 1xx interim response is not the response.
         if (status < 200) return
-        let pairs: [string, string][]
         let codings: string[] = []
         const nullBody = bodyless || nullBodyStatuses.has(status)
         try {
-          // Pairs go straight into the Response's own header list (one copy, not two).
-          pairs = toPairs(fields)
-          const coding = nullBody ? null : contentEncoding(pairs)
+          const coding = nullBody ? null : contentEncoding(fields)
           if (coding) codings = codingsOf(coding)
           // What `new Response()` refuses fails the fetch now, as it did when built here.
           if (status > 599 || !reasonPhrase.test(statusText))
@@ -397,20 +400,13 @@ function dispatchHop(
           unlisten()
         }
         const init = { status, statusText }
-        const build = (body: ReadableStream<Uint8Array> | null): Response => {
-          let response: Response
-          try {
-            response = new Response(body, { ...init, headers: pairs })
-          } catch {
-            response = new Response(body, { ...init, headers: lenientHeaders(pairs) })
-          }
-          return toRealmResponse(response, href)
-        }
+        const build = (body: ReadableStream<Uint8Array> | null): Response =>
+          toRealmResponse(makeResponse(body, init, fields), href)
         let head: Response | undefined
         resolve({
           status,
-          location: status >= 300 && status < 400 ? headerValue(pairs, 'location') : null,
-          getSetCookie: () => setCookieValues(pairs),
+          location: status >= 300 && status < 400 ? headerValue(fields, 'location') : null,
+          getSetCookie: () => setCookieValues(fields),
           head: () => (head ??= build(null)),
           response: () => {
             if (mode !== 'held') return build(null)
@@ -422,7 +418,7 @@ function dispatchHop(
             mode = 'drop'
             held = undefined
             if (ended || failure) return Promise.resolve()
-            const length = Number(pairs.find(([name]) => name === 'content-length')?.[1] ?? 'NaN')
+            const length = Number(valuesOf(fields, 'content-length')[0] ?? 'NaN')
             // A small body is read to its end so the connection can be reused; a large one
             // (or one of unknown length) is cancelled.
             if (!(length <= 65_536)) {
@@ -493,27 +489,26 @@ const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g
 const httpWhitespaceAtEnds = /^[\t\n\r ]|[\t\n\r ]$/
 
 /**
- * The values of one field among the pairs, as a `Headers` holds them: trimmed, and without
- * a value it rejects (such a value is dropped from the Response, so it is not used at all).
+ * The values of one field, as a `Headers` holds them: trimmed, and without a value it rejects
+ * (such a value is dropped from the Response, so it is not used at all).
  */
-function fieldValues(pairs: [string, string][], field: string): string[] {
+function fieldValues(fields: Fields, field: string): string[] {
   const values: string[] = []
-  for (const [name, value] of pairs) {
-    if (name !== field) continue
+  for (const value of valuesOf(fields, field)) {
     const v = httpWhitespaceAtEnds.test(value) ? value.replace(httpWhitespace, '') : value
     if (!/[\0\r\n]/.test(v)) values.push(v)
   }
   return values
 }
 
-/** `Headers.getSetCookie()` of the pairs. */
-function setCookieValues(pairs: [string, string][]): string[] {
-  return fieldValues(pairs, 'set-cookie')
+/** `Headers.getSetCookie()` of the fields. */
+function setCookieValues(fields: Fields): string[] {
+  return fieldValues(fields, 'set-cookie')
 }
 
-/** `Headers.get(name)` of the pairs: repeated values joined with `, `, or `null`. */
-function headerValue(pairs: [string, string][], name: string): string | null {
-  const values = fieldValues(pairs, name)
+/** `Headers.get(name)` of the fields: repeated values joined with `, `, or `null`. */
+function headerValue(fields: Fields, name: string): string | null {
+  const values = fieldValues(fields, name)
   return values.length === 0 ? null : values.join(', ')
 }
 

@@ -33,9 +33,8 @@ export async function followRedirects(
     // it drops the body unread, and its (bodiless) history Response is made only if read.
     const held = sent.held
     if (held && mayFollow(plan, held.status, history.length)) {
-      const headers = new Headers(
-        held.location === null ? undefined : [['location', held.location]],
-      )
+      // The planner reads only `location`: no `Headers` is built for it.
+      const headers = { get: (name: string) => (name === 'location' ? held.location : null) }
       const decision = planRedirect(hop, { status: held.status, headers }, plan.policy)
       if (decision.type === 'follow') {
         await held.discard()

@@ -216,11 +216,12 @@ export function selectProxy(
 function readEnv(env: (key: string) => string | undefined, name: string): string | undefined {
   const lower = env(`${name}_proxy`)
   if (lower !== undefined) return lower.trim() === '' ? undefined : lower
+  const upper = env(`${name.toUpperCase()}_PROXY`)
+  if (upper === undefined || upper.trim() === '') return undefined
   // CVE-2016-5385/CVE-2016-1000110 (httpoxy): in a CGI script, HTTP_PROXY can be set by a
   // client's `Proxy:` header, so the upper-case form is ignored when REQUEST_METHOD is set.
-  if (name === 'http' && env('REQUEST_METHOD') !== undefined) return undefined
-  const upper = env(`${name.toUpperCase()}_PROXY`)
-  return upper === undefined || upper.trim() === '' ? undefined : upper
+  // (Read only when there is an upper-case value to ignore: one environment read less.)
+  return name === 'http' && env('REQUEST_METHOD') !== undefined ? undefined : upper
 }
 
 function envName(env: (key: string) => string | undefined, name: string): string {

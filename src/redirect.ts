@@ -75,7 +75,7 @@ const bodyHeaders = ['transfer-encoding']
  */
 export function planRedirect(
   hop: HopState,
-  response: { status: number; headers: Headers },
+  response: { status: number; headers: Pick<Headers, 'get'> },
   policy: RedirectPolicy,
 ): RedirectPlan {
   if (!redirectStatuses.has(response.status)) return { type: 'final' }
