@@ -1,10 +1,11 @@
 // The clients under test, each wired for keep-alive where it can be, behind one shape:
 //
-//   { name, jar, get(url) → parsed JSON body, close() }
+//   { name, jar, cookiesOnly?, get(url) → parsed JSON body, close() }
 //
 // `jar` says whether the client keeps cookies at all; the cookie and redirect workloads
 // still run the others, and report the cookies they lost.
 import http from 'node:http'
+import { Readable } from 'node:stream'
 import { existsSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as undici from 'undici'
@@ -31,8 +32,9 @@ export async function loadFetchSession() {
 /**
  * A hand-wired client on `undici.request` with tough-cookie's synchronous API: the fastest
  * correct cookie client one can write by hand, and the target for the cookie workloads.
+ * `response: true` makes it return what fetch-session returns, a genuine `Response`.
  */
-function handWired(dispatcher, jar) {
+function handWired(dispatcher, jar, { response = false } = {}) {
   return async function get(url) {
     let current = url
     for (let hop = 0; hop <= 10; hop++) {
@@ -52,7 +54,14 @@ function handWired(dispatcher, jar) {
         current = new URL(res.headers.location, current).href
         continue
       }
-      return res.body.json()
+      if (!response) return res.body.json()
+      // What fetch-session must hand back: a genuine Response (the issue's own probe:
+      // `Readable.toWeb` of the body into `new Response`), read with `.json()`.
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(res.headers)) {
+        for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
+      }
+      return new Response(Readable.toWeb(res.body), { status: res.statusCode, headers }).json()
     }
     throw new Error('too many redirects')
   }
@@ -153,7 +162,19 @@ export function createClients({ fetchSession, redirects }) {
     clients.push({
       name: 'undici.request + tough-cookie',
       jar: true,
+      // The hand-wired clients are the reference of the cookie workloads only.
+      cookiesOnly: true,
       get: handWired(dispatcher, new ToughJar()),
+      close: () => dispatcher.close(),
+    })
+  }
+  {
+    const dispatcher = newAgent()
+    clients.push({
+      name: 'undici.request + tough-cookie → Response',
+      jar: true,
+      cookiesOnly: true,
+      get: handWired(dispatcher, new ToughJar(), { response: true }),
       close: () => dispatcher.close(),
     })
   }
