@@ -157,24 +157,15 @@ export function createClients({ fetchSession, redirects }) {
       close: () => dispatcher.close(),
     })
   }
-  {
+  // The hand-wired clients are the reference of the cookie workloads only: as written, and
+  // returning a genuine Response as fetch-session must.
+  for (const response of [false, true]) {
     const dispatcher = newAgent()
     clients.push({
-      name: 'undici.request + tough-cookie',
-      jar: true,
-      // The hand-wired clients are the reference of the cookie workloads only.
-      cookiesOnly: true,
-      get: handWired(dispatcher, new ToughJar()),
-      close: () => dispatcher.close(),
-    })
-  }
-  {
-    const dispatcher = newAgent()
-    clients.push({
-      name: 'undici.request + tough-cookie → Response',
+      name: `undici.request + tough-cookie${response ? ' → Response' : ''}`,
       jar: true,
       cookiesOnly: true,
-      get: handWired(dispatcher, new ToughJar(), { response: true }),
+      get: handWired(dispatcher, new ToughJar(), { response }),
       close: () => dispatcher.close(),
     })
   }

@@ -188,17 +188,22 @@ function makeResponse(
 ): Response {
   const response = new Response(body, init)
   const headers = response.headers
+  // Every response pays for this loop: a single value is appended without wrapping it in a list.
   for (const name in fields) {
-    for (const value of valuesOf(fields, name)) {
-      try {
-        headers.append(name, value)
-      } catch {
-        // NOTE(spec): undici's fetch keeps a field value that `Headers` would reject (e.g. a
-        // stray control character); a genuine `Response` cannot carry it, so it is dropped.
-      }
-    }
+    const value = fields[name]
+    if (typeof value === 'string') appendLenient(headers, name, value)
+    else if (value) for (const v of value) appendLenient(headers, name, v)
   }
   return response
+}
+
+function appendLenient(headers: Headers, name: string, value: string): void {
+  try {
+    headers.append(name, value)
+  } catch {
+    // NOTE(spec): undici's fetch keeps a field value that `Headers` would reject (e.g. a
+    // stray control character); a genuine `Response` cannot carry it, so it is dropped.
+  }
 }
 
 /** The `Content-Encoding` value of the fields (repeated fields joined), or `null`. */
