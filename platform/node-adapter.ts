@@ -28,6 +28,7 @@ import {
 } from '../src/platform.ts'
 import { toRealmResponse } from '../src/response.ts'
 import { DispatcherPool } from './node-dispatcher.ts'
+import { installSocketGuard, isDraining } from './node-socket-guard.ts'
 
 type DispatchBody = Dispatcher.DispatchOptions['body']
 type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>
@@ -442,14 +443,16 @@ function dispatchHop(
         // undici flushes its parser with empty chunks on resume; enqueueing one would look
         // like progress to the stream and spin pull() → resume() in microtasks forever.
         if (chunk.length === 0) return
+        // While the socket guard drains a parser at the socket's end, pausing again would
+        // leave it paused for undici's `finish()` (node-socket-guard.ts): take the bytes.
         if (mode === 'stream') {
-          if (!write(chunk)) c.pause()
+          if (!write(chunk) && !isDraining()) c.pause()
         } else if (mode === 'held') {
           // A small body is taken whole while the caller decides (undici parses a packet in
           // one go, so the response usually ends here); past `heldLimit` the socket pauses.
           ;(held ??= []).push(chunk)
           heldBytes += chunk.length
-          if (heldBytes >= heldLimit) c.pause()
+          if (heldBytes >= heldLimit && !isDraining()) c.pause()
         }
       },
       onResponseEnd() {
@@ -538,6 +541,7 @@ async function viaFetch(
 
 /** Creates the default adapter of a Node session. */
 export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSender {
+  installSocketGuard()
   const pool = new DispatcherPool(options)
   return {
     // Not async: a bad `tls` option throws its TypeError from `pool.get` as it is.
