@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { StateStore } from '../src/store.ts'
+import type { StateStore } from '../src/state/store.ts'
 // Re-exported so the bundled types of this entry declare nothing they do not export.
 export type { StateStore }
 

@@ -8,8 +8,8 @@ import { allFeatures } from '../src/features.ts'
 import { sendDirect } from '../src/direct.ts'
 import type { Platform } from '../src/platform.ts'
 import { Session as CoreSession } from '../src/session.ts'
-import { createUndiciAdapter } from './node-adapter.ts'
-import { mapNodeError } from './node-errors.ts'
+import { createUndiciAdapter } from './node/adapter.ts'
+import { mapNodeError } from './node/errors.ts'
 
 const nodePlatform: Platform = {
   name: 'node',

@@ -5,7 +5,7 @@
  * supplies none of these and `import { Session }` there stays small (README "Bundle size").
  * @module
  */
-import { Autosave } from './autosave.ts'
+import { Autosave } from './state/autosave.ts'
 import { splitSetCookie } from './cookies/split.ts'
 import { resolveProxySettings, selectProxy } from './proxy.ts'
 import { followRedirects } from './follow.ts'

@@ -31,8 +31,8 @@ export {
 } from './errors.ts'
 export type { TimeoutLimit, SessionErrorOptions } from './errors.ts'
 export type * from './types.ts'
-export { MemoryStore, WebStorageStore } from './store.ts'
-export type { StateStore, SaveOptions, StorageLike } from './store.ts'
+export { MemoryStore, WebStorageStore } from './state/store.ts'
+export type { StateStore, SaveOptions, StorageLike } from './state/store.ts'
 export type {
   SessionState,
   SessionExtras,
@@ -41,8 +41,8 @@ export type {
   TimeoutState,
   RetryState,
   TlsState,
-} from './state.ts'
-export type { AutosaveOptions } from './autosave.ts'
+} from './state/state.ts'
+export type { AutosaveOptions } from './state/autosave.ts'
 export type {
   Adapter,
   AdapterContext,

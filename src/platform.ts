@@ -7,7 +7,7 @@
 import type { CookieJar } from './cookies/jar.ts'
 import type { sendDirect } from './direct.ts'
 import type { SessionError } from './errors.ts'
-import type { Autosave } from './autosave.ts'
+import type { Autosave } from './state/autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
 import type { resolveProxySettings, selectProxy } from './proxy.ts'
 import type { followRedirects } from './follow.ts'

@@ -5,7 +5,7 @@
  */
 import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
-import type { Autosave } from './autosave.ts'
+import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import { ClosedSessionError } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
@@ -20,8 +20,8 @@ import {
   type SessionExtras,
   type SessionState,
   type ToJSONOptions,
-} from './state.ts'
-import { loadSession, saveSession, type SaveOptions, type StateStore } from './store.ts'
+} from './state/state.ts'
+import { loadSession, saveSession, type SaveOptions, type StateStore } from './state/store.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
 import type {
   AuthInit,

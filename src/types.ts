@@ -3,7 +3,7 @@
  * the manual.
  * @module
  */
-import type { AutosaveOptions } from './autosave.ts'
+import type { AutosaveOptions } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import type { Adapter, TlsOptions } from './platform.ts'
 import type { Session } from './session.ts'

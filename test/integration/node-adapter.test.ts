@@ -1,4 +1,4 @@
-// The Node fast path (platform/node-adapter.ts, undici's dispatcher API): everything fetch did
+// The Node fast path (platform/node/adapter.ts, undici's dispatcher API): everything fetch did
 // for a hop must still hold — decoding, null bodies, Set-Cookie lists, default headers, every
 // body kind, abort and failures mid-body — against a real loopback server.
 import { createHash, randomBytes } from 'node:crypto'

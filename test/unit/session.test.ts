@@ -9,7 +9,7 @@ import {
   TimeoutError,
 } from '../../src/errors.ts'
 import { Session } from '../../src/session.ts'
-import { MemoryStore } from '../../src/store.ts'
+import { MemoryStore } from '../../src/state/store.ts'
 import { allFeatures } from '../../src/features.ts'
 import type { Platform } from '../../src/platform.ts'
 import type { SessionResponse } from '../../src/types.ts'

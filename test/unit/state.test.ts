@@ -7,7 +7,7 @@ import {
   sessionStateVersion,
   stateLimits,
   type StateMigration,
-} from '../../src/state.ts'
+} from '../../src/state/state.ts'
 
 const full = readFileSync(new URL('../fixtures/state/v1-full.json', import.meta.url), 'utf8')
 const base = (): Record<string, unknown> => JSON.parse(full) as Record<string, unknown>

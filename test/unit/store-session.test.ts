@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { Autosave, checkAutosaveOptions } from '../../src/autosave.ts'
+import { Autosave, checkAutosaveOptions } from '../../src/state/autosave.ts'
 import { SessionStateError, StateConflictError } from '../../src/errors.ts'
 import type { Session } from '../../src/session.ts'
-import type { SessionClassLike } from '../../src/state.ts'
+import type { SessionClassLike } from '../../src/state/state.ts'
 import {
   knownRevision,
   loadSession,
   MemoryStore,
   saveSession,
   type StateStore,
-} from '../../src/store.ts'
+} from '../../src/state/store.ts'
 import { mockSession } from '../helpers/test-session.ts'
 
 const cls = (s: Session): SessionClassLike<Session> =>

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import RedisMock from 'ioredis-mock'
 import { Window } from 'happy-dom'
 import { describe, expect, it } from 'vitest'
-import { MemoryStore, WebStorageStore, type StorageLike } from '../../src/store.ts'
+import { MemoryStore, WebStorageStore, type StorageLike } from '../../src/state/store.ts'
 import { kvStore, type KVNamespaceLike } from '../fixtures/state/recipes/cloudflare-kv-store.ts'
 import { redisStore, type RedisLike } from '../fixtures/state/recipes/redis-store.ts'
 import { describeStoreContract } from '../fixtures/state/store-contract.ts'
@@ -137,7 +137,7 @@ describe('README recipes', () => {
         'utf8',
       )
       const published = source.replace(
-        "import type { StateStore } from '../../../../src/store.ts'",
+        "import type { StateStore } from '../../../../src/state/store.ts'",
         "import type { StateStore } from 'fetch-session'",
       )
       expect(readme).toContain('```ts\n' + published)

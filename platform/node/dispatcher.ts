@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs'
 import { rootCertificates } from 'node:tls'
 import { Agent, ProxyAgent, type Dispatcher } from 'undici'
-import type { AdapterContext, AdapterOptions, TlsOptions } from '../src/platform.ts'
+import type { AdapterContext, AdapterOptions, TlsOptions } from '../../src/platform.ts'
 
 /** TLS settings as undici's `connect` options, with files read and values checked. */
 interface ResolvedTls {

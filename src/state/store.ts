@@ -11,7 +11,7 @@
  * deleted (a logout) and cannot merge headers or auth at all.
  * @module
  */
-import { StateConflictError } from './errors.ts'
+import { StateConflictError } from '../errors.ts'
 import {
   parseSessionState,
   sessionFromState,

@@ -8,9 +8,9 @@
  * `state.omitted` lists them, and `fromJSON(state, { hooks, auth, adapters })` takes them back.
  * @module
  */
-import { SessionStateError } from './errors.ts'
-import type { Adapter, Platform, TlsOptions } from './platform.ts'
-import type { AuthInit, Hooks, ProxyInit, RetryInit, SessionOptions, TimeoutInit } from './types.ts'
+import { SessionStateError } from '../errors.ts'
+import type { Adapter, Platform, TlsOptions } from '../platform.ts'
+import type { AuthInit, Hooks, ProxyInit, RetryInit, SessionOptions, TimeoutInit } from '../types.ts'
 
 /** The schema version this build writes. Older versions are migrated on read. */
 export const sessionStateVersion = 1

@@ -4,12 +4,12 @@
  * request headers, request bodies of every kind, content-coding decompression, abort through
  * the signal (the body included), null-body statuses, repeated `Set-Cookie` kept apart, and
  * fetch's error shapes (`TypeError('fetch failed', { cause })` before the headers, a body
- * errored with `TypeError('terminated', { cause })` after them), so `node-errors.ts` maps
+ * errored with `TypeError('terminated', { cause })` after them), so `errors.ts` maps
  * failures exactly as it does for `undici.fetch`. What it skips is fetch's spec machinery
  * around the socket (a second `Request`, guarded `Headers`, undici's own `Response` re-wrapped
  * into the global one): that is where `undici.fetch` spends its time (README "Performance").
  *
- * Dispatchers come from `node-dispatcher.ts`: one undici copy throughout, never handed to
+ * Dispatchers come from `dispatcher.ts`: one undici copy throughout, never handed to
  * Node's global `fetch`, whose bundled undici differs.
  * @module
  */
@@ -25,10 +25,10 @@ import {
   type HopResponse,
   type HopSender,
   type OutgoingHop,
-} from '../src/platform.ts'
-import { toRealmResponse } from '../src/response.ts'
-import { DispatcherPool } from './node-dispatcher.ts'
-import { installSocketGuard, isDraining } from './node-socket-guard.ts'
+} from '../../src/platform.ts'
+import { toRealmResponse } from '../../src/response.ts'
+import { DispatcherPool } from './dispatcher.ts'
+import { installSocketGuard, isDraining } from './socket-guard.ts'
 
 type DispatchBody = Dispatcher.DispatchOptions['body']
 type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>
@@ -444,7 +444,7 @@ function dispatchHop(
         // like progress to the stream and spin pull() → resume() in microtasks forever.
         if (chunk.length === 0) return
         // While the socket guard drains a parser at the socket's end, pausing again would
-        // leave it paused for undici's `finish()` (node-socket-guard.ts): take the bytes.
+        // leave it paused for undici's `finish()` (socket-guard.ts): take the bytes.
         if (mode === 'stream') {
           if (!write(chunk) && !isDraining()) c.pause()
         } else if (mode === 'held') {
