@@ -3,7 +3,12 @@
  * `map_httpcore_exceptions`). The core never inspects `UND_ERR_*` codes.
  * @module
  */
-import { ConnectionError, describeRequest, TimeoutError, type SessionError } from '../../src/errors.ts'
+import {
+  ConnectionError,
+  describeRequest,
+  TimeoutError,
+  type SessionError,
+} from '../../src/errors.ts'
 import type { AdapterContext } from '../../src/platform.ts'
 
 // undici's defaults when the session sets no limit (Agent connect.timeout, headersTimeout).

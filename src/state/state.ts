@@ -10,7 +10,14 @@
  */
 import { SessionStateError } from '../errors.ts'
 import type { Adapter, Platform, TlsOptions } from '../platform.ts'
-import type { AuthInit, Hooks, ProxyInit, RetryInit, SessionOptions, TimeoutInit } from '../types.ts'
+import type {
+  AuthInit,
+  Hooks,
+  ProxyInit,
+  RetryInit,
+  SessionOptions,
+  TimeoutInit,
+} from '../types.ts'
 
 /** The schema version this build writes. Older versions are migrated on read. */
 export const sessionStateVersion = 1
