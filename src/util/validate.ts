@@ -18,15 +18,46 @@ export function describeType(value: unknown): string {
   return typeof value
 }
 
+/** A `TypeError` or `RangeError` for bad input; `field` is the path of the value at fault. */
+export type FieldError = (TypeError | RangeError) & { readonly field: string }
+
+/**
+ * The one way to reject bad input: `field: expected X, got Y`, with the field's path on the
+ * error as `field`, so nothing ever parses a message to find it. A `RangeError` shows the
+ * value itself (`got -1`), a `TypeError` its type (`got array of length 3`). A `hint` is
+ * appended in parentheses (`(use json, form or body)`).
+ */
+export function invalid(
+  field: string,
+  expected: string,
+  value: unknown,
+  options: { range?: boolean; hint?: string; cause?: unknown } = {},
+): FieldError {
+  const got =
+    options.range && (typeof value === 'number' || typeof value === 'bigint')
+      ? String(value)
+      : describeType(value)
+  const hint = options.hint === undefined ? '' : ` (${options.hint})`
+  const message = `${field}: expected ${expected}, got ${got}${hint}`
+  const init = options.cause === undefined ? undefined : { cause: options.cause }
+  const error = options.range ? new RangeError(message, init) : new TypeError(message, init)
+  Object.defineProperty(error, 'field', { value: field, enumerable: true })
+  return error as FieldError
+}
+
+/** The `field` path of an error made by {@link invalid}, if it is one. */
+export function fieldOf(error: unknown): string | undefined {
+  const field = (error as { field?: unknown } | null)?.field
+  return typeof field === 'string' ? field : undefined
+}
+
 /** Validates a non-negative finite number (ms, counts). */
 export function checkNonNegative(value: unknown, field: string, integer = false): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${field}: expected a number, got ${describeType(value)}`)
-  }
+  if (typeof value !== 'number' || Number.isNaN(value)) throw invalid(field, 'a number', value)
   if (value < 0 || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new RangeError(
-      `${field}: expected a non-negative ${integer ? 'integer' : 'finite number'}, got ${value}`,
-    )
+    throw invalid(field, `a non-negative ${integer ? 'integer' : 'finite number'}`, value, {
+      range: true,
+    })
   }
   return value
 }
