@@ -29,6 +29,17 @@ export async function followRedirects(
   for (let n = 0; ; n++) {
     const sent = await sendHop(plan, hop, deadline, attempt, n)
     const { request } = sent
+    const status = sent.held ? sent.held.status : sent.response.status
+    if (plan.redirect === 'error' && redirectStatuses.has(status)) {
+      // Fetch §4.4 HTTP fetch: with `redirect: 'error'` a redirect status is a network error.
+      const response = responseOf(sent)
+      await discard(response)
+      const cause = new RedirectError(
+        `Refused to follow the redirect from ${describeRequest(request())}: the request's redirect mode is 'error'`,
+        { request: request(), response },
+      )
+      throw new TypeError('fetch failed: unexpected redirect', { cause })
+    }
     // A hop whose body the transport still holds: a redirect followed with no hook to see
     // it drops the body unread, and its (bodiless) history Response is made only if read.
     const held = sent.held
@@ -45,7 +56,7 @@ export async function followRedirects(
       }
     }
     const response = responseOf(sent)
-    if (!plan.allowRedirects) {
+    if (!plan.allowRedirects || plan.redirect === 'manual') {
       return finish(response, request)
     }
     const decision = planRedirect(hop, response, plan.policy)
@@ -90,6 +101,9 @@ export async function followRedirects(
   }
 }
 
+// Fetch "redirect status".
+const redirectStatuses = new Set([301, 302, 303, 307, 308])
+
 /** A hop of the history: its Response, or (a hop whose body was dropped) what makes it. */
 type HistoryEntry = Response | (() => Response)
 
@@ -110,6 +124,7 @@ function mayFollow(plan: Plan, status: number, hops: number): boolean {
     status >= 300 &&
     status < 400 &&
     plan.allowRedirects &&
+    plan.redirect === 'follow' &&
     hops < plan.maxRedirects &&
     plan.hooks.beforeRedirect.length === 0
   )

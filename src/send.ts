@@ -28,7 +28,7 @@ import { Deadline, resolveTimeout, sleep, type ResolvedTimeout } from './timeout
 import type { Hooks, SessionRequestInit, SessionResponse } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
-import { checkNonNegative } from './util/validate.ts'
+import { checkNonNegative, invalid } from './util/validate.ts'
 
 /** Everything one request needs, resolved once before the first attempt. */
 export interface Plan {
@@ -42,6 +42,8 @@ export interface Plan {
   readonly proxy: ResolvedProxy
   readonly maxRedirects: number
   readonly allowRedirects: boolean
+  /** Fetch's `RequestInit.redirect`: `'manual'` answers with the 3xx, `'error'` rejects on one. */
+  readonly redirect: RequestRedirect
   readonly hooks: Hooks
   readonly policy: RedirectPolicy
   readonly credentials: RequestCredentials | undefined
@@ -122,6 +124,7 @@ function resolvePlan(
         ? checkNonNegative(init.maxRedirects, 'init.maxRedirects', true)
         : session.maxRedirects,
     allowRedirects: init.allowRedirects ?? true,
+    redirect: redirectMode(init.redirect),
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
@@ -139,6 +142,16 @@ function envOnce(env: (key: string) => string | undefined): (key: string) => str
     if (!seen.has(key)) seen.set(key, env(key))
     return seen.get(key)
   }
+}
+
+const redirectModes = new Set<unknown>(['follow', 'manual', 'error'])
+
+/** Fetch's `RequestInit.redirect`, `'follow'` by default. */
+function redirectMode(value: unknown): RequestRedirect {
+  if (value === undefined) return 'follow'
+  if (!redirectModes.has(value))
+    throw invalid('init.redirect', "'follow', 'manual' or 'error'", value)
+  return value as RequestRedirect
 }
 
 /**
@@ -309,11 +322,14 @@ export async function sendHop(
   const cookie = caps.sendCookie
     ? cookieHeader(jar, hop.url, hop.requestCookiesAllowed ? plan.cookies : undefined)
     : ''
+  // The session's redirect mode always wins over the mode of a `Request` a hook returns.
   const redirect: RequestRedirect = caps.manualRedirect
     ? 'manual'
-    : plan.maxRedirects === 0 || !plan.allowRedirects
-      ? 'manual'
-      : 'follow'
+    : plan.redirect !== 'follow'
+      ? plan.redirect
+      : plan.maxRedirects === 0 || !plan.allowRedirects
+        ? 'manual'
+        : 'follow'
   // The platform's fast path (Node), when this hop needs no `Request` before it is sent.
   const direct = platform.features.sendDirect?.(plan, hop, cookie, redirect, deadline)
   // `return await`: one microtask, where returning the promise from an async function costs three.
@@ -355,7 +371,7 @@ export async function sendHop(
         )
       : null,
     tls: session.tls,
-    redirect: request.redirect,
+    redirect,
     credentials: plan.credentials,
   }
   if (!response) {

@@ -384,6 +384,7 @@ export class Session {
           body: input.body,
           signal: input.signal,
           credentials: input.credentials,
+          redirect: input.redirect,
           ...init,
         }
         if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
