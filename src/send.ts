@@ -44,6 +44,8 @@ export interface Plan {
   readonly allowRedirects: boolean
   /** Fetch's `RequestInit.redirect`: `'manual'` answers with the 3xx, `'error'` rejects on one. */
   readonly redirect: RequestRedirect
+  /** A final 4xx/5xx rejects with `HTTPError`. */
+  readonly raiseForStatus: boolean
   readonly hooks: Hooks
   readonly policy: RedirectPolicy
   readonly credentials: RequestCredentials | undefined
@@ -125,6 +127,7 @@ function resolvePlan(
         : session.maxRedirects,
     allowRedirects: init.allowRedirects ?? true,
     redirect: redirectMode(init.redirect),
+    raiseForStatus: flag(init.raiseForStatus, 'init.raiseForStatus', session.raiseForStatus),
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
@@ -142,6 +145,12 @@ function envOnce(env: (key: string) => string | undefined): (key: string) => str
     if (!seen.has(key)) seen.set(key, env(key))
     return seen.get(key)
   }
+}
+
+function flag(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw invalid(field, 'a boolean', value)
+  return value
 }
 
 const redirectModes = new Set<unknown>(['follow', 'manual', 'error'])
@@ -251,7 +260,7 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
     }
     if (failure !== undefined) {
       const recovered = await runErrorHooks(plan, failure, attempt)
-      if (recovered instanceof Response) return runResponseHooks(plan, recovered)
+      if (recovered instanceof Response) return final(plan, await runResponseHooks(plan, recovered))
       failure = recovered
     }
     const delay = deadline.aborted
@@ -271,12 +280,17 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
       // Whatever the transport or a hook threw, rethrown unchanged.
       if (failure !== undefined || !response) throw failure as Error
       // Without response hooks the decorated response is final as it is.
-      if (plan.hooks.response.length === 0 && 'history' in response) return response
-      return await runResponseHooks(plan, response)
+      if (plan.hooks.response.length === 0 && 'history' in response) return final(plan, response)
+      return final(plan, await runResponseHooks(plan, response))
     }
     await response?.body?.cancel().catch(() => undefined)
     await sleep(delay, deadline.signal)
   }
+}
+
+/** The final response, or with `raiseForStatus` an `HTTPError` for a 4xx/5xx (ky's `throwHttpErrors`). */
+function final(plan: Plan, response: SessionResponse): SessionResponse {
+  return plan.raiseForStatus ? response.raiseForStatus() : response
 }
 
 /**

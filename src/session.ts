@@ -7,7 +7,7 @@ import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
-import { ClosedSessionError } from './errors.ts'
+import { ClosedSessionError, describeRequest } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
 import { required, type Adapter, type Platform, type TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
@@ -36,7 +36,7 @@ import type {
 } from './types.ts'
 import { toHeaders } from './util/headers.ts'
 import { checkBaseURL, toSearchParams } from './util/url.ts'
-import { checkNonNegative, describeType } from './util/validate.ts'
+import { checkNonNegative, describeType, invalid } from './util/validate.ts'
 
 function missing(what: string): never {
   throw new TypeError(
@@ -87,7 +87,14 @@ const knownOptions = new Set([
   'connections',
   'allowH2',
   'autosave',
+  'raiseForStatus',
 ])
+
+function checkBoolean(value: unknown, field: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw invalid(field, 'a boolean', value)
+  return value
+}
 
 function isJar(value: unknown): value is CookieJar {
   return (
@@ -191,6 +198,8 @@ export class Session {
   readonly connections: number | undefined
   /** Negotiate HTTP/2 when the server offers it. */
   readonly allowH2: boolean
+  /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
+  raiseForStatus: boolean
 
   #baseURL: string | undefined
   #auth: ResolvedAuth | null = null
@@ -238,6 +247,7 @@ export class Session {
         ? undefined
         : checkNonNegative(options.connections, 'options.connections', true)
     this.allowH2 = options.allowH2 ?? false
+    this.raiseForStatus = checkBoolean(options.raiseForStatus, 'options.raiseForStatus')
     // Last: it reads the finished session (issue 5 item 7).
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
@@ -527,10 +537,27 @@ export interface SessionInternals {
   isClosed(): boolean
 }
 
+/**
+ * The body parsed as JSON; a body that is not JSON rejects with a `SyntaxError` naming the
+ * request and the status, the parser's error as its `cause`.
+ */
+async function parseJSON<T>(response: SessionResponse): Promise<T> {
+  const text = await response.text()
+  try {
+    return JSON.parse(text) as T
+  } catch (cause) {
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
+    throw new SyntaxError(
+      `The response to ${describeRequest(response.request)} (${status}) is not valid JSON`,
+      { cause },
+    )
+  }
+}
+
 /** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */
 function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
   const p = promise as ResponsePromise
-  p.json = <T>() => promise.then((r) => r.json() as Promise<T>)
+  p.json = <T>() => promise.then((r) => parseJSON<T>(r))
   p.text = () => promise.then((r) => r.text())
   p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
   p.blob = () => promise.then((r) => r.blob())
