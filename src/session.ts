@@ -9,7 +9,8 @@ import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import { ClosedSessionError, describeRequest } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
-import { required, type Adapter, type Platform, type TlsOptions } from './platform.ts'
+import { checkFeatures, checkPlatform, required } from './capabilities.ts'
+import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
@@ -105,41 +106,6 @@ function isJar(value: unknown): value is CookieJar {
   )
 }
 
-/**
- * Options the platform cannot honour fail at once instead of being ignored (issue 6: never a
- * silent wrong result). Request-level ones are checked by `send()`.
- */
-function checkPlatformOptions(platform: Platform, options: SessionOptions): void {
-  const { name, capabilities: caps } = platform
-  // A shim whose capabilities and features disagree fails here, not on its first request.
-  if (caps.manualRedirect) required(platform, 'followRedirects')
-  if (caps.proxy) {
-    required(platform, 'resolveProxy')
-    required(platform, 'selectProxy')
-  }
-  const refuse = (field: string, why: string): never => {
-    throw new TypeError(`options.${field}: the ${name} platform ${why}`)
-  }
-  if (!caps.proxy && options.proxy !== undefined && options.proxy !== null) {
-    refuse('proxy', 'cannot use a proxy')
-  }
-  if (!caps.tls && options.tls !== undefined) refuse('tls', 'has no TLS settings')
-  // The platform's own jar class is fine (the browser's stand-in, restored by fromJSON).
-  const jar = options.cookies
-  if (!caps.sendCookie && isJar(jar) && !(jar instanceof platform.CookieJar)) {
-    refuse('cookies', 'sends the cookies of its own jar only, never those of a CookieJar')
-  }
-  if (!caps.manualRedirect && (options.hooks?.beforeRedirect?.length ?? 0) > 0) {
-    refuse('hooks.beforeRedirect', 'follows redirects itself, so redirect hooks cannot run')
-  }
-  if (options.autosave !== undefined && !platform.features.Autosave) {
-    refuse(
-      'autosave',
-      "keeps the session's cookies in its own jar, which no script can read, so responses never change anything autosave would save; call save() instead",
-    )
-  }
-}
-
 /** Validates and resolves a `proxy` setting with the platform's proxy feature, if it has one. */
 function resolveProxy(
   platform: Platform,
@@ -229,7 +195,17 @@ export class Session {
     this.params = toSearchParams(options.params, 'options.params')
     this.auth = options.auth ?? null
     this.cookies = this.#initialJar(options.cookies, platform)
-    checkPlatformOptions(platform, options)
+    // Options the platform cannot honour fail at once instead of being ignored.
+    checkFeatures(platform)
+    // The platform's own jar class is fine (the browser's stand-in, restored by fromJSON).
+    const jar = options.cookies
+    checkPlatform(platform, 'options.', {
+      proxy: options.proxy,
+      tls: options.tls,
+      foreignCookies: isJar(jar) && !(jar instanceof platform.CookieJar),
+      beforeRedirect: options.hooks?.beforeRedirect?.length,
+      autosave: options.autosave,
+    })
     this.timeout = options.timeout
     this.maxRedirects = options.maxRedirects ?? 30
     this.sensitiveHeaders = checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders')
@@ -432,10 +408,10 @@ export class Session {
     }
   }
 
-  #adapterFor(url: string, request: Request): Adapter {
+  #adapterFor(url: string, request: () => Request): Adapter {
     const mounted = this.#mounts.lookup(url)
     if (mounted) return mounted
-    if (!/^https?:/i.test(url)) return this.#mounts.require(url, request)
+    if (!/^https?:/i.test(url)) return this.#mounts.require(url, request())
     this.#defaultAdapter ??= (this.constructor as typeof Session).platform.createAdapter({
       connections: this.connections,
       allowH2: this.allowH2,
@@ -533,7 +509,8 @@ export interface SessionInternals {
   readonly timeout: ResolvedTimeout
   readonly retry: ResolvedRetry
   readonly proxy: ResolvedProxy
-  adapterFor(url: string, request: Request): Adapter
+  /** The mounted adapter or the platform's transport; `request` names the hop in an error. */
+  adapterFor(url: string, request: () => Request): Adapter
   isClosed(): boolean
 }
 

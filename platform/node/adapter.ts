@@ -16,15 +16,15 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
 import type { Dispatcher } from 'undici'
-import {
-  sendHopKey,
-  type Adapter,
-  type AdapterContext,
-  type AdapterOptions,
-  type HopContext,
-  type HopResponse,
-  type HopSender,
-  type OutgoingHop,
+import { sendHopKey } from '../../src/capabilities.ts'
+import type {
+  Adapter,
+  AdapterContext,
+  AdapterOptions,
+  HopContext,
+  HopResponse,
+  HopSender,
+  OutgoingHop,
 } from '../../src/platform.ts'
 import { toRealmResponse } from '../../src/response.ts'
 import { DispatcherPool } from './dispatcher.ts'
