@@ -17,6 +17,7 @@ import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
 import type { Dispatcher } from 'undici'
 import { sendHopKey } from '../../src/capabilities.ts'
+import { drainLimit, shouldDrain } from '../../src/drain.ts'
 import type {
   Adapter,
   AdapterContext,
@@ -212,8 +213,9 @@ function contentEncoding(fields: Fields): string | null {
   return values.length === 0 ? null : values.join(', ')
 }
 
-// How much of a body is taken before the socket pauses, while the caller has not asked for it.
-const heldLimit = 65_536
+// How much of a body is taken before the socket pauses, while the caller has not asked for
+// it: the discard policy's limit (src/drain.ts), so a body the session drops is usually whole.
+const heldLimit = drainLimit
 
 // Fetch "reason-phrase" (undici's isValidReasonPhrase): HTAB, SP, VCHAR, obs-text.
 const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/
@@ -423,10 +425,9 @@ function dispatchHop(
             mode = 'drop'
             held = undefined
             if (ended || failure) return Promise.resolve()
-            const length = Number(valuesOf(fields, 'content-length')[0] ?? 'NaN')
-            // A small body is read to its end so the connection can be reused; a large one
-            // (or one of unknown length) is cancelled.
-            if (!(length <= 65_536)) {
+            // src/drain.ts: a small body is read to its end so the connection can be reused;
+            // a large one (or one of unknown length) is cancelled.
+            if (!shouldDrain(valuesOf(fields, 'content-length')[0])) {
               unlisten()
               controller?.abort(new Error('body cancelled'))
               return Promise.resolve()
