@@ -1,7 +1,7 @@
 // @ts-check
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
-import importX from 'eslint-plugin-import-x'
+import importX, { createNodeResolver } from 'eslint-plugin-import-x'
 import vitest from '@vitest/eslint-plugin'
 
 // The core (src/) must stay runtime-agnostic: no runtime globals, no Node modules, no undici.
@@ -18,6 +18,26 @@ const coreGlobals = [
   'require',
   'localStorage',
   'sessionStorage',
+]
+
+const runtimeAgnostic = {
+  group: ['undici', 'undici/*', 'node:*'],
+  message: 'src/ is runtime-agnostic: use platform/',
+}
+
+/**
+ * The request lifecycle is a stack whose layers only call down (CONTRIBUTING.md "Layout"):
+ * session → send (attempts) → follow (redirects) → hop (one hop) → transport and the pure
+ * core. A module may import a higher layer's types, never its code.
+ */
+const lifecycle = [
+  { files: ['src/follow.ts'], above: ['send', 'plan', 'session'] },
+  { files: ['src/hop.ts'], above: ['send', 'plan', 'session', 'follow'] },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/{index,session,send,features,follow,hop}.ts'],
+    above: ['send', 'plan', 'session', 'follow', 'hop'],
+  },
 ]
 
 export default tseslint.config(
@@ -49,7 +69,14 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     plugins: { 'import-x': importX },
+    settings: {
+      // Without a parser and a resolver for .ts, import-x/no-cycle resolves nothing and
+      // silently passes.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs'] })],
+    },
     rules: {
+      'import-x/no-cycle': 'error',
       'no-restricted-globals': [
         'error',
         ...coreGlobals.map((name) => ({
@@ -58,19 +85,28 @@ export default tseslint.config(
         })),
       ],
       'import-x/no-nodejs-modules': 'error',
+      'no-restricted-imports': ['error', { patterns: [runtimeAgnostic] }],
+    },
+  },
+  ...lifecycle.map(({ files, ignores, above }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            runtimeAgnostic,
             {
-              group: ['undici', 'undici/*', 'node:*'],
-              message: 'src/ is runtime-agnostic: use platform/',
+              regex: `(^|/)(${above.join('|')})\\.ts$`,
+              allowTypeImports: true,
+              message: 'Layers call only down (CONTRIBUTING.md "Layout"): import its types only.',
             },
           ],
         },
       ],
     },
-  },
+  })),
   {
     files: ['test/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs', '*.config.{ts,mjs}'],
     extends: [tseslint.configs.recommended],

@@ -1,118 +1,104 @@
 /**
- * The redirect follower: one attempt of a request where the session follows redirects itself
- * (stages 2a–2c and 3 of `src/send.ts`). Each hop is sent by `sendHop` (its `Set-Cookie`
- * reaches the jar first), `planRedirect` decides, `beforeRedirect` hooks may edit or stop the
- * next hop, and every followed hop lands in `history`. Supplied by the entries whose runtime
- * lets the session see redirects (`Platform.features.followRedirects`); the browser, which
- * follows them itself, does not bundle it.
+ * The redirect follower: one attempt of a request where the session follows redirects itself.
+ * Each hop is sent by `src/hop.ts` (its `Set-Cookie` reaches the jar first), `planRedirect`
+ * decides once per hop, `beforeRedirect` hooks may edit or stop the next hop, and every
+ * followed hop lands in `history`. Imports `hop.ts` only, never `send.ts`. Supplied by the
+ * entries whose runtime lets the session see redirects (`Platform.features.followRedirects`);
+ * the browser, which follows them itself, does not bundle it.
  * @module
  */
 import { describeRequest, RedirectError, TooManyRedirectsError } from './errors.ts'
-import { planRedirect, stripCredentials, type HopState, type RedirectPolicy } from './redirect.ts'
+import { now, sendHop, type SentHop } from './hop.ts'
+import type { Plan } from './plan.ts'
+import {
+  planRedirect,
+  redirectStatuses,
+  stripCredentials,
+  type HopState,
+  type RedirectPolicy,
+} from './redirect.ts'
 import { decorateResponse } from './response.ts'
-import { now, responseOf, sendHop, type Plan } from './send.ts'
 import type { Deadline } from './timeout.ts'
 import type { SessionResponse } from './types.ts'
 
-/** One attempt: sends hops until a final response (stages 2a–2c and 3). */
+/** One attempt: sends hops until a final response. */
 export async function followRedirects(
   plan: Plan,
   deadline: Deadline,
   attempt: number,
 ): Promise<SessionResponse> {
   const { session } = plan
-  const history: HistoryEntry[] = []
+  // Each followed hop's `Response`, made only if `history` is read: a redirect followed with
+  // no hook to see it is dropped without a stream ever being made for its body.
+  const history: (() => Response)[] = []
   const started = now()
-  const finish = (response: Response, request: () => Request): SessionResponse =>
-    decorateResponse(response, { request, history: historyOf(history), elapsed: now() - started })
   let hop = plan.first
   for (let n = 0; ; n++) {
     const sent = await sendHop(plan, hop, deadline, attempt, n)
     const { request } = sent
-    // A hop whose body the transport still holds: a redirect followed with no hook to see
-    // it drops the body unread, and its (bodiless) history Response is made only if read.
-    const held = sent.held
-    if (held && mayFollow(plan, held.status, history.length)) {
-      // The planner reads only `location`: no `Headers` is built for it.
-      const headers = { get: (name: string) => (name === 'location' ? held.location : null) }
-      const decision = planRedirect(hop, { status: held.status, headers }, plan.policy)
-      if (decision.type === 'follow') {
-        await held.discard()
-        const elapsed = now() - started
-        history.push(() => decorateResponse(held.head(), { request, history: [], elapsed }))
-        hop = decision.next
-        continue
-      }
+    const finish = (response = sent.response()): SessionResponse =>
+      decorateResponse(response, {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+      })
+    if (plan.redirect === 'error' && redirectStatuses.has(sent.status)) {
+      // Fetch §4.4 HTTP fetch: with `redirect: 'error'` a redirect status is a network error.
+      await sent.discard()
+      const cause = new RedirectError(
+        `Refused to follow the redirect from ${describeRequest(request())}: the request's redirect mode is 'error'`,
+        { request: request(), response: sent.head() },
+      )
+      throw new TypeError('fetch failed: unexpected redirect', { cause })
     }
-    const response = responseOf(sent)
-    if (!plan.allowRedirects) {
-      return finish(response, request)
-    }
-    const decision = planRedirect(hop, response, plan.policy)
-    if (decision.type === 'final') {
-      return finish(response, request)
-    }
+    if (!plan.allowRedirects || plan.redirect === 'manual') return finish()
+    // The planner reads only `status` and `location`: no `Headers` is built for it.
+    const head = { status: sent.status, headers: { get: (name: string) => locationOf(sent, name) } }
+    const decision = planRedirect(hop, head, plan.policy)
+    if (decision.type === 'final') return finish()
     if (decision.type === 'refuse') {
-      await discard(response)
+      await sent.discard()
       throw new RedirectError(
         `Refused to follow the redirect from ${describeRequest(request())}: ${decision.reason}`,
-        {
-          request: request(),
-          response,
-        },
+        { request: request(), response: sent.head() },
       )
     }
     if (history.length >= plan.maxRedirects) {
-      await discard(response)
+      const response = sent.response()
+      await sent.discard()
       throw new TooManyRedirectsError(
         plan.maxRedirects,
         response,
-        [...responsesOf(history), response],
+        [...history.map((entry) => entry()), response],
         { request: request() },
       )
     }
     const next = decision.next
-    const editable = { url: next.url, method: next.method, headers: next.headers }
-    let stop = false
-    for (const hook of plan.hooks.beforeRedirect) {
-      const ctx = { request: request(), response, next: editable, session, hop: n + 1 }
-      if ((await hook(ctx)) === false) {
-        stop = true
-        break
+    if (plan.hooks.beforeRedirect.length > 0) {
+      const response = sent.response()
+      const editable = { url: next.url, method: next.method, headers: next.headers }
+      for (const hook of plan.hooks.beforeRedirect) {
+        const ctx = { request: request(), response, next: editable, session, hop: n + 1 }
+        if ((await hook(ctx)) === false) return finish(response)
       }
-    }
-    if (stop) {
-      return finish(response, request)
-    }
-    await discard(response)
-    history.push(decorateResponse(response, { request, history: [], elapsed: now() - started }))
-    hop = retarget(next, editable, plan.policy)
+      hop = retarget(next, editable, plan.policy)
+    } else hop = next
+    await sent.discard()
+    const elapsed = now() - started
+    let made: Response | undefined
+    history.push(() => (made ??= decorateResponse(sent.head(), { request, history: [], elapsed })))
   }
 }
 
-/** A hop of the history: its Response, or (a hop whose body was dropped) what makes it. */
-type HistoryEntry = Response | (() => Response)
-
-function responsesOf(history: HistoryEntry[]): Response[] {
-  return history.map((entry) => (typeof entry === 'function' ? entry() : entry))
+function locationOf(sent: SentHop, name: string): string | null {
+  return name === 'location' ? sent.location : null
 }
 
-/** The history for `decorateResponse`: the array, or what makes it on first access. */
-function historyOf(history: HistoryEntry[]): Response[] | (() => Response[]) {
-  if (!history.some((entry) => typeof entry === 'function')) return history as Response[]
+/** The history for `decorateResponse`: what makes the array on first access. */
+function historyOf(history: (() => Response)[]): Response[] | (() => Response[]) {
+  if (history.length === 0) return []
   let made: Response[] | undefined
-  return () => (made ??= responsesOf(history))
-}
-
-/** Whether a response with `status` may be a redirect followed without any hook seeing it. */
-function mayFollow(plan: Plan, status: number, hops: number): boolean {
-  return (
-    status >= 300 &&
-    status < 400 &&
-    plan.allowRedirects &&
-    hops < plan.maxRedirects &&
-    plan.hooks.beforeRedirect.length === 0
-  )
+  return () => (made ??= history.map((entry) => entry()))
 }
 
 /**
@@ -131,16 +117,4 @@ function retarget(
     headers: edited.headers,
   }
   return stripCredentials(hop, planned.url, policy)
-}
-
-/** Reads a small redirect body so the connection can be reused; cancels a large one. */
-async function discard(response: Response): Promise<void> {
-  if (!response.body || response.bodyUsed) return
-  const length = Number(response.headers.get('content-length') ?? 'NaN')
-  try {
-    if (length <= 65_536) await response.arrayBuffer()
-    else await response.body.cancel()
-  } catch {
-    // The body of a response we are not returning: nothing to report.
-  }
 }

@@ -1,11 +1,12 @@
 /**
- * The contract between the runtime-agnostic core and a runtime shim in `platform/`.
- * Type definitions, `required()` and the key of the internal hop fast path: the core branches
- * on `capabilities`, never on globals.
+ * The contract between the runtime-agnostic core and a runtime shim in `platform/`: type
+ * definitions only (its runtime side, `checkPlatform()`, `required()` and the hop protocol's
+ * key, is `src/capabilities.ts`). The core branches on `capabilities`, never on globals.
  * @module
  */
 import type { CookieJar } from './cookies/jar.ts'
-import type { sendDirect } from './direct.ts'
+import type { sendHopKey } from './capabilities.ts'
+import type { outgoingHop } from './direct.ts'
 import type { SessionError } from './errors.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
@@ -132,25 +133,8 @@ export interface Features {
   readonly splitSetCookie?: typeof splitSetCookie
   /** `autosave`: meaningful only where responses change the session's own jar. */
   readonly Autosave?: typeof Autosave
-  /** Internal: the hop fast path (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
-  readonly sendDirect?: typeof sendDirect | undefined
-}
-
-/**
- * A feature the platform must supply because its capabilities say it does the job.
- * @throws {TypeError} for a platform whose capabilities and features disagree (a shim bug).
- */
-export function required<K extends keyof Features>(
-  platform: { readonly name: string; readonly features: Features },
-  key: K,
-): NonNullable<Features[K]> {
-  const feature = platform.features[key]
-  if (feature === undefined) {
-    throw new TypeError(
-      `Session.platform.features.${key}: the ${platform.name} platform's capabilities need it, but it supplies none`,
-    )
-  }
-  return feature
+  /** Internal: the hop as plain data (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
+  readonly outgoingHop?: typeof outgoingHop | undefined
 }
 
 /**
@@ -191,12 +175,9 @@ export interface HopResponse {
   head(): Response
   /** The genuine `Response` with its body streaming. */
   response(): Response
-  /** Drops the body: read to the end when small (keeping the connection), cancelled otherwise. */
+  /** Drops the body by the policy of `src/drain.ts`: read through when small, cancelled otherwise. */
   discard(): Promise<void>
 }
-
-/** Internal: the key of an adapter's {@link HopSender} method. */
-export const sendHopKey: unique symbol = Symbol.for('fetch-session.sendHop')
 
 /** Internal: an adapter that can send an {@link OutgoingHop} (the default Node adapter). */
 export interface HopSender {

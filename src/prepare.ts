@@ -49,7 +49,8 @@ export function prepareBody(init: SessionRequestInit): {
     const form = toSearchParams(init.form, 'init.form').toString()
     return {
       body: { value: form, replayable: true },
-      contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+      // requests models.py prepare_body: exactly this type, no charset parameter.
+      contentType: 'application/x-www-form-urlencoded',
     }
   }
   const value = init.body

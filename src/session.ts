@@ -7,9 +7,10 @@ import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
-import { ClosedSessionError } from './errors.ts'
+import { ClosedSessionError, describeRequest } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
-import { required, type Adapter, type Platform, type TlsOptions } from './platform.ts'
+import { checkFeatures, checkPlatform, required } from './capabilities.ts'
+import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
@@ -36,7 +37,7 @@ import type {
 } from './types.ts'
 import { toHeaders } from './util/headers.ts'
 import { checkBaseURL, toSearchParams } from './util/url.ts'
-import { checkNonNegative, describeType } from './util/validate.ts'
+import { checkNonNegative, describeType, invalid } from './util/validate.ts'
 
 function missing(what: string): never {
   throw new TypeError(
@@ -87,7 +88,14 @@ const knownOptions = new Set([
   'connections',
   'allowH2',
   'autosave',
+  'raiseForStatus',
 ])
+
+function checkBoolean(value: unknown, field: string): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw invalid(field, 'a boolean', value)
+  return value
+}
 
 function isJar(value: unknown): value is CookieJar {
   return (
@@ -96,41 +104,6 @@ function isJar(value: unknown): value is CookieJar {
     typeof (value as CookieJar).getCookieString === 'function' &&
     typeof (value as CookieJar).setCookie === 'function'
   )
-}
-
-/**
- * Options the platform cannot honour fail at once instead of being ignored (issue 6: never a
- * silent wrong result). Request-level ones are checked by `send()`.
- */
-function checkPlatformOptions(platform: Platform, options: SessionOptions): void {
-  const { name, capabilities: caps } = platform
-  // A shim whose capabilities and features disagree fails here, not on its first request.
-  if (caps.manualRedirect) required(platform, 'followRedirects')
-  if (caps.proxy) {
-    required(platform, 'resolveProxy')
-    required(platform, 'selectProxy')
-  }
-  const refuse = (field: string, why: string): never => {
-    throw new TypeError(`options.${field}: the ${name} platform ${why}`)
-  }
-  if (!caps.proxy && options.proxy !== undefined && options.proxy !== null) {
-    refuse('proxy', 'cannot use a proxy')
-  }
-  if (!caps.tls && options.tls !== undefined) refuse('tls', 'has no TLS settings')
-  // The platform's own jar class is fine (the browser's stand-in, restored by fromJSON).
-  const jar = options.cookies
-  if (!caps.sendCookie && isJar(jar) && !(jar instanceof platform.CookieJar)) {
-    refuse('cookies', 'sends the cookies of its own jar only, never those of a CookieJar')
-  }
-  if (!caps.manualRedirect && (options.hooks?.beforeRedirect?.length ?? 0) > 0) {
-    refuse('hooks.beforeRedirect', 'follows redirects itself, so redirect hooks cannot run')
-  }
-  if (options.autosave !== undefined && !platform.features.Autosave) {
-    refuse(
-      'autosave',
-      "keeps the session's cookies in its own jar, which no script can read, so responses never change anything autosave would save; call save() instead",
-    )
-  }
 }
 
 /** Validates and resolves a `proxy` setting with the platform's proxy feature, if it has one. */
@@ -191,6 +164,8 @@ export class Session {
   readonly connections: number | undefined
   /** Negotiate HTTP/2 when the server offers it. */
   readonly allowH2: boolean
+  /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
+  raiseForStatus: boolean
 
   #baseURL: string | undefined
   #auth: ResolvedAuth | null = null
@@ -220,7 +195,17 @@ export class Session {
     this.params = toSearchParams(options.params, 'options.params')
     this.auth = options.auth ?? null
     this.cookies = this.#initialJar(options.cookies, platform)
-    checkPlatformOptions(platform, options)
+    // Options the platform cannot honour fail at once instead of being ignored.
+    checkFeatures(platform)
+    // The platform's own jar class is fine (the browser's stand-in, restored by fromJSON).
+    const jar = options.cookies
+    checkPlatform(platform, 'options.', {
+      proxy: options.proxy,
+      tls: options.tls,
+      foreignCookies: isJar(jar) && !(jar instanceof platform.CookieJar),
+      beforeRedirect: options.hooks?.beforeRedirect?.length,
+      autosave: options.autosave,
+    })
     this.timeout = options.timeout
     this.maxRedirects = options.maxRedirects ?? 30
     this.sensitiveHeaders = checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders')
@@ -238,6 +223,7 @@ export class Session {
         ? undefined
         : checkNonNegative(options.connections, 'options.connections', true)
     this.allowH2 = options.allowH2 ?? false
+    this.raiseForStatus = checkBoolean(options.raiseForStatus, 'options.raiseForStatus')
     // Last: it reads the finished session (issue 5 item 7).
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
@@ -384,6 +370,7 @@ export class Session {
           body: input.body,
           signal: input.signal,
           credentials: input.credentials,
+          redirect: input.redirect,
           ...init,
         }
         if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
@@ -421,10 +408,10 @@ export class Session {
     }
   }
 
-  #adapterFor(url: string, request: Request): Adapter {
+  #adapterFor(url: string, request: () => Request): Adapter {
     const mounted = this.#mounts.lookup(url)
     if (mounted) return mounted
-    if (!/^https?:/i.test(url)) return this.#mounts.require(url, request)
+    if (!/^https?:/i.test(url)) return this.#mounts.require(url, request())
     this.#defaultAdapter ??= (this.constructor as typeof Session).platform.createAdapter({
       connections: this.connections,
       allowH2: this.allowH2,
@@ -522,14 +509,32 @@ export interface SessionInternals {
   readonly timeout: ResolvedTimeout
   readonly retry: ResolvedRetry
   readonly proxy: ResolvedProxy
-  adapterFor(url: string, request: Request): Adapter
+  /** The mounted adapter or the platform's transport; `request` names the hop in an error. */
+  adapterFor(url: string, request: () => Request): Adapter
   isClosed(): boolean
+}
+
+/**
+ * The body parsed as JSON; a body that is not JSON rejects with a `SyntaxError` naming the
+ * request and the status, the parser's error as its `cause`.
+ */
+async function parseJSON<T>(response: SessionResponse): Promise<T> {
+  const text = await response.text()
+  try {
+    return JSON.parse(text) as T
+  } catch (cause) {
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
+    throw new SyntaxError(
+      `The response to ${describeRequest(response.request)} (${status}) is not valid JSON`,
+      { cause },
+    )
+  }
 }
 
 /** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */
 function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
   const p = promise as ResponsePromise
-  p.json = <T>() => promise.then((r) => r.json() as Promise<T>)
+  p.json = <T>() => promise.then((r) => parseJSON<T>(r))
   p.text = () => promise.then((r) => r.text())
   p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
   p.blob = () => promise.then((r) => r.blob())

@@ -206,6 +206,8 @@ export interface SessionOptions {
   connections?: number | undefined
   /** Negotiate HTTP/2 when the server offers it (Node). Default false. */
   allowH2?: boolean | undefined
+  /** A final 4xx/5xx response rejects with `HTTPError`. Default `false`. */
+  raiseForStatus?: boolean | undefined
   /** Save the session to `store` under `key` after responses that change the jar, and on `close()`. */
   autosave?: AutosaveOptions | undefined
 }
@@ -226,6 +228,8 @@ export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signa
   maxRedirects?: number | undefined
   /** Default true. `false` returns the 3xx itself. */
   allowRedirects?: boolean | undefined
+  /** A final 4xx/5xx response rejects with `HTTPError`; overrides the session's setting. */
+  raiseForStatus?: boolean | undefined
   hooks?: Partial<Hooks> | undefined
   retry?: RetryInit | undefined
   proxy?: ProxyInit | undefined

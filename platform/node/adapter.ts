@@ -15,23 +15,23 @@
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
-import { fetch as undiciFetch, type Dispatcher } from 'undici'
-import {
-  sendHopKey,
-  type Adapter,
-  type AdapterContext,
-  type AdapterOptions,
-  type HopContext,
-  type HopResponse,
-  type HopSender,
-  type OutgoingHop,
+import type { Dispatcher } from 'undici'
+import { sendHopKey } from '../../src/capabilities.ts'
+import { drainLimit, shouldDrain } from '../../src/drain.ts'
+import type {
+  Adapter,
+  AdapterContext,
+  AdapterOptions,
+  HopContext,
+  HopResponse,
+  HopSender,
+  OutgoingHop,
 } from '../../src/platform.ts'
 import { toRealmResponse } from '../../src/response.ts'
 import { DispatcherPool } from './dispatcher.ts'
 import { installSocketGuard, isDraining } from './socket-guard.ts'
 
 type DispatchBody = Dispatcher.DispatchOptions['body']
-type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>
 
 // Fetch §2.2.3 null body status, plus HEAD/CONNECT (§4.5 HTTP-network fetch): no body.
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
@@ -213,8 +213,9 @@ function contentEncoding(fields: Fields): string | null {
   return values.length === 0 ? null : values.join(', ')
 }
 
-// How much of a body is taken before the socket pauses, while the caller has not asked for it.
-const heldLimit = 65_536
+// How much of a body is taken before the socket pauses, while the caller has not asked for
+// it: the discard policy's limit (src/drain.ts), so a body the session drops is usually whole.
+const heldLimit = drainLimit
 
 // Fetch "reason-phrase" (undici's isValidReasonPhrase): HTAB, SP, VCHAR, obs-text.
 const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/
@@ -424,10 +425,9 @@ function dispatchHop(
             mode = 'drop'
             held = undefined
             if (ended || failure) return Promise.resolve()
-            const length = Number(valuesOf(fields, 'content-length')[0] ?? 'NaN')
-            // A small body is read to its end so the connection can be reused; a large one
-            // (or one of unknown length) is cancelled.
-            if (!(length <= 65_536)) {
+            // src/drain.ts: a small body is read to its end so the connection can be reused;
+            // a large one (or one of unknown length) is cancelled.
+            if (!shouldDrain(valuesOf(fields, 'content-length')[0])) {
               unlisten()
               controller?.abort(new Error('body cancelled'))
               return Promise.resolve()
@@ -520,38 +520,19 @@ function headerValue(fields: Fields, name: string): string | null {
   return values.length === 0 ? null : values.join(', ')
 }
 
-/** The previous transport, kept for hops the session does not follow itself (`redirect: 'follow'`). */
-async function viaFetch(
-  dispatcher: Dispatcher,
-  request: Request,
-  ctx: AdapterContext,
-): Promise<Response> {
-  const body = bodyFor(request, ctx)
-  const response = await undiciFetch(request.url, {
-    method: request.method,
-    headers: request.headers as unknown as NonNullable<UndiciInit['headers']>,
-    body: (body ?? null) as NonNullable<UndiciInit['body']>,
-    duplex: 'half',
-    redirect: ctx.redirect,
-    signal: ctx.signal,
-    dispatcher,
-  })
-  return toRealmResponse(response as unknown as Response, response.url || request.url)
-}
-
 /** Creates the default adapter of a Node session. */
 export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSender {
   installSocketGuard()
   const pool = new DispatcherPool(options)
   return {
     // Not async: a bad `tls` option throws its TypeError from `pool.get` as it is.
+    // Always one hop: the session follows redirects itself, whatever `request.redirect` says
+    // (a `beforeRequest` hook's `new Request(url)` has `'follow'`), so undici never follows.
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       const dispatcher = pool.get(ctx)
-      return ctx.redirect === 'manual'
-        ? dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal).then((hop) =>
-            hop.response(),
-          )
-        : viaFetch(dispatcher, request, ctx)
+      return dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal).then((hop) =>
+        hop.response(),
+      )
     },
     // The session's fast path: a hop as plain data, no `Request` built (`src/send.ts`).
     [sendHopKey](hop: OutgoingHop, ctx: HopContext): Promise<HopResponse> {

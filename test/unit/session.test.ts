@@ -283,7 +283,8 @@ describe('bodies', () => {
       'form',
       { form: { a: '1', b: ['x', 'y'] } },
       'a=1&b=x&b=y',
-      'application/x-www-form-urlencoded;charset=UTF-8',
+      // `form` sends requests' exact type (no charset); a URLSearchParams body keeps fetch's.
+      'application/x-www-form-urlencoded',
     ],
     ['string', { body: 'hello' }, 'hello', 'text/plain;charset=UTF-8'],
     [

@@ -1,0 +1,202 @@
+/**
+ * The plan of one request: the request merged over the session (requests' `merge_setting`
+ * and `merge_hooks`), validated, resolved once before the first attempt. Pure: no I/O.
+ * @module
+ */
+import { resolveAuth, type ResolvedAuth } from './auth.ts'
+import { checkPlatform, required } from './capabilities.ts'
+import { mergeHooks } from './hooks.ts'
+import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.ts'
+import { firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
+import type { ResolvedProxy } from './proxy.ts'
+import type { HopState, RedirectPolicy } from './redirect.ts'
+import type { ResolvedRetry } from './retry.ts'
+import { resolveRetry } from './retry.ts'
+import type { Session, SessionInternals } from './session.ts'
+import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
+import type { Hooks, SessionRequestInit } from './types.ts'
+import { headerNames, mergeHeaders } from './util/headers.ts'
+import { appendParams, mergeParams, resolveURL } from './util/url.ts'
+import { checkNonNegative, invalid } from './util/validate.ts'
+
+/** Everything one request needs, resolved once before the first attempt. */
+export interface Plan {
+  readonly session: Session
+  readonly internals: SessionInternals
+  readonly first: HopState
+  readonly auth: ResolvedAuth | null
+  readonly cookies: Map<string, string | null> | undefined
+  readonly timeout: ResolvedTimeout
+  readonly retry: ResolvedRetry
+  readonly proxy: ResolvedProxy
+  readonly maxRedirects: number
+  readonly allowRedirects: boolean
+  /** Fetch's `RequestInit.redirect`: `'manual'` answers with the 3xx, `'error'` rejects on one. */
+  readonly redirect: RequestRedirect
+  /**
+   * The mode each hop's `Request` and adapter get: `'manual'` where the session follows
+   * redirects itself (always, whatever `Request` a hook returns); where the runtime follows
+   * them (the browser), the request's mode.
+   */
+  readonly hopRedirect: RequestRedirect
+  /** A final 4xx/5xx rejects with `HTTPError`. */
+  readonly raiseForStatus: boolean
+  readonly hooks: Hooks
+  readonly policy: RedirectPolicy
+  readonly credentials: RequestCredentials | undefined
+  /** The platform's environment, each variable read at most once per request. */
+  readonly env: (key: string) => string | undefined
+}
+
+/**
+ * The request merged over the session (requests' `merge_setting` / `merge_hooks`), validated,
+ * with its first hop. Pure: reads the session, sends nothing.
+ */
+export function resolvePlan(
+  session: Session,
+  internals: SessionInternals,
+  method: string,
+  input: string | URL,
+  init: SessionRequestInit,
+): Plan {
+  const url = resolveURL(input, session.baseURL)
+  appendParams(url, mergeParams(session.params, init.params, 'init.params'))
+  const urlAuth = takeUserinfo(url)
+
+  // An absolute URL to another origin than baseURL is allowed, but the session's own
+  // credentials follow the redirect policy: they do not go to an origin they were not meant for.
+  const policy = redirectPolicy(session)
+  const foreign =
+    session.baseURL !== undefined &&
+    dropsCredentials(new URL(session.baseURL), url, policy.trustedOrigins)
+  const omit = foreign ? new Set([...credentialHeaders, ...policy.sensitiveHeaders]) : undefined
+  const headers = mergeHeaders(session.headers, init.headers, 'init.headers', omit)
+
+  // Auth: request `auth` > credentials in the URL > a request Authorization header > session auth.
+  let auth: ResolvedAuth | null
+  if (init.auth !== undefined) auth = resolveAuth(init.auth, 'init.auth')
+  else if (urlAuth) auth = urlAuth
+  else if (foreign || headerNames(init.headers, 'init.headers').has('authorization')) auth = null
+  else auth = internals.auth
+
+  const { body, contentType } = prepareBody(init)
+  if (contentType !== undefined && !headers.has('content-type'))
+    headers.set('content-type', contentType)
+
+  const hooks = mergeHooks(session.hooks, init.hooks)
+  const cookies = toCookieOverlay(init.cookies, 'init.cookies')
+  const { platform } = internals
+  // Session settings assigned after construction are checked here (the constructor checks its options).
+  checkPlatform(platform, 'session.', { proxy: session.proxy, tls: session.tls })
+  checkPlatform(platform, 'init.', { proxy: init.proxy, foreignCookies: cookies !== undefined })
+  checkPlatform(platform, '', { beforeRedirect: hooks.beforeRedirect.length })
+  const maxRedirects =
+    init.maxRedirects !== undefined
+      ? checkNonNegative(init.maxRedirects, 'init.maxRedirects', true)
+      : session.maxRedirects
+  const allowRedirects = init.allowRedirects ?? true
+  const redirect = redirectMode(init.redirect)
+  return {
+    session,
+    internals,
+    first: firstHop(url, method.toUpperCase(), headers, body),
+    auth,
+    cookies,
+    timeout:
+      init.timeout !== undefined ? resolveTimeout(init.timeout, 'init.timeout') : internals.timeout,
+    retry: init.retry !== undefined ? resolveRetry(init.retry, 'init.retry') : internals.retry,
+    proxy:
+      init.proxy !== undefined
+        ? required(internals.platform, 'resolveProxy')(session.proxy, init.proxy, 'init.proxy')
+        : internals.proxy,
+    maxRedirects,
+    allowRedirects,
+    redirect,
+    hopRedirect: platform.capabilities.manualRedirect
+      ? 'manual'
+      : redirect !== 'follow'
+        ? redirect
+        : maxRedirects === 0 || !allowRedirects
+          ? 'manual'
+          : 'follow',
+    raiseForStatus: flag(init.raiseForStatus, 'init.raiseForStatus', session.raiseForStatus),
+    hooks,
+    policy,
+    credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
+    env: envOnce((key) => internals.platform.env(key)),
+  }
+}
+
+/**
+ * An environment lookup that reads each variable once: the proxy variables are read per
+ * request (so a change between requests is seen) but not again on every redirect hop.
+ */
+function envOnce(env: (key: string) => string | undefined): (key: string) => string | undefined {
+  const seen = new Map<string, string | undefined>()
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, env(key))
+    return seen.get(key)
+  }
+}
+
+function flag(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw invalid(field, 'a boolean', value)
+  return value
+}
+
+const redirectModes = new Set<unknown>(['follow', 'manual', 'error'])
+
+/** Fetch's `RequestInit.redirect`, `'follow'` by default. */
+function redirectMode(value: unknown): RequestRedirect {
+  if (value === undefined) return 'follow'
+  if (!redirectModes.has(value))
+    throw invalid('init.redirect', "'follow', 'manual' or 'error'", value)
+  return value as RequestRedirect
+}
+
+/**
+ * Credentials in the URL become basic auth and leave the URL (requests' `get_auth_from_url`;
+ * Fetch forbids constructing a Request from such a URL).
+ */
+function takeUserinfo(url: URL): ResolvedAuth | null {
+  if (url.username === '' && url.password === '') return null
+  const auth = resolveAuth(
+    [decodeURIComponent(url.username), decodeURIComponent(url.password)],
+    'url',
+  )
+  url.username = ''
+  url.password = ''
+  return auth
+}
+
+/** The last policy built per session, with copies of the arrays it was built from. */
+const policies = new WeakMap<
+  Session,
+  { trusted: readonly string[]; sensitive: readonly string[]; policy: RedirectPolicy }
+>()
+
+function sameEntries(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+/**
+ * The session's redirect policy, rebuilt only when `trustedOrigins` or `sensitiveHeaders`
+ * changed (replaced or edited in place) since the last request.
+ */
+function redirectPolicy(session: Session): RedirectPolicy {
+  const { trustedOrigins, sensitiveHeaders } = session
+  const cached = policies.get(session)
+  if (
+    cached &&
+    sameEntries(cached.trusted, trustedOrigins) &&
+    sameEntries(cached.sensitive, sensitiveHeaders)
+  )
+    return cached.policy
+  const policy: RedirectPolicy = {
+    trustedOrigins: new Set(trustedOrigins.map((o) => normaliseOrigin(o, 'trustedOrigins'))),
+    sensitiveHeaders: sensitiveHeaders.map((h) => h.toLowerCase()),
+  }
+  policies.set(session, { trusted: [...trustedOrigins], sensitive: [...sensitiveHeaders], policy })
+  return policy
+}

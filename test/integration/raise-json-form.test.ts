@@ -1,0 +1,79 @@
+// raiseForStatus (session and request), the .json() shortcut's parse error, and `form`'s
+// exact content type, against a loopback server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HTTPError, Session } from '../../platform/node.ts'
+import { startServer, type TestServer } from '../helpers/server.ts'
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startServer({
+    '/status': (req, res) => {
+      const code = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('code') ?? 200)
+      res.writeHead(code, { 'content-type': 'application/json' })
+      res.end('{"code":' + code + '}')
+    },
+    '/html': (_req, res) => {
+      res.writeHead(502, 'Bad Gateway', { 'content-type': 'text/html' })
+      res.end('<html>oops</html>')
+    },
+    '/type': (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end(req.headers['content-type'] ?? '')
+    },
+  })
+})
+afterAll(() => server.close())
+
+describe('raiseForStatus', () => {
+  it('rejects a final 4xx/5xx with HTTPError when the session asks', async () => {
+    await using s = new Session({ raiseForStatus: true })
+    const error = await s.get(server.url('/status?code=404')).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HTTPError)
+    expect((error as HTTPError).response.status).toBe(404)
+    await expect(s.get(server.url('/status?code=503')).json()).rejects.toBeInstanceOf(HTTPError)
+    expect((await s.get(server.url('/status?code=200')).json()) as unknown).toEqual({ code: 200 })
+  })
+
+  it('the request setting overrides the session', async () => {
+    await using s = new Session()
+    expect((await s.get(server.url('/status?code=500'))).status).toBe(500)
+    await expect(
+      s.get(server.url('/status?code=500'), { raiseForStatus: true }).text(),
+    ).rejects.toBeInstanceOf(HTTPError)
+    await using strict = new Session({ raiseForStatus: true })
+    const r = await strict.get(server.url('/status?code=500'), { raiseForStatus: false })
+    expect(r.status).toBe(500)
+  })
+
+  it('refuses a non-boolean', () => {
+    expect(() => new Session({ raiseForStatus: 'yes' as never })).toThrow(
+      /options\.raiseForStatus: expected a boolean/,
+    )
+  })
+})
+
+describe('.json() on the promise', () => {
+  it('names the method, URL (no userinfo) and status, the SyntaxError as cause', async () => {
+    await using s = new Session()
+    const url = server.url('/html').replace('http://', 'http://user:pw@')
+    const error = await s
+      .get(url)
+      .json()
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SyntaxError)
+    const message = (error as SyntaxError).message
+    expect(message).toContain(`GET ${server.url('/html')}`)
+    expect(message).toContain('502')
+    expect(message).not.toContain('pw')
+    expect((error as SyntaxError).cause).toBeInstanceOf(SyntaxError)
+  })
+})
+
+describe('form', () => {
+  it('sends exactly application/x-www-form-urlencoded, as requests does', async () => {
+    await using s = new Session()
+    expect(await s.post(server.url('/type'), { form: { a: '1' } }).text()).toBe(
+      'application/x-www-form-urlencoded',
+    )
+  })
+})
