@@ -6,41 +6,27 @@
 // A `console.log(...)` followed by a `// comment` must print what the comment says (the text
 // before an em dash), as `util.inspect` writes it. `ts` blocks are type-checked against the
 // built `.d.ts`. A block marked `<!-- not-run: reason -->` is only parsed.
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { childEnv, ensureBuilt, ensureNode24, repoRoot, run } from '../runtimes/harness.ts'
 import { startHttpbin, type Httpbin } from './httpbin.ts'
 import { codeBlocks, docFiles, type CodeBlock } from './markdown.ts'
+import { scratchProject, type Scratch } from './scratch.ts'
 
 const runnable = new Set(['js', 'javascript', 'mjs', 'cjs'])
 const typed = new Set(['ts', 'typescript'])
 
-/**
- * node_modules for a scratch directory: fetch-session is this repository (so its `exports`
- * pick dist/), and the libraries the docs show it with (ky, ofetch, openai…) are the
- * repository's own installs.
- */
-export async function linkPackages(dir: string): Promise<void> {
-  await mkdir(join(dir, 'node_modules'))
-  for (const name of await readdir(join(repoRoot, 'node_modules'))) {
-    if (name.startsWith('.')) continue
-    await symlink(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name), 'dir')
-  }
-  await symlink(repoRoot, join(dir, 'node_modules/fetch-session'), 'dir')
-}
-
 let httpbin: Httpbin
+let project: Scratch | undefined
 let scratch: string
 
 beforeAll(async () => {
   await ensureBuilt()
   httpbin = await startHttpbin()
-  scratch = await mkdtemp(join(tmpdir(), 'fetch-session-docs-'))
-  await linkPackages(scratch)
-  await writeFile(join(scratch, 'package.json'), '{ "type": "module", "private": true }\n')
+  project = await scratchProject()
+  scratch = project.dir
   await writeFile(
     join(scratch, 'log.mjs'),
     `import { formatWithOptions } from 'node:util'
@@ -54,7 +40,7 @@ globalThis.__docsLog = (line, ...values) => {
 
 afterAll(async () => {
   await httpbin?.close()
-  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
+  await project?.dispose()
 })
 
 /** The end of a call that starts at `open` (the index of its `(`), or -1. */
