@@ -100,7 +100,10 @@ async function runBlock(block: CodeBlock, index: number): Promise<void> {
     timeout: 30_000,
   })
   const where = `${block.file}:${block.line}`
-  expect(result.code, `${where} exited with ${String(result.code)}\n${result.stdout}\n${result.stderr}`).toBe(0)
+  expect(
+    result.code,
+    `${where} exited with ${String(result.code)}\n${result.stdout}\n${result.stderr}`,
+  ).toBe(0)
   const printed = new Map<number, string[]>()
   for (const line of result.stdout.split('\n')) {
     const m = /^@@(\d+) (.*)$/.exec(line)
@@ -177,7 +180,7 @@ describe('fenced js blocks run as pasted with plain node', () => {
   })
   for (const [index, block] of toRun.entries()) {
     it(`${block.file}:${block.line}${block.marker?.kind === 'node24' ? ' (Node 24)' : ''}`, async () => {
-      await runBlock(block, index)
+      await expect(runBlock(block, index)).resolves.toBeUndefined()
     }, 180_000)
   }
 })

@@ -167,7 +167,8 @@ const kv :Workerd.Worker = (
           try {
             const response = await fetch(`http://127.0.0.1:${port}/`)
             const text = await response.text()
-            if (!response.ok) throw new Error(`worker answered ${response.status}: ${text}\n${output}`)
+            if (!response.ok)
+              throw new Error(`worker answered ${response.status}: ${text}\n${output}`)
             return JSON.parse(text)
           } catch (error) {
             const refused = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
@@ -198,7 +199,9 @@ const kv :Workerd.Worker = (
         const m = /listening on (\S+)/.exec(output)
         if (m) resolve(m[1]!)
       })
-      server.on('exit', (code) => reject(new Error(`server.mjs exited ${String(code)}:\n${output}`)))
+      server.on('exit', (code) =>
+        reject(new Error(`server.mjs exited ${String(code)}:\n${output}`)),
+      )
     })
     const browser = await launchChromium()
     try {

@@ -54,7 +54,8 @@ export function codeBlocks(file: string): CodeBlock[] {
     const indent = open[1]!.length
     const body: string[] = []
     let j = i + 1
-    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]!); j++) body.push(lines[j]!.slice(indent))
+    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]!); j++)
+      body.push(lines[j]!.slice(indent))
     let previous = i - 1
     while (previous >= 0 && lines[previous]!.trim() === '') previous--
     const m = previous >= 0 ? markerPattern.exec(lines[previous]!.trim()) : null
@@ -105,7 +106,9 @@ export function referencedPaths(file: string): { line: number; path: string }[] 
     .forEach((text, index) => {
       if (/^\s*```/.test(text)) fenced = !fenced
       if (fenced) return
-      for (const m of text.matchAll(/`((?:src|platform|test|scripts|bench|examples|docs)\/[\w./-]+)`/g)) {
+      for (const m of text.matchAll(
+        /`((?:src|platform|test|scripts|bench|examples|docs)\/[\w./-]+)`/g,
+      )) {
         out.push({ line: index + 1, path: m[1]! })
       }
     })
