@@ -100,9 +100,12 @@ async function runBlock(block: CodeBlock, index: number): Promise<void> {
     timeout: 30_000,
   })
   const where = `${block.file}:${block.line}`
+  const hint =
+    'A block that cannot run against a local httpbin gets `<!-- not-run: reason -->` on the ' +
+    'line before it; one that needs `await using` gets `<!-- run: node24 -->`.'
   expect(
     result.code,
-    `${where} exited with ${String(result.code)}\n${result.stdout}\n${result.stderr}`,
+    `${where} exited with ${String(result.code)}\n${result.stdout}\n${result.stderr}\n${hint}`,
   ).toBe(0)
   const printed = new Map<number, string[]>()
   for (const line of result.stdout.split('\n')) {
