@@ -181,6 +181,21 @@ describe('fenced js blocks run as pasted with plain node', () => {
   it('there are blocks to run', () => {
     expect(toRun.length).toBeGreaterThan(0)
   })
+
+  it('the checker fails a block whose comment is not what it prints, or that throws', async () => {
+    const block = (code: string): CodeBlock => ({
+      file: 'self-test.md',
+      line: 1,
+      lang: 'js',
+      code,
+      marker: undefined,
+    })
+    await expect(runBlock(block('console.log(1 + 1) // 2\n'), 9001)).resolves.toBeUndefined()
+    await expect(runBlock(block('console.log(1 + 1) // 3\n'), 9002)).rejects.toThrow(/line 1/)
+    await expect(runBlock(block("throw new Error('x')\n"), 9003)).rejects.toThrow(/exited/)
+    const never = block('if (false) console.log(1) // 1\n')
+    await expect(runBlock(never, 9004)).rejects.toThrow(/never printed/)
+  })
   for (const [index, block] of toRun.entries()) {
     it(`${block.file}:${block.line}${block.marker?.kind === 'node24' ? ' (Node 24)' : ''}`, async () => {
       await expect(runBlock(block, index)).resolves.toBeUndefined()
