@@ -149,6 +149,18 @@ export default tseslint.config(
     },
   },
   {
+    // Examples are what a reader copies: plain JavaScript for Node, Workers and the browser.
+    files: ['examples/**/*.{js,mjs}'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'Response', 'Request', 'location', 'document'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     plugins: { vitest },
     rules: {

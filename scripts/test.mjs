@@ -34,7 +34,7 @@ for (const [name, cmd, args] of stages) {
 mkdirSync('.cache', { recursive: true })
 const report = '.cache/vitest-report.json'
 rmSync(report, { force: true })
-console.log('\n▶ vitest (unit, dom, integration, browser, runtimes)')
+console.log('\n▶ vitest (unit, dom, integration, docs, browser, runtimes)')
 const vitest = spawnSync(
   'npx',
   [

@@ -1,0 +1,224 @@
+// Docs are tested like code. Every fenced `js` block in the README and docs/ runs as pasted
+// with plain `node` (Node 20; Node 24 for blocks marked `<!-- run: node24 -->`), from a
+// scratch directory whose node_modules/fetch-session is a symlink to this repository, so
+// `import 'fetch-session'` resolves to the built package (dist/) through its `exports`. Blocks
+// talk to a real httpbin on loopback: `http://127.0.0.1:8080` in a block is its address.
+// A `console.log(...)` followed by a `// comment` must print what the comment says (the text
+// before an em dash), as `util.inspect` writes it. `ts` blocks are type-checked against the
+// built `.d.ts`. A block marked `<!-- not-run: reason -->` is only parsed.
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import ts from 'typescript'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { childEnv, ensureBuilt, ensureNode24, repoRoot, run } from '../runtimes/harness.ts'
+import { startHttpbin, type Httpbin } from './httpbin.ts'
+import { codeBlocks, docFiles, type CodeBlock } from './markdown.ts'
+import { scratchProject, type Scratch } from './scratch.ts'
+
+const runnable = new Set(['js', 'javascript', 'mjs', 'cjs'])
+const typed = new Set(['ts', 'typescript'])
+
+let httpbin: Httpbin
+let project: Scratch | undefined
+let scratch: string
+
+beforeAll(async () => {
+  await ensureBuilt()
+  httpbin = await startHttpbin()
+  project = await scratchProject()
+  scratch = project.dir
+  await writeFile(
+    join(scratch, 'log.mjs'),
+    `import { formatWithOptions } from 'node:util'
+globalThis.__docsLog = (line, ...values) => {
+  const text = formatWithOptions({ breakLength: Infinity, depth: 8 }, ...values)
+  console.log('@@' + line + ' ' + text)
+}
+`,
+  )
+})
+
+afterAll(async () => {
+  await httpbin?.close()
+  await project?.dispose()
+})
+
+/** The end of a call that starts at `open` (the index of its `(`), or -1. */
+function closingParen(text: string, open: number): number {
+  let depth = 0
+  let quote: string | undefined
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]!
+    if (quote !== undefined) {
+      if (c === '\\') i++
+      else if (c === quote) quote = undefined
+    } else if (c === "'" || c === '"' || c === '`') quote = c
+    else if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+  }
+  return -1
+}
+
+interface Expectation {
+  line: number
+  printed: string
+}
+
+/**
+ * Rewrites `console.log(x) // comment` into a call that prints `@@<line> inspect(x)`, and
+ * returns what each comment promises.
+ */
+function instrument(code: string): { code: string; expected: Expectation[] } {
+  const expected: Expectation[] = []
+  const lines = code.split('\n').map((text, index) => {
+    const start = text.indexOf('console.log(')
+    if (start === -1) return text
+    const end = closingParen(text, start + 'console.log'.length)
+    if (end === -1) return text
+    const comment = /^[\s)]*;?\s*\/\/ (.*)$/.exec(text.slice(end + 1))
+    if (comment === null) return text
+    const printed = comment[1]!.split(' — ')[0]!.trim()
+    expected.push({ line: index + 1, printed })
+    return `${text.slice(0, start)}__docsLog(${index + 1}, ${text.slice(start + 'console.log('.length)}`
+  })
+  return { code: lines.join('\n'), expected }
+}
+
+const normalise = (s: string): string => s.replace(/\s+/g, ' ').trim()
+
+async function runBlock(block: CodeBlock, index: number): Promise<void> {
+  const instrumented = instrument(block.code)
+  const code = instrumented.code.replaceAll('http://127.0.0.1:8080', httpbin.origin)
+  const { expected } = instrumented
+  const commonJS = /\brequire\(/.test(code) && !/^\s*import\s/m.test(code)
+  const file = join(scratch, `block-${index}.${commonJS ? 'cjs' : 'mjs'}`)
+  await writeFile(file, code)
+  const node = block.marker?.kind === 'node24' ? await ensureNode24() : process.execPath
+  const result = await run(node, ['--import', './log.mjs', file], {
+    cwd: scratch,
+    env: childEnv({ NODE_NO_WARNINGS: '1' }),
+    timeout: 30_000,
+  })
+  const where = `${block.file}:${block.line}`
+  const hint =
+    'A block that cannot run against a local httpbin gets `<!-- not-run: reason -->` on the ' +
+    'line before it; one that needs `await using` gets `<!-- run: node24 -->`.'
+  expect(
+    result.code,
+    `${where} exited with ${String(result.code)}\n${result.stdout}\n${result.stderr}\n${hint}`,
+  ).toBe(0)
+  const printed = new Map<number, string[]>()
+  for (const line of result.stdout.split('\n')) {
+    const m = /^@@(\d+) (.*)$/.exec(line)
+    if (m === null) continue
+    const list = printed.get(Number(m[1])) ?? []
+    list.push(m[2]!.replaceAll(httpbin.origin, 'http://127.0.0.1:8080'))
+    printed.set(Number(m[1]), list)
+  }
+  for (const { line, printed: comment } of expected) {
+    const got = printed.get(line)
+    expect(got, `${where}, line ${line} of the block never printed`).toBeDefined()
+    for (const text of got!) {
+      expect(normalise(text), `${where}, line ${line} of the block`).toBe(normalise(comment))
+    }
+  }
+}
+
+/** Syntax only: the TypeScript parser's diagnostics for a block that cannot run here. */
+function parseErrors(block: CodeBlock): string[] {
+  const kind = typed.has(block.lang) ? ts.ScriptKind.TS : ts.ScriptKind.JS
+  const source = ts.createSourceFile('block.ts', block.code, ts.ScriptTarget.ESNext, true, kind)
+  const diagnostics = (source as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics
+  return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+}
+
+/** Type-checks the `ts` blocks together, each as its own module, against dist's types. */
+async function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>> {
+  const dir = join(scratch, 'typed')
+  await mkdir(dir, { recursive: true })
+  const names = await Promise.all(
+    blocks.map(async (block, i) => {
+      const name = join(dir, `block-${i}.ts`)
+      const isModule = /^\s*(import|export)\s/m.test(block.code)
+      await writeFile(name, block.code + (isModule ? '' : '\nexport {}\n'))
+      return name
+    }),
+  )
+  const program = ts.createProgram(names, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: ['node'],
+    typeRoots: [join(repoRoot, 'node_modules/@types')],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  })
+  const out = new Map<CodeBlock, string[]>()
+  for (const [i, name] of names.entries()) {
+    const diagnostics = ts.getPreEmitDiagnostics(program, program.getSourceFile(name))
+    out.set(
+      blocks[i]!,
+      diagnostics.map(
+        (d) =>
+          `${d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : '?'}: ` +
+          ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+      ),
+    )
+  }
+  return out
+}
+
+const all = docFiles().flatMap(codeBlocks)
+const toRun = all.filter((b) => runnable.has(b.lang) && b.marker?.kind !== 'not-run')
+const toType = all.filter((b) => typed.has(b.lang) && b.marker?.kind !== 'not-run')
+const toParse = all.filter(
+  (b) => (runnable.has(b.lang) || typed.has(b.lang)) && b.marker?.kind === 'not-run',
+)
+
+describe('fenced js blocks run as pasted with plain node', () => {
+  it('there are blocks to run', () => {
+    expect(toRun.length).toBeGreaterThan(0)
+  })
+
+  it('the checker fails a block whose comment is not what it prints, or that throws', async () => {
+    const block = (code: string): CodeBlock => ({
+      file: 'self-test.md',
+      line: 1,
+      lang: 'js',
+      code,
+      marker: undefined,
+    })
+    await expect(runBlock(block('console.log(1 + 1) // 2\n'), 9001)).resolves.toBeUndefined()
+    await expect(runBlock(block('console.log(1 + 1) // 3\n'), 9002)).rejects.toThrow(/line 1/)
+    await expect(runBlock(block("throw new Error('x')\n"), 9003)).rejects.toThrow(/exited/)
+    const never = block('if (false) console.log(1) // 1\n')
+    await expect(runBlock(never, 9004)).rejects.toThrow(/never printed/)
+  })
+  for (const [index, block] of toRun.entries()) {
+    it(`${block.file}:${block.line}${block.marker?.kind === 'node24' ? ' (Node 24)' : ''}`, async () => {
+      await expect(runBlock(block, index)).resolves.toBeUndefined()
+    }, 180_000)
+  }
+})
+
+describe('fenced ts blocks type-check against the built types', () => {
+  let errors: Map<CodeBlock, string[]>
+  beforeAll(async () => {
+    errors = await typeErrors(toType)
+  }, 120_000)
+  for (const block of toType) {
+    it(`${block.file}:${block.line}`, () => {
+      expect(errors.get(block)).toEqual([])
+    })
+  }
+})
+
+describe('blocks marked not-run still parse', () => {
+  for (const block of toParse) {
+    it(`${block.file}:${block.line} (${block.marker?.kind === 'not-run' ? block.marker.reason : ''})`, () => {
+      expect(parseErrors(block)).toEqual([])
+    })
+  }
+})
