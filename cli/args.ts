@@ -92,7 +92,7 @@ export function parseItem(arg: string): Item | null {
   for (let i = 0; i < arg.length; i++) {
     const c = arg[i] as string
     if (c === '\\' && i + 1 < arg.length) {
-      key += arg[++i]
+      key += arg[++i] as string
       continue
     }
     for (const [sep, kind] of separators) {
@@ -190,7 +190,6 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
 /** HTTPie's URL shorthands: `:3000/x` is localhost, a missing scheme is `http://`. */
 export function completeURL(url: string): string {
   if (/^:\d*(\/|$)/.test(url)) return `http://localhost${url}`
-  if (url.startsWith(':/')) return `http://localhost${url.slice(1)}`
   if (!/^[a-z][a-z\d+.-]*:\/\//i.test(url)) return `http://${url}`
   return url
 }

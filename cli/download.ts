@@ -63,7 +63,7 @@ export async function download(
       const filled = Math.round(ratio * width)
       line = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${size(done)} / ${size(total)}`
     } else {
-      line = `${size(done)}`
+      line = size(done)
     }
     progress.write(`\r${line}\x1b[K${final ? '\n' : ''}`)
   }

@@ -244,7 +244,7 @@ async function run(argv: string[]): Promise<number> {
   const env = process.env
   const built = await buildRequest(args.method, args.items, args.form)
   const lib = await loadLibrary()
-  const tty = process.stdout.isTTY === true
+  const tty = (process.stdout.isTTY as boolean | undefined) ?? false
   const printed: Printed = {
     print: args.print ?? (args.offline ? 'HB' : tty ? 'hb' : 'b'),
     palette: paletteFor(tty, env),

@@ -7,16 +7,16 @@
 
 /** ANSI styles, or none. */
 export interface Palette {
-  name(s: string): string
-  value(s: string): string
-  ok(s: string): string
-  warn(s: string): string
-  bad(s: string): string
-  key(s: string): string
-  string(s: string): string
-  number(s: string): string
-  literal(s: string): string
-  dim(s: string): string
+  name: (s: string) => string
+  value: (s: string) => string
+  ok: (s: string) => string
+  warn: (s: string) => string
+  bad: (s: string) => string
+  key: (s: string) => string
+  string: (s: string) => string
+  number: (s: string) => string
+  literal: (s: string) => string
+  dim: (s: string) => string
 }
 
 const sgr =
