@@ -57,5 +57,5 @@ Network:
   --version                the version
 
 Exit status: 0 ok, 1 error, 2 timeout, 3/4/5 with --check-status, 6 too many redirects.
-Environment: HTTP_PROXY, HTTPS_PROXY, NO_PROXY and ~/.netrc are honoured; NO_COLOR.
+Environment: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured; NO_COLOR.
 `
