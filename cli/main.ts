@@ -252,7 +252,12 @@ async function run(argv: string[]): Promise<number> {
   }
 
   const location = args.session === undefined ? undefined : locateSession(args.session, url, env)
-  const loaded = location ? await lib.Session.load(location.store, location.key) : null
+  let loaded: Session | null = null
+  try {
+    if (location) loaded = await lib.Session.load(location.store, location.key)
+  } catch (error) {
+    throw new UsageError(`session ${location?.file ?? ''}: ${messageOf(error)}`, { cause: error })
+  }
   const session = loaded ?? new lib.Session()
   try {
     if (args.cookies !== undefined && existsSync(args.cookies)) {

@@ -105,6 +105,14 @@ describe('sessions', () => {
     expect(seen.headers.cookie).toBe('k=v')
   })
 
+  it('a damaged session file is one error line naming the file (exit 1)', async () => {
+    const file = join(dir, 'damaged.json')
+    writeFileSync(file, '{"version":1,"cookies":5}')
+    const res = await runCli(['--session', file, url('/whoami')], { env })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/^fetch-session: error: session \S+damaged\.json: [^\n]+\n$/)
+  })
+
   it('--session-read-only uses the session and leaves its file unchanged', async () => {
     await runCli(['--session', 'ro', '-a', 'user:pass', url('/login'), 'name=ro'], { env })
     const before = readFileSync(sessionFile('ro'))
@@ -282,6 +290,13 @@ describe('output', () => {
     // A second download never overwrites the first.
     await runCli(['--download', url('/file.bin')], { env, cwd })
     expect(existsSync(join(cwd, 'payload.bin-1'))).toBe(true)
+  })
+
+  it('--output without --download writes the body to the file, not to stdout', async () => {
+    const out = join(dir, 'output.bin')
+    const res = await runCli(['-o', out, url('/file.bin')], { env })
+    expect([res.code, res.stdout.length]).toEqual([0, 0])
+    expect(readFileSync(out).equals(payload)).toBe(true)
   })
 
   it('--help documents every option; --version prints the package version', async () => {
