@@ -105,7 +105,7 @@ function underTerminal(
   })
 }
 
-describe.skipIf(!existsSync(script))('on a terminal', () => {
+describe.skipIf(!existsSync(script))('on a terminal', { timeout: 60_000 }, () => {
   it('pretty-prints JSON in colour; NO_COLOR keeps it pretty and plain', async () => {
     const coloured = await underTerminal([server.url('/whoami')])
     expect(coloured.code).toBe(0)
@@ -143,7 +143,7 @@ describe.skipIf(!existsSync(script))('on a terminal', () => {
   })
 })
 
-describe('other runtimes', () => {
+describe('other runtimes', { timeout: 60_000 }, () => {
   it.skipIf(!existsSync(bunPath) || !existsSync(denoPath))(
     'a session saved under Node is continued by Bun and Deno',
     async () => {
@@ -177,7 +177,7 @@ const hasDigest = ((): boolean => {
   }
 })()
 
-describe('auth', () => {
+describe('auth', { timeout: 60_000 }, () => {
   it.skipIf(!hasDigest)('--auth-type digest answers the challenge', async () => {
     const res = await runCli(['-A', 'digest', '-a', 'user:pass', server.url('/digest')], { env })
     expect([res.stderr, res.stdout.toString()]).toEqual(['', '{"digest":"ok"}'])
@@ -196,7 +196,7 @@ describe('auth', () => {
   })
 })
 
-describe('TLS and proxies', () => {
+describe('TLS and proxies', { timeout: 60_000 }, () => {
   let tls: TlsFixtures
   let secure: https.Server
   let proxy: ProxyServer

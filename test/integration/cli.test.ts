@@ -67,7 +67,7 @@ const sessionFile = (name: string): string =>
     `${name}.json`,
   )
 
-describe('sessions', () => {
+describe('sessions', { timeout: 60_000 }, () => {
   it('a login, then a second invocation that is still logged in', async () => {
     const login = await runCli(
       ['--session', 'alice', '-a', 'user:pass', url('/login'), 'name=alice'],
@@ -137,7 +137,7 @@ describe('sessions', () => {
   })
 })
 
-describe.skipIf(!existsSync(curl))('cookies.txt with curl', () => {
+describe.skipIf(!existsSync(curl))('cookies.txt with curl', { timeout: 60_000 }, () => {
   const run = promisify(execFile)
 
   it('hands cookies to curl -b and takes them back from curl -c', async () => {
@@ -157,7 +157,7 @@ describe.skipIf(!existsSync(curl))('cookies.txt with curl', () => {
   })
 })
 
-describe('request items', () => {
+describe('request items', { timeout: 60_000 }, () => {
   type Echo = { method: string; url: string; headers: Record<string, string>; body: string }
   const echo = async (args: string[]): Promise<Echo> => {
     const res = await runCli(args, { env })
@@ -202,7 +202,7 @@ describe('request items', () => {
   })
 })
 
-describe('exit codes', () => {
+describe('exit codes', { timeout: 60_000 }, () => {
   it.each([
     ['200', ['--check-status', '/status/200'], 0],
     ['404 without --check-status', ['/status/404'], 0],
@@ -231,7 +231,7 @@ describe('exit codes', () => {
   })
 })
 
-describe('output', () => {
+describe('output', { timeout: 60_000 }, () => {
   it('--offline prints the merged request and sends nothing', async () => {
     const file = join(dir, 'offline-session.json')
     await runCli(['--session', file, url('/cookies/set?sid=s3cret')], { env })
