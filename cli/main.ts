@@ -124,8 +124,11 @@ function persistHeaders(session: Session, built: BuiltRequest): void {
   }
 }
 
-function requestInit(args: CliArgs, built: BuiltRequest): Lib.SessionRequestInit {
+function requestInit(args: CliArgs, built: BuiltRequest, session: Session): Lib.SessionRequestInit {
   const headers: Record<string, string | null> = {}
+  const given = (name: string): boolean =>
+    session.headers.has(name) || Object.keys(built.headers).some((h) => h.toLowerCase() === name)
+  if (!given('user-agent')) headers['user-agent'] = `fetch-session/${version()}`
   for (const [name, value] of Object.entries(built.headers)) {
     if (!isPersisted(name) || value === null) headers[name] = value
   }
@@ -135,7 +138,7 @@ function requestInit(args: CliArgs, built: BuiltRequest): Lib.SessionRequestInit
   }
   if (built.json !== undefined) {
     init.json = built.json
-    if (!Object.keys(built.headers).some((h) => h.toLowerCase() === 'accept')) {
+    if (!given('accept')) {
       headers.accept = 'application/json, */*;q=0.5'
     }
   }
@@ -280,7 +283,7 @@ async function run(argv: string[]): Promise<number> {
 
     let first: Request | undefined
     let firstBody: string | undefined
-    const init = requestInit(args, built)
+    const init = requestInit(args, built, session)
     init.hooks = {
       beforeRequest: [
         async ({ request, hop, attempt }) => {

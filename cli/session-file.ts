@@ -44,7 +44,10 @@ export function locateSession(
   if (nameOrPath.includes('/') || nameOrPath.endsWith('.json')) {
     const file = resolve(nameOrPath)
     const key = basename(file).replace(/\.json$/, '') || 'session'
-    return { store: new PathStore(file), key, file }
+    // The store's own naming when it gives this file (`alice.json`), else a store for the file.
+    const plain = new FileStore(dirname(file))
+    const store = plain.path(key) === file ? plain : new PathStore(file)
+    return { store, key, file }
   }
   const config = env.XDG_CONFIG_HOME || join(homedir(), '.config')
   const host = url.host.replace(/:/g, '_')
