@@ -45,7 +45,7 @@ export default tseslint.config(
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   {
-    files: ['src/**/*.ts', 'platform/**/*.ts'],
+    files: ['src/**/*.ts', 'platform/**/*.ts', 'cli/**/*.ts'],
     extends: [tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

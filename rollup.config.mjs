@@ -1,6 +1,7 @@
 // Builds one ESM and one CommonJS entry per runtime with the core as a shared chunk,
 // and bundles the type declarations once (every entry exports the same names).
 import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import esbuild from 'rollup-plugin-esbuild'
 import { dts } from 'rollup-plugin-dts'
 
@@ -56,4 +57,23 @@ const subpathTypes = subpaths.map((name) => ({
   ],
 }))
 
-export default [js, types, ...subpathTypes]
+// The command line (`bin`): its own bundle, loading the library's entries beside it at run
+// time, so the library's bundles do not change by a byte.
+const fileStore = resolve('platform/file-store.ts')
+const cli = existsSync('cli/main.ts')
+  ? [
+      {
+        input: 'cli/main.ts',
+        external: (id) => id.startsWith('node:') || resolve(id) === fileStore,
+        plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
+        output: {
+          file: 'dist/cli.mjs',
+          format: 'es',
+          banner: '#!/usr/bin/env node',
+          paths: (id) => (resolve(id) === fileStore ? './file-store.mjs' : id),
+        },
+      },
+    ]
+  : []
+
+export default [js, types, ...subpathTypes, ...cli]

@@ -1,7 +1,8 @@
 // `npm run demo`: the seed article's story, told with fetch-session against an embedded
 // loopback server. Log in with a session, watch the cookie persist, see a fresh session be a
 // guest, save the session to a file, restore it in a separate Node process that is still
-// logged in, and hand the same cookies to curl as a Netscape cookies.txt.
+// logged in, hand the same cookies to curl as a Netscape cookies.txt, and continue the saved
+// session from the command line (`fetch-session --session FILE`).
 //
 // Runs on a fresh clone after `npm install`: it builds dist/ first when it is missing or stale.
 // Options: --keep  keep the temporary directory with the saved files.
@@ -21,7 +22,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const keep = process.argv.includes('--keep')
 
 function ensureBuilt() {
-  const built = existsSync(join(root, 'dist/node.mjs'))
+  const built = existsSync(join(root, 'dist/node.mjs')) && existsSync(join(root, 'dist/cli.mjs'))
   if (built && process.env.DEMO_BUILD === 'if-missing') return
   if (!distIsStale(root)) return
   console.log('Building fetch-session first (dist/ is missing or older than the sources)…\n')
@@ -141,6 +142,15 @@ async function main() {
       code(`curl -s ${baseURL}/whoami   # without the cookie file`)
       result((await run(curl, ['-s', `${baseURL}/whoami`])).trim())
     }
+    heading('The command line continues the same saved session')
+    code(`npx fetch-session --session ${file} ${baseURL}/whoami`)
+    const cli = await run(process.execPath, [
+      join(root, 'dist/cli.mjs'),
+      '--session',
+      file,
+      `${baseURL}/whoami`,
+    ])
+    result(cli.trim())
     console.log(`\nDone.${keep ? ` The files are in ${dir}` : ''}`)
   } finally {
     await server.close()

@@ -18,6 +18,6 @@ function newest(dir) {
 export function distIsStale(root) {
   const entry = join(root, 'dist/node.mjs')
   if (!existsSync(entry)) return true
-  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'platform')))
+  const sources = Math.max(...['src', 'platform', 'cli'].map((d) => newest(join(root, d))))
   return statSync(entry).mtimeMs < sources
 }

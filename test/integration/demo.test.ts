@@ -44,8 +44,14 @@ describe('npm run demo', () => {
     expect(restored).not.toBeNull()
     expect(Number(restored?.[1])).not.toBe(process.pid)
     // Step 6: curl with the Netscape file is sharat; without it, a guest.
-    const step6 = out.slice(out.indexOf('6. curl reads'))
+    const step6 = out.slice(out.indexOf('6. curl reads'), out.indexOf('7. The command line'))
     expect(step6.match(/→ .*/g)).toEqual(['→ You are sharat', '→ You are a guest'])
+    // Step 7: the command line continues the session the library saved.
+    const step7 = out.slice(out.indexOf('7. The command line'))
+    expect(step7).toMatch(
+      /npx fetch-session --session \S+sharat\.json http:\/\/127\.0\.0\.1:\d+\/whoami/,
+    )
+    expect(step7.match(/→ .*/g)).toEqual(['→ You are sharat'])
     expect(out.trimEnd().endsWith('Done.')).toBe(true)
   }, 120_000)
 
@@ -64,6 +70,7 @@ describe('npm run demo', () => {
       expect(out).toContain('→ skipped: curl is not installed')
       expect(out).not.toContain('curl -s -b')
       expect(out).toMatch(/→ process \d+ restored .*: You are sharat/)
+      expect(out.slice(out.indexOf('7. The command line'))).toContain('→ You are sharat')
       expect(out.trimEnd().endsWith('Done.')).toBe(true)
     }, 120_000)
   })

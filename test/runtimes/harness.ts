@@ -105,7 +105,7 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    const inputs = ['src', 'platform', 'package.json', 'rollup.config.mjs', 'tsconfig.json']
+    const inputs = ['src', 'platform', 'cli', 'package.json', 'rollup.config.mjs', 'tsconfig.json']
     const newestSource = Math.max(
       ...(await Promise.all(inputs.map((p) => newestMtime(join(repoRoot, p))))),
     )

@@ -1,0 +1,195 @@
+/**
+ * The command line, parsed: options through Node's `util.parseArgs`, then HTTPie's
+ * positional `[METHOD] URL [ITEM ...]` by hand (HTTPie's `cli/argtypes.py` rules).
+ * @module
+ */
+import { parseArgs } from 'node:util'
+
+/** A usage mistake: reported as one line on stderr, exit status 1. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** One request item (`Header:Value`, `name==query`, `field=string`, `field:=json`, `field@file`…). */
+export interface Item {
+  kind: 'header' | 'empty-header' | 'query' | 'data' | 'json' | 'file' | 'data-file' | 'json-file'
+  key: string
+  value: string
+}
+
+/** Everything the command line asked for. */
+export interface CliArgs {
+  method: string | undefined
+  url: string
+  items: Item[]
+  form: boolean
+  session: string | undefined
+  sessionReadOnly: boolean
+  cookies: string | undefined
+  auth: string | undefined
+  authType: 'basic' | 'bearer' | 'digest'
+  verbose: boolean
+  print: string | undefined
+  follow: boolean
+  maxRedirects: number
+  checkStatus: boolean
+  timeout: number | undefined
+  proxy: string[]
+  verify: string
+  cert: string | undefined
+  certKey: string | undefined
+  offline: boolean
+  download: boolean
+  output: string | undefined
+}
+
+const options = {
+  json: { type: 'boolean', short: 'j' },
+  form: { type: 'boolean', short: 'f' },
+  session: { type: 'string' },
+  'session-read-only': { type: 'string' },
+  cookies: { type: 'string' },
+  auth: { type: 'string', short: 'a' },
+  'auth-type': { type: 'string', short: 'A' },
+  verbose: { type: 'boolean', short: 'v' },
+  print: { type: 'string', short: 'p' },
+  headers: { type: 'boolean', short: 'h' },
+  body: { type: 'boolean', short: 'b' },
+  follow: { type: 'boolean', short: 'F' },
+  'no-follow': { type: 'boolean' },
+  'max-redirects': { type: 'string' },
+  'check-status': { type: 'boolean' },
+  timeout: { type: 'string' },
+  proxy: { type: 'string', multiple: true },
+  verify: { type: 'string' },
+  cert: { type: 'string' },
+  'cert-key': { type: 'string' },
+  offline: { type: 'boolean' },
+  download: { type: 'boolean', short: 'd' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean' },
+  version: { type: 'boolean' },
+} as const
+
+// Longest first at one position; the earliest position in the item wins (HTTPie's rule).
+const separators: [string, Item['kind']][] = [
+  [':=@', 'json-file'],
+  ['=@', 'data-file'],
+  ['==', 'query'],
+  [':=', 'json'],
+  ['=', 'data'],
+  ['@', 'file'],
+  [':', 'header'],
+  [';', 'empty-header'],
+]
+
+/**
+ * Splits one request item at its first unescaped separator; a backslash escapes the next
+ * character (`foo\=bar=baz` is the field `foo=bar`).
+ */
+export function parseItem(arg: string): Item | null {
+  let key = ''
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg[i] as string
+    if (c === '\\' && i + 1 < arg.length) {
+      key += arg[++i] as string
+      continue
+    }
+    for (const [sep, kind] of separators) {
+      if (arg.startsWith(sep, i)) {
+        const value = arg.slice(i + sep.length)
+        if (kind === 'empty-header' && value !== '') break
+        if (key === '' && kind !== 'data' && kind !== 'json') return null
+        return { kind, key, value: value.replace(/\\(.)/g, '$1') }
+      }
+    }
+    key += c
+  }
+  return null
+}
+
+function number(value: string | undefined, name: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(
+      `--${name}: expected ${integer ? 'an integer' : 'a number of seconds'} >= 0, got ${JSON.stringify(value)}`,
+    )
+  }
+  return n
+}
+
+/** `null` for `--help` / `--version` (the caller prints them), else the parsed request. */
+export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { version: true } {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments')
+  }
+  const { values: v, positionals } = parsed
+  if (v.help) return { help: true }
+  if (v.version) return { version: true }
+  if (v.session !== undefined && v['session-read-only'] !== undefined) {
+    throw new UsageError('--session and --session-read-only cannot be used together')
+  }
+  const rest = [...positionals]
+  // HTTPie: a first word of letters followed by a URL is the method.
+  const method =
+    rest.length >= 2 && /^[A-Za-z]+$/.test(rest[0] as string)
+      ? (rest.shift() as string).toUpperCase()
+      : undefined
+  const url = rest.shift()
+  if (url === undefined) throw new UsageError('a URL is required (see --help)')
+  const items = rest.map((arg) => {
+    const item = parseItem(arg)
+    if (!item) {
+      throw new UsageError(
+        `${JSON.stringify(arg)} is not a request item (Header:Value, name==query, field=string, field:=json, field@file)`,
+      )
+    }
+    return item
+  })
+  const authType = v['auth-type'] ?? 'basic'
+  if (authType !== 'basic' && authType !== 'bearer' && authType !== 'digest') {
+    throw new UsageError(`--auth-type: expected basic, bearer or digest, got ${authType}`)
+  }
+  let print = v.print
+  if (print !== undefined && !/^[HBhb]+$/.test(print)) {
+    throw new UsageError(`--print: expected letters of HBhb, got ${JSON.stringify(print)}`)
+  }
+  if (v.verbose) print ??= 'HBhb'
+  if (v.headers) print ??= 'h'
+  if (v.body) print ??= 'b'
+  return {
+    method,
+    url,
+    items,
+    form: v.form ?? false,
+    session: v.session ?? v['session-read-only'],
+    sessionReadOnly: v['session-read-only'] !== undefined,
+    cookies: v.cookies,
+    auth: v.auth,
+    authType,
+    verbose: v.verbose ?? false,
+    print,
+    follow: !(v['no-follow'] ?? false),
+    maxRedirects: number(v['max-redirects'], 'max-redirects', true) ?? 30,
+    checkStatus: v['check-status'] ?? false,
+    timeout: number(v.timeout, 'timeout', false),
+    proxy: v.proxy ?? [],
+    verify: v.verify ?? 'yes',
+    cert: v.cert,
+    certKey: v['cert-key'],
+    offline: v.offline ?? false,
+    download: v.download ?? false,
+    output: v.output,
+  }
+}
+
+/** HTTPie's URL shorthands: `:3000/x` is localhost, a missing scheme is `http://`. */
+export function completeURL(url: string): string {
+  if (/^:\d*(\/|$)/.test(url)) return `http://localhost${url}`
+  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(url)) return `http://${url}`
+  return url
+}

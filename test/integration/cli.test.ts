@@ -1,0 +1,324 @@
+// The `fetch-session` command line: the real built binary, as a subprocess, against loopback
+// servers. Sessions saved by one invocation and used by the next, read-only sessions,
+// cookies.txt handed to curl and back, request items, exit codes, --offline, --download.
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FileStore } from '../../platform/file-store.ts'
+import { Session } from '../../platform/node.ts'
+import { runCli } from '../helpers/cli.ts'
+import { json, parseCookieHeader, startServer, type TestServer } from '../helpers/server.ts'
+import { ensureBuilt } from '../runtimes/harness.ts'
+
+const curl = '/usr/bin/curl'
+const payload = randomBytes(300_000)
+let server: TestServer
+let dir: string
+let env: Record<string, string>
+
+beforeAll(async () => {
+  await ensureBuilt()
+  dir = mkdtempSync(join(tmpdir(), 'cli-'))
+  env = { XDG_CONFIG_HOME: join(dir, 'config') }
+  server = await startServer({
+    '/login': (req, res, body) => {
+      const auth = req.headers.authorization
+      if (auth !== `Basic ${Buffer.from('user:pass').toString('base64')}`) {
+        json(res, { error: 'unauthorized' }, 401, { 'www-authenticate': 'Basic realm="t"' })
+        return
+      }
+      const name = (JSON.parse(body.toString('utf8')) as { name: string }).name
+      json(res, { ok: true }, 200, { 'set-cookie': `sid=${name}-token; Path=/; HttpOnly` })
+    },
+    '/whoami': (req, res) => {
+      const sid = parseCookieHeader(req.headers.cookie).sid
+      json(res, { user: sid ? sid.replace(/-token$/, '') : null })
+    },
+    '/slow-set': (req, res) => {
+      // Slow enough that two invocations both load the session before either saves it.
+      const name = new URL(req.url ?? '/', 'http://x').searchParams.get('name') ?? 'x'
+      setTimeout(() => json(res, {}, 200, { 'set-cookie': `${name}=1; Path=/` }), 400)
+    },
+    '/file.bin': (_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': payload.length,
+        'content-disposition': 'attachment; filename="payload.bin"',
+      })
+      res.end(payload)
+    },
+  })
+})
+afterAll(async () => {
+  await server?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const url = (path: string): string => server.url(path)
+const sessionFile = (name: string): string =>
+  join(
+    env.XDG_CONFIG_HOME as string,
+    'fetch-session/sessions',
+    `127.0.0.1_${server.port}`,
+    `${name}.json`,
+  )
+
+describe('sessions', { timeout: 60_000 }, () => {
+  it('a login, then a second invocation that is still logged in', async () => {
+    const login = await runCli(
+      ['--session', 'alice', '-a', 'user:pass', url('/login'), 'name=alice'],
+      { env },
+    )
+    expect(login.stderr).toBe('')
+    expect(login.code).toBe(0)
+    const me = await runCli(['--session', 'alice', url('/whoami')], { env })
+    expect(JSON.parse(me.stdout.toString())).toEqual({ user: 'alice' })
+    // Without the session: a guest.
+    const guest = await runCli([url('/whoami')], { env })
+    expect(JSON.parse(guest.stdout.toString())).toEqual({ user: null })
+  })
+
+  it('saves the library state with mode 0600, which Session.load reads', async () => {
+    await runCli(['--session', 'reader', '-a', 'user:pass', url('/login'), 'name=reader'], { env })
+    const file = sessionFile('reader')
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    const store = new FileStore(join(file, '..'))
+    const s = await Session.load(store, 'reader')
+    try {
+      expect(s?.cookies.get('sid')).toBe('reader-token')
+      expect(await s?.get(url('/whoami')).json()).toEqual({ user: 'reader' })
+    } finally {
+      await s?.close()
+    }
+  })
+
+  it('a session PATH is a file of its own; headers given once are kept', async () => {
+    const file = join(dir, 'my-session.json')
+    await runCli(['--session', file, url('/cookies/set?k=v'), 'X-Team:blue'], { env })
+    const echo = await runCli(['--session', file, url('/echo')], { env })
+    const seen = JSON.parse(echo.stdout.toString()) as { headers: Record<string, string> }
+    expect(seen.headers['x-team']).toBe('blue')
+    expect(seen.headers.cookie).toBe('k=v')
+  })
+
+  it('a damaged session file is one error line naming the file (exit 1)', async () => {
+    const file = join(dir, 'damaged.json')
+    writeFileSync(file, '{"version":1,"cookies":5}')
+    const res = await runCli(['--session', file, url('/whoami')], { env })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/^fetch-session: error: session \S+damaged\.json: [^\n]+\n$/)
+  })
+
+  it('--session-read-only uses the session and leaves its file unchanged', async () => {
+    await runCli(['--session', 'ro', '-a', 'user:pass', url('/login'), 'name=ro'], { env })
+    const before = readFileSync(sessionFile('ro'))
+    const res = await runCli(['--session-read-only', 'ro', url('/cookies/set?extra=1')], { env })
+    expect(JSON.parse(res.stdout.toString())).toEqual({ sid: 'ro-token' })
+    expect(readFileSync(sessionFile('ro'))).toEqual(before)
+  })
+
+  it('two concurrent invocations both keep their cookies (the store refuses a blind overwrite)', async () => {
+    await runCli(['--session', 'race', url('/cookies/set?base=1')], { env })
+    const [a, b] = await Promise.all([
+      runCli(['--session', 'race', url('/slow-set?name=first')], { env }),
+      runCli(['--session', 'race', url('/slow-set?name=second')], { env }),
+    ])
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', ''])
+    const saved = JSON.parse(readFileSync(sessionFile('race'), 'utf8')) as {
+      revision: number
+      cookies: { cookies: { name: string }[] }
+    }
+    expect(saved.cookies.cookies.map((c) => c.name).sort()).toEqual(['base', 'first', 'second'])
+    expect(saved.revision).toBe(3)
+  })
+})
+
+describe.skipIf(!existsSync(curl))('cookies.txt with curl', { timeout: 60_000 }, () => {
+  const run = promisify(execFile)
+
+  it('hands cookies to curl -b and takes them back from curl -c', async () => {
+    const jar = join(dir, 'cookies.txt')
+    const login = await runCli(['--cookies', jar, '-a', 'user:pass', url('/login'), 'name=carol'], {
+      env,
+    })
+    expect(login.code).toBe(0)
+    expect(statSync(jar).mode & 0o777).toBe(0o600)
+    const { stdout } = await run(curl, ['-s', '-b', jar, url('/whoami')])
+    expect(JSON.parse(stdout)).toEqual({ user: 'carol' })
+
+    const curlJar = join(dir, 'curl-cookies.txt')
+    await run(curl, ['-s', '-c', curlJar, url('/cookies/set?fromcurl=yes')])
+    const back = await runCli(['--cookies', curlJar, url('/cookies')], { env })
+    expect(JSON.parse(back.stdout.toString())).toEqual({ fromcurl: 'yes' })
+  })
+})
+
+describe('request items', { timeout: 60_000 }, () => {
+  type Echo = { method: string; url: string; headers: Record<string, string>; body: string }
+  const echo = async (args: string[]): Promise<Echo> => {
+    const res = await runCli(args, { env })
+    expect(res.stderr).toBe('')
+    return JSON.parse(res.stdout.toString()) as Echo
+  }
+
+  it('data items make a JSON POST; headers and query items apply; GET without a body', async () => {
+    const seen = await echo([
+      url('/echo'),
+      'name=ann',
+      'age:=30',
+      'tags:=["a","b"]',
+      'X-Id:7',
+      'q==x y',
+    ])
+    expect(seen.method).toBe('POST')
+    expect(seen.url).toBe('/echo?q=x+y')
+    expect(seen.headers['content-type']).toBe('application/json')
+    expect(seen.headers['x-id']).toBe('7')
+    expect(JSON.parse(seen.body)).toEqual({ name: 'ann', age: 30, tags: ['a', 'b'] })
+    expect((await echo([url('/echo')])).method).toBe('GET')
+    expect((await echo(['PUT', url('/echo'), 'a=1'])).method).toBe('PUT')
+  })
+
+  it('--form sends a urlencoded form, and multipart when a file is attached', async () => {
+    const form = await echo(['-f', url('/echo'), 'a=1', 'b=two words'])
+    expect(form.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
+    expect(form.body).toBe('a=1&b=two+words')
+    const file = join(dir, 'upload.txt')
+    writeFileSync(file, 'file contents')
+    const multi = await echo(['-f', url('/echo'), 'a=1', `doc@${file}`])
+    expect(multi.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
+    expect(multi.body).toContain('filename="upload.txt"')
+    expect(multi.body).toContain('file contents')
+  })
+
+  it('a file field without --form is a usage error (exit 1)', async () => {
+    const res = await runCli([url('/echo'), 'doc@/etc/hostname'], { env })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/^fetch-session: error: .*--form.*\n$/)
+  })
+})
+
+describe('exit codes', { timeout: 60_000 }, () => {
+  it.each([
+    ['200', ['--check-status', '/status/200'], 0],
+    ['404 without --check-status', ['/status/404'], 0],
+    ['a 3xx not followed', ['--check-status', '--no-follow', '/redirect/302'], 3],
+    ['404', ['--check-status', '/status/404'], 4],
+    ['503', ['--check-status', '/status/503'], 5],
+    ['too many redirects', ['--max-redirects', '2', '/chain/5'], 6],
+    ['a timeout', ['--timeout', '0.3', '/delay/5000'], 2],
+  ])('%s', async (_label, args, code) => {
+    const res = await runCli(
+      args.map((a) => (a.startsWith('/') ? url(a) : a)),
+      { env },
+    )
+    expect(res.code).toBe(code)
+    if (code === 2 || code === 6) expect(res.stderr.split('\n')).toHaveLength(2)
+    if (code >= 3 && code <= 5) expect(res.stderr).toMatch(/^fetch-session: warning: HTTP \d{3}/)
+  })
+
+  it('a refused connection and a bad option exit 1 with one line on stderr', async () => {
+    const refused = await runCli(['http://127.0.0.1:9/'], { env })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^fetch-session: error: [^\n]+\n$/)
+    const bad = await runCli(['--nope', url('/echo')], { env })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^fetch-session: error: [^\n]+\n$/)
+  })
+})
+
+describe('output', { timeout: 60_000 }, () => {
+  it('--offline prints the merged request and sends nothing', async () => {
+    const file = join(dir, 'offline-session.json')
+    await runCli(['--session', file, url('/cookies/set?sid=s3cret')], { env })
+    const before = server.log.length
+    const res = await runCli(
+      ['--offline', '--session', file, '-a', 'user:pass', url('/x'), 'a=1'],
+      { env },
+    )
+    expect(res.code).toBe(0)
+    expect(server.log.length).toBe(before)
+    const out = res.stdout.toString()
+    expect(out).toMatch(/^POST \/x HTTP\/1\.1\n/)
+    expect(out).toContain('Authorization: Basic <redacted>')
+    expect(out).toContain('Cookie: sid=<redacted>')
+    expect(out).toContain('{"a":"1"}')
+    expect(out).not.toContain('s3cret')
+    expect(out).not.toContain(Buffer.from('user:pass').toString('base64'))
+  })
+
+  it('--verbose prints every redirect hop, credentials redacted', async () => {
+    const res = await runCli(
+      ['-v', '-a', 'user:pass', url('/redirect/302?to=/redirect/301?to=/status/204')],
+      { env },
+    )
+    const out = res.stdout.toString()
+    const requestLines = out.match(/^GET \S+ HTTP\/1\.1$/gm)
+    expect(requestLines).toEqual([
+      'GET /redirect/302?to=/redirect/301?to=/status/204 HTTP/1.1',
+      'GET /redirect/301?to=/status/204 HTTP/1.1',
+      'GET /status/204 HTTP/1.1',
+    ])
+    expect(out.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 302', 'HTTP/1.1 301', 'HTTP/1.1 204'])
+    expect(out).not.toContain(Buffer.from('user:pass').toString('base64').slice(0, 8))
+  })
+
+  it('piped output is the exact body; --headers and --print choose the parts', async () => {
+    const body = await runCli([url('/file.bin')], { env })
+    expect(body.stdout.equals(payload)).toBe(true)
+    const heads = await runCli(['-h', url('/status/204')], { env })
+    expect(heads.stdout.toString()).toMatch(/^HTTP\/1\.1 204 No Content\n/)
+    const both = await runCli(['-p', 'Hh', url('/status/204')], { env })
+    expect(both.stdout.toString()).toMatch(
+      /^GET \/status\/204 HTTP\/1\.1\nHost: .*\n[\s\S]*\nHTTP\/1\.1 204/,
+    )
+  })
+
+  it('--download writes the exact bytes (named by --output, else by the server)', async () => {
+    const out = join(dir, 'out.bin')
+    const res = await runCli(['-d', '-o', out, url('/file.bin')], { env })
+    expect(res.code).toBe(0)
+    expect(res.stdout.length).toBe(0)
+    expect(readFileSync(out).equals(payload)).toBe(true)
+    const cwd = mkdtempSync(join(dir, 'dl-'))
+    await runCli(['--download', url('/file.bin')], { env, cwd })
+    expect(readFileSync(join(cwd, 'payload.bin')).equals(payload)).toBe(true)
+    // A second download never overwrites the first.
+    await runCli(['--download', url('/file.bin')], { env, cwd })
+    expect(existsSync(join(cwd, 'payload.bin-1'))).toBe(true)
+  })
+
+  it('--output without --download writes the body to the file, not to stdout', async () => {
+    const out = join(dir, 'output.bin')
+    const res = await runCli(['-o', out, url('/file.bin')], { env })
+    expect([res.code, res.stdout.length]).toEqual([0, 0])
+    expect(readFileSync(out).equals(payload)).toBe(true)
+  })
+
+  it('--help documents every option; --version prints the package version', async () => {
+    const help = (await runCli(['--help'])).stdout.toString()
+    for (const option of [
+      '--session',
+      '--session-read-only',
+      '--cookies',
+      '--auth-type',
+      '--offline',
+      '--download',
+      '--check-status',
+      '--verify',
+      '--cert-key',
+      '--max-redirects',
+      '--proxy',
+    ]) {
+      expect(help).toContain(option)
+    }
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string }
+    expect((await runCli(['--version'])).stdout.toString()).toBe(`${pkg.version}\n`)
+  })
+})

@@ -1,0 +1,60 @@
+// HTTPie's request items and options, parsed without running anything.
+import { describe, expect, it } from 'vitest'
+import { completeURL, parseCommandLine, parseItem, UsageError } from '../../../cli/args.ts'
+import { redact } from '../../../cli/output.ts'
+
+describe('request items', () => {
+  it.each([
+    ['X-Id:7', { kind: 'header', key: 'X-Id', value: '7' }],
+    ['X-Gone:', { kind: 'header', key: 'X-Gone', value: '' }],
+    ['X-Empty;', { kind: 'empty-header', key: 'X-Empty', value: '' }],
+    ['q==a b', { kind: 'query', key: 'q', value: 'a b' }],
+    ['name=ann', { kind: 'data', key: 'name', value: 'ann' }],
+    ['age:=30', { kind: 'json', key: 'age', value: '30' }],
+    ['doc@a.txt', { kind: 'file', key: 'doc', value: 'a.txt' }],
+    ['bio=@b.txt', { kind: 'data-file', key: 'bio', value: 'b.txt' }],
+    ['cfg:=@c.json', { kind: 'json-file', key: 'cfg', value: 'c.json' }],
+    // The earliest separator wins: a URL in a value stays whole.
+    ['site=http://x:1/', { kind: 'data', key: 'site', value: 'http://x:1/' }],
+    ['Referer:http://x/?a=b', { kind: 'header', key: 'Referer', value: 'http://x/?a=b' }],
+    ['a\\:b=c', { kind: 'data', key: 'a:b', value: 'c' }],
+  ])('%s', (arg, item) => {
+    expect(parseItem(arg)).toEqual(item)
+  })
+
+  it('a word without a separator is not an item', () => {
+    expect(parseItem('hello')).toBeNull()
+  })
+})
+
+describe('the command line', () => {
+  it('a first word of letters is the method; items follow the URL', () => {
+    const args = parseCommandLine(['put', ':3000/x', 'a=1', '-v'])
+    expect(args).toMatchObject({ method: 'PUT', url: ':3000/x', print: 'HBhb' })
+  })
+
+  it('refuses unknown options, a bad --print and both session options at once', () => {
+    expect(() => parseCommandLine(['--nope', 'x'])).toThrow(UsageError)
+    expect(() => parseCommandLine(['-p', 'Hx', 'x'])).toThrow(/--print: expected letters of HBhb/)
+    expect(() => parseCommandLine(['--session', 'a', '--session-read-only', 'b', 'x'])).toThrow(
+      /cannot be used together/,
+    )
+    expect(() => parseCommandLine(['--timeout', '-1', 'x'])).toThrow(/--timeout/)
+  })
+
+  it('completes URLs as HTTPie does', () => {
+    expect(completeURL(':3000/x')).toBe('http://localhost:3000/x')
+    expect(completeURL('example.org')).toBe('http://example.org')
+    expect(completeURL('https://example.org')).toBe('https://example.org')
+  })
+})
+
+describe('redaction', () => {
+  it('hides credentials and cookie values, keeping the scheme and names', () => {
+    expect(redact('Authorization', 'Basic dXNlcjpwYXNz')).toBe('Basic <redacted>')
+    expect(redact('proxy-authorization', 'token')).toBe('<redacted>')
+    expect(redact('Cookie', 'a=1; b=2')).toBe('a=<redacted>; b=<redacted>')
+    expect(redact('Set-Cookie', 'sid=x; Path=/; HttpOnly')).toBe('sid=<redacted>; Path=/; HttpOnly')
+    expect(redact('Accept', '*/*')).toBe('*/*')
+  })
+})
