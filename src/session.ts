@@ -13,6 +13,7 @@ import { required, type Adapter, type Platform, type TlsOptions } from './platfo
 import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
+import { eventsOf, linesOf } from './response-extras.ts'
 import {
   sessionFromState,
   sessionToState,
@@ -526,12 +527,14 @@ export interface SessionInternals {
   isClosed(): boolean
 }
 
-/** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */
+/** Adds `.json() .text() .arrayBuffer() .blob() .lines() .events()` to a response promise. */
 function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
   const p = promise as ResponsePromise
   p.json = <T>() => promise.then((r) => r.json() as Promise<T>)
   p.text = () => promise.then((r) => r.text())
   p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
   p.blob = () => promise.then((r) => r.blob())
+  p.lines = () => linesOf(promise)
+  p.events = () => eventsOf(promise)
   return p
 }

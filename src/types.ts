@@ -247,6 +247,51 @@ export interface SessionResponse extends Response {
    * @throws {HTTPError}
    */
   raiseForStatus(): this
+  /**
+   * The `Link` header parsed (RFC 8288), keyed by relation type, else by URL (requests'
+   * `response.links`).
+   * @example
+   * const next = (await s.get('/items')).links.next?.url
+   */
+  readonly links: Record<string, Link>
+  /** A 301, 302, 303, 307 or 308 with a `Location` header (requests' `is_redirect`). */
+  readonly isRedirect: boolean
+  /** A 301 or 308 with a `Location` header (requests' `is_permanent_redirect`). */
+  readonly isPermanentRedirect: boolean
+  /**
+   * The body's lines as they arrive, decoded as UTF-8, without their line ends (requests'
+   * `iter_lines`). Reads the body; breaking out of the loop cancels it.
+   * @example
+   * for await (const line of response.lines()) console.log(line)
+   */
+  lines(): AsyncIterableIterator<string>
+  /**
+   * The body parsed as `text/event-stream` (server-sent events, the HTML standard's rules),
+   * event by event as they arrive. Reads the body; breaking out of the loop cancels it.
+   * @example
+   * for await (const { event, data } of response.events()) console.log(event, data)
+   */
+  events(): AsyncIterableIterator<ServerSentEvent>
+}
+
+/** One link of a `Link` header: its target and parameters (`rel`, `title`, `type`…). */
+export interface Link {
+  /** The target, as written between `<` and `>` (not resolved). */
+  url: string
+  rel?: string | undefined
+  [param: string]: string | undefined
+}
+
+/** One server-sent event (the HTML standard's `MessageEvent` fields for an event stream). */
+export interface ServerSentEvent {
+  /** The `event:` field, or `'message'`. */
+  event: string
+  /** The `data:` lines joined with `\n`. */
+  data: string
+  /** The last event ID the stream set (`id:`), `''` when none. */
+  id: string
+  /** The reconnection time in ms the stream last set (`retry:`), if any. */
+  retry: number | undefined
 }
 
 /** The promise of a response, with body shortcuts: `await s.get(url).json()`. */
@@ -255,6 +300,10 @@ export interface ResponsePromise extends Promise<SessionResponse> {
   text(): Promise<string>
   arrayBuffer(): Promise<ArrayBuffer>
   blob(): Promise<Blob>
+  /** The response's {@link SessionResponse.lines}: `for await (const l of s.get(url).lines())`. */
+  lines(): AsyncIterableIterator<string>
+  /** The response's {@link SessionResponse.events}: `for await (const e of s.get(url).events())`. */
+  events(): AsyncIterableIterator<ServerSentEvent>
 }
 
 /** What `s.mount()` takes. */
