@@ -34,7 +34,7 @@ function checkString(value: unknown, field: string): string {
 }
 
 const expected =
-  "expected [username, password], { type: 'basic', username, password }, { type: 'bearer', token }, a function or null"
+  "expected [username, password], { type: 'basic', username, password }, { type: 'bearer', token }, { type: 'digest', username, password }, a function or null"
 
 /**
  * Validates auth input and returns its resolved form (`null` for none).
@@ -72,11 +72,37 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
       if (/[\r\n]/.test(token)) throw new TypeError(`${field}.token: must not contain CR or LF`)
       return { kind: 'header', value: `Bearer ${token}`, init: { type: 'bearer', token } }
     }
+    if (type === 'digest') {
+      const { username, password } = init as { username?: unknown; password?: unknown }
+      const u = checkString(username, `${field}.username`)
+      const p = checkString(password, `${field}.password`)
+      return {
+        kind: 'handler',
+        handler: lazyDigest(u, p),
+        init: { type: 'digest', username: u, password: p },
+      }
+    }
     const got =
       type === undefined ? 'object without "type"' : `object with type ${JSON.stringify(type)}`
     throw new TypeError(`${field}: ${expected}; got ${got}`)
   }
   throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
+}
+
+/**
+ * Digest auth whose implementation (and its MD5 / SHA-256) is loaded on first use, so a
+ * bundle that never uses digest can leave it in a chunk of its own.
+ */
+function lazyDigest(username: string, password: string): AuthHandler {
+  let loaded: Promise<AuthHandler> | undefined
+  const load = (): Promise<AuthHandler> =>
+    (loaded ??= import('./auth/digest.ts').then((m) => m.digestAuth(username, password)))
+  const handler: AuthHandler = async (request) => (await load())(request)
+  handler.onResponse = async (response, retry, request) => {
+    const digest = await load()
+    return digest.onResponse ? digest.onResponse(response, retry, request) : response
+  }
+  return handler
 }
 
 /** Applies resolved auth to a request: sets `Authorization`, or runs the handler. */

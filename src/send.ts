@@ -368,21 +368,34 @@ export async function sendHop(
   const onResponse = plan.auth?.kind === 'handler' ? plan.auth.handler.onResponse : undefined
   if (onResponse && hop.authAllowed) {
     const adapter = internals.adapterFor(request.url, request)
-    response = await onResponse(response, async (retried) => {
-      const again = toRealmResponse(
-        await fetchWithLimits(
-          plan,
-          adapter.fetch.bind(adapter),
-          retried,
-          { ...ctx, body: undefined },
-          deadline,
-        ),
-        retried.url,
-      )
-      if (caps.readSetCookie) storeCookies(plan, again, retried.url)
-      request = retried
-      return again
-    })
+    response = await onResponse(
+      response,
+      async (retried) => {
+        // requests auth.py handle_401: the retry carries the cookies the 401 just set.
+        if (caps.sendCookie && retried.headers.get('cookie') === (cookie || null)) {
+          const fresh = cookieHeader(
+            jar,
+            new URL(retried.url),
+            hop.requestCookiesAllowed ? plan.cookies : undefined,
+          )
+          if (fresh) retried.headers.set('cookie', fresh)
+        }
+        const again = toRealmResponse(
+          await fetchWithLimits(
+            plan,
+            adapter.fetch.bind(adapter),
+            retried,
+            { ...ctx, body: undefined },
+            deadline,
+          ),
+          retried.url,
+        )
+        if (caps.readSetCookie) storeCookies(plan, again, retried.url)
+        request = retried
+        return again
+      },
+      request,
+    )
   }
   const sent = request
   return { request: () => sent, response }

@@ -31,12 +31,14 @@ export type HeadersInitLike =
 
 /**
  * Authentication: `[user, password]` or `{ type: 'basic' }` for HTTP Basic (UTF-8),
- * `{ type: 'bearer', token }`, or an {@link AuthHandler} for anything else.
+ * `{ type: 'bearer', token }`, `{ type: 'digest', username, password }` for HTTP Digest
+ * (RFC 7616: answered on the 401 challenge, then preemptively), or an {@link AuthHandler}.
  */
 export type AuthInit =
   | readonly [username: string, password: string]
   | { readonly type: 'basic'; readonly username: string; readonly password: string }
   | { readonly type: 'bearer'; readonly token: string }
+  | { readonly type: 'digest'; readonly username: string; readonly password: string }
   | AuthHandler
 
 /**
@@ -48,10 +50,15 @@ export type AuthInit =
  */
 export interface AuthHandler {
   (request: Request): Request | Promise<Request>
+  /**
+   * Sees each response to a request this handler authenticated; may answer a challenge by
+   * returning `retry(newRequest)` (once). `request` is the request that was sent.
+   */
   onResponse?:
     | ((
         response: Response,
         retry: (request: Request) => Promise<Response>,
+        request: Request,
       ) => Response | Promise<Response>)
     | undefined
 }
