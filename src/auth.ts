@@ -4,6 +4,7 @@
  * callable`) and its application to a request.
  * @module
  */
+import type { Features } from './platform.ts'
 import type { AuthHandler, AuthInit } from './types.ts'
 import { describeType } from './util/validate.ts'
 
@@ -33,14 +34,32 @@ function checkString(value: unknown, field: string): string {
   return value
 }
 
+/**
+ * The platform's digest implementation (`Platform.features.digestAuth`). The browser entry
+ * leaves it out of its bundle; there `digestAuth` is imported and passed as a handler.
+ */
+function digestFeature(
+  features: Features | undefined,
+  field: string,
+): NonNullable<Features['digestAuth']> {
+  const digest = features?.digestAuth
+  if (digest) return digest
+  throw new TypeError(`${field}: digest is not bundled here; pass auth: digestAuth(user, pass)`)
+}
+
 const expected =
   "expected [username, password], { type: 'basic', username, password }, { type: 'bearer', token }, { type: 'digest', username, password }, a function or null"
 
 /**
  * Validates auth input and returns its resolved form (`null` for none).
+ * `features` supplies digest auth (`{ type: 'digest' }`), where the platform bundles it.
  * @throws {TypeError} naming `field` and the type received.
  */
-export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
+export function resolveAuth(
+  init: unknown,
+  field: string,
+  features?: Features,
+): ResolvedAuth | null {
   if (init === null || init === undefined) return null
   if (typeof init === 'function') {
     return { kind: 'handler', handler: init as AuthHandler, init: init as AuthHandler }
@@ -78,7 +97,7 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
       const p = checkString(password, `${field}.password`)
       return {
         kind: 'handler',
-        handler: lazyDigest(u, p),
+        handler: digestFeature(features, field)(u, p),
         init: { type: 'digest', username: u, password: p },
       }
     }
@@ -87,22 +106,6 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
     throw new TypeError(`${field}: ${expected}; got ${got}`)
   }
   throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
-}
-
-/**
- * Digest auth whose implementation (and its MD5 / SHA-256) is loaded on first use, so a
- * bundle that never uses digest can leave it in a chunk of its own.
- */
-function lazyDigest(username: string, password: string): AuthHandler {
-  let loaded: Promise<AuthHandler> | undefined
-  const load = (): Promise<AuthHandler> =>
-    (loaded ??= import('./auth/digest.ts').then((m) => m.digestAuth(username, password)))
-  const handler: AuthHandler = async (request) => (await load())(request)
-  handler.onResponse = async (response, retry, request) => {
-    const digest = await load()
-    return digest.onResponse ? digest.onResponse(response, retry, request) : response
-  }
-  return handler
 }
 
 /** Applies resolved auth to a request: sets `Authorization`, or runs the handler. */

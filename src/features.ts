@@ -10,6 +10,7 @@ import { splitSetCookie } from './cookies/split.ts'
 import { resolveProxySettings, selectProxy } from './proxy.ts'
 import { followRedirects } from './follow.ts'
 import type { Features } from './platform.ts'
+import { digestAuth } from './auth/digest.ts'
 
 /** Every feature: what the server-side runtimes (Node, Deno, Bun, workerd, default) use. */
 export const allFeatures: Features = {
@@ -18,4 +19,5 @@ export const allFeatures: Features = {
   selectProxy,
   splitSetCookie,
   Autosave,
+  digestAuth,
 }

@@ -11,36 +11,25 @@
  * yields a spurious empty line there; this does not).
  */
 export class LineSplitter {
-  #pending = ''
+  #rest = ''
   #afterCR = false
 
   /** The lines completed by `text`. */
   push(text: string): string[] {
-    let start = 0
-    if (this.#afterCR && text.startsWith('\n')) start = 1
-    this.#afterCR = false
-    const lines: string[] = []
-    for (let i = start; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      if (c !== 10 && c !== 13) continue
-      lines.push(this.#pending + text.slice(start, i))
-      this.#pending = ''
-      if (c === 13) {
-        if (i + 1 === text.length) this.#afterCR = true
-        else if (text.charCodeAt(i + 1) === 10) i++
-      }
-      start = i + 1
-    }
-    this.#pending += text.slice(start)
+    if (this.#afterCR && text.startsWith('\n')) text = text.slice(1)
+    this.#afterCR = text.endsWith('\r')
+    // Only the new text is split (linear in the input however it is chunked).
+    const lines = text.split(/\r\n|\r|\n/)
+    lines[0] = this.#rest + (lines[0] as string)
+    this.#rest = lines.pop() as string
     return lines
   }
 
   /** The last line when the text did not end with a line end, else `undefined`. */
   end(): string | undefined {
-    const last = this.#pending
-    this.#pending = ''
-    this.#afterCR = false
-    return last === '' ? undefined : last
+    const last = this.#rest
+    this.#rest = ''
+    return last || undefined
   }
 }
 

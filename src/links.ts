@@ -5,60 +5,28 @@
  */
 import type { Link } from './types.ts'
 
-const ws = (c: string | undefined): boolean => c === ' ' || c === '\t'
+// One token per match, from where the last ended: a link's `<url>` (after commas and
+// white space), a `; name[=value]` parameter (the value a quoted string or a token), or
+// anything else up to the next comma (skipped). No nested quantifiers: linear time.
+const token =
+  /[\s,]*<([^>]*)>|\s*;\s*([^=;,\s]*)\s*(?:=\s*(?:"((?:[^"\\]|\\.)*)"?|([^;,]*)))?|[^,]+|,/y
 
 /**
  * Parses a `Link` header value into links: `{ url, rel?, ...params }`. Parameter names are
  * lower-cased; a parameter given twice keeps its first value (RFC 8288 §3.3 for `rel`);
- * quoted values are unquoted. A malformed link is skipped up to the next comma. Linear time.
+ * quoted values are unquoted. Text that is not a link is skipped up to the next comma.
  */
 export function parseLinkHeader(value: string): Link[] {
   const links: Link[] = []
-  const n = value.length
-  let i = 0
-  while (i < n) {
-    while (i < n && (ws(value[i]) || value[i] === ',')) i++
-    if (i >= n) break
-    if (value[i] !== '<') {
-      // Not a link: skip to the next one.
-      while (i < n && value[i] !== ',') i++
-      continue
+  let link: Link | undefined
+  token.lastIndex = 0
+  for (let m; (m = token.exec(value));) {
+    const [, url, name, quoted, bare] = m
+    if (url !== undefined) links.push((link = { url: url.trim() }))
+    else if (name === undefined) link = undefined
+    else if (link && name && !(name.toLowerCase() in link) && name.toLowerCase() !== 'url') {
+      link[name.toLowerCase()] = quoted?.replace(/\\(.)/g, '$1') ?? bare?.trim() ?? ''
     }
-    const close = value.indexOf('>', i + 1)
-    if (close === -1) break
-    const link: Link = { url: value.slice(i + 1, close).trim() }
-    i = close + 1
-    // Parameters: `; name[=value]` until a comma ends the link.
-    for (;;) {
-      while (i < n && ws(value[i])) i++
-      if (value[i] !== ';') break
-      i++
-      while (i < n && ws(value[i])) i++
-      let start = i
-      while (i < n && !'=;,'.includes(value[i] as string)) i++
-      const name = value.slice(start, i).trim().toLowerCase()
-      let param = ''
-      if (value[i] === '=') {
-        i++
-        while (i < n && ws(value[i])) i++
-        if (value[i] === '"') {
-          i++
-          while (i < n && value[i] !== '"') {
-            if (value[i] === '\\') i++
-            if (i < n) param += value.charAt(i)
-            i++
-          }
-          i++
-        } else {
-          start = i
-          while (i < n && value[i] !== ';' && value[i] !== ',') i++
-          param = value.slice(start, i).trim()
-        }
-      }
-      if (name && name !== 'url' && !(name in link)) link[name] = param
-    }
-    while (i < n && value[i] !== ',') i++
-    links.push(link)
   }
   return links
 }

@@ -11,6 +11,7 @@ import type { Autosave } from './state/autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
 import type { resolveProxySettings, selectProxy } from './proxy.ts'
 import type { followRedirects } from './follow.ts'
+import type { digestAuth } from './auth/digest.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -132,6 +133,8 @@ export interface Features {
   readonly splitSetCookie?: typeof splitSetCookie
   /** `autosave`: meaningful only where responses change the session's own jar. */
   readonly Autosave?: typeof Autosave
+  /** `auth: { type: 'digest' }` (RFC 7616); elsewhere users import `digestAuth` themselves. */
+  readonly digestAuth?: typeof digestAuth
   /** Internal: the hop fast path (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
   readonly sendDirect?: typeof sendDirect | undefined
 }

@@ -92,7 +92,8 @@ function resolvePlan(
 
   // Auth: request `auth` > credentials in the URL > a request Authorization header > session auth.
   let auth: ResolvedAuth | null
-  if (init.auth !== undefined) auth = resolveAuth(init.auth, 'init.auth')
+  if (init.auth !== undefined)
+    auth = resolveAuth(init.auth, 'init.auth', internals.platform.features)
   else if (urlAuth) auth = urlAuth
   else if (foreign || headerNames(init.headers, 'init.headers').has('authorization')) auth = null
   else auth = internals.auth

@@ -280,7 +280,7 @@ export class Session {
     return this.#auth?.init ?? null
   }
   set auth(value: AuthInit | null) {
-    this.#auth = resolveAuth(value, 'auth')
+    this.#auth = resolveAuth(value, 'auth', (this.constructor as typeof Session).platform.features)
   }
 
   /** Default timeout in ms (`number` = total) or `{ connect, response, total }`. */

@@ -8,8 +8,8 @@ import type { ServerSentEvent } from './types.ts'
 
 /** The parser's state between lines: the standard's buffers. */
 export class EventStreamParser {
-  #data = ''
-  #hasData = false
+  /** The data buffer; `undefined` when no `data` field was seen (the standard's empty buffer). */
+  #data: string | undefined
   #event = ''
   #id = ''
   #retry: number | undefined
@@ -26,42 +26,25 @@ export class EventStreamParser {
       field = line.slice(0, colon)
       value = line.slice(line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1)
     }
-    switch (field) {
-      case 'event':
-        this.#event = value
-        break
-      case 'data':
-        this.#data += this.#hasData ? `\n${value}` : value
-        this.#hasData = true
-        break
-      case 'id':
-        // The standard: an id containing U+0000 NULL is ignored.
-        if (!value.includes('\0')) this.#id = value
-        break
-      case 'retry':
-        // Only ASCII digits set the reconnection time; anything else is ignored.
-        if (/^\d+$/.test(value)) this.#retry = Number(value)
-        break
-      default:
-        // Unknown fields are ignored.
-        break
+    if (field === 'event') this.#event = value
+    else if (field === 'data') {
+      this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`
     }
+    // An id containing U+0000 NULL is ignored.
+    else if (field === 'id' && !value.includes('\0')) this.#id = value
+    // Only ASCII digits set the reconnection time.
+    else if (field === 'retry' && /^\d+$/.test(value)) this.#retry = +value
+    // Other fields are ignored.
     return undefined
   }
 
   #dispatch(): ServerSentEvent | undefined {
-    const hasData = this.#hasData
-    const event: ServerSentEvent = {
-      event: this.#event || 'message',
-      data: this.#data,
-      id: this.#id,
-      retry: this.#retry,
-    }
-    this.#data = ''
-    this.#hasData = false
+    const data = this.#data
+    const event = this.#event || 'message'
+    this.#data = undefined
     this.#event = ''
     // An empty data buffer dispatches nothing (the id and retry are kept).
-    return hasData ? event : undefined
+    return data === undefined ? undefined : { event, data, id: this.#id, retry: this.#retry }
   }
 }
 

@@ -3,6 +3,7 @@ import { md5 } from '@noble/hashes/legacy'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils'
 import { digestAuthorization, parseChallenges, selectChallenge } from '../../src/auth/digest.ts'
 import { resolveAuth } from '../../src/auth.ts'
+import { allFeatures } from '../../src/features.ts'
 
 // RFC 7616 §3.9.1: the two challenges a server sends, and the answers to each.
 const rfc7616 =
@@ -129,8 +130,16 @@ describe('MD5 (RFC 1321 §A.5 test suite) through @noble/hashes', () => {
 
 describe("auth: { type: 'digest' }", () => {
   it('resolves to a handler with onResponse; bad fields name themselves', () => {
-    const resolved = resolveAuth({ type: 'digest', username: 'u', password: 'p' }, 'auth')
+    const init = { type: 'digest', username: 'u', password: 'p' }
+    const resolved = resolveAuth(init, 'auth', allFeatures)
     expect(resolved?.kind).toBe('handler')
-    expect(() => resolveAuth({ type: 'digest', username: 'u' }, 'auth')).toThrow(/auth\.password/)
+    expect(() => resolveAuth({ type: 'digest', username: 'u' }, 'auth', allFeatures)).toThrow(
+      /auth\.password/,
+    )
+  })
+
+  it('a platform without the digest feature (the browser) says how to import it', () => {
+    const init = { type: 'digest', username: 'u', password: 'p' }
+    expect(() => resolveAuth(init, 'auth', {})).toThrow(/digestAuth\(user, pass\)/)
   })
 })
