@@ -10,8 +10,19 @@ import { describeType } from './util/validate.ts'
 
 /** The normalised form: a fixed `Authorization` value, or a handler run for each hop. */
 export type ResolvedAuth =
-  | { readonly kind: 'header'; readonly value: string; readonly init: AuthInit }
-  | { readonly kind: 'handler'; readonly handler: AuthHandler; readonly init: AuthInit }
+  | {
+      readonly kind: 'header'
+      readonly value: string
+      readonly init: AuthInit
+      readonly everyHop?: undefined
+    }
+  | {
+      readonly kind: 'handler'
+      readonly handler: AuthHandler
+      readonly init: AuthInit
+      /** Run on every hop, a cross-origin one too (`.netrc`: the handler picks per host). */
+      readonly everyHop?: boolean
+    }
 
 const encoder = new TextEncoder()
 

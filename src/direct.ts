@@ -47,7 +47,8 @@ const directMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
  * `Request` would hold: the jar's `Cookie` and the body's implied `Content-Type` added.
  */
 function directHop(plan: Plan, hop: HopState, cookie: string): OutgoingHop | undefined {
-  if ((plan.auth && hop.authAllowed) || plan.hooks.beforeRequest.length > 0) return undefined
+  if ((plan.auth && (hop.authAllowed || plan.auth.everyHop)) || plan.hooks.beforeRequest.length > 0)
+    return undefined
   const { timeout, internals } = plan
   if (!internals.platform.capabilities.transportTimeouts && (timeout.connect || timeout.response))
     return undefined
@@ -114,7 +115,7 @@ async function send(
     signal: deadline.current,
     timeout: plan.timeout,
     proxy: caps.proxy ? selectProxy(hop.url, plan.proxy, plan.env, session.trustEnv) : null,
-    tls: session.tls,
+    tls: plan.tls,
     redirect,
     credentials: plan.credentials,
   }

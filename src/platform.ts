@@ -98,6 +98,11 @@ export interface Platform {
   createAdapter(options: AdapterOptions): Adapter
   /** Reads an environment variable (for `trustEnv`); `undefined` where there is none or no permission. */
   env(key: string): string | undefined
+  /**
+   * Reads a text file, `undefined` when it is missing or unreadable (never prompts), for
+   * `trustEnv`'s `.netrc` and CA bundle. Absent where there are no files (browsers, Workers).
+   */
+  readonly readFile?: ((path: string) => string | undefined) | undefined
   /** Translates a runtime error into a `SessionError`, or returns `undefined` to use the core's mapping. */
   mapError(error: unknown, request: Request, ctx: AdapterContext): SessionError | undefined
   /**

@@ -16,12 +16,19 @@
 import { applyAuth, resolveAuth, type ResolvedAuth } from './auth.ts'
 import { ConnectionError, describeRequest, SessionError, TimeoutError } from './errors.ts'
 import { mergeHooks } from './hooks.ts'
-import { required, type AdapterContext, type HopContext, type HopResponse } from './platform.ts'
+import {
+  required,
+  type AdapterContext,
+  type HopContext,
+  type HopResponse,
+  type TlsOptions,
+} from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
 import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import type { HopState, RedirectPolicy } from './redirect.ts'
 import { decorateResponse, toRealmResponse } from './response.ts'
+import { envTls, netrcAuth } from './trust-env.ts'
 import { planRetry, resolveRetry, type ResolvedRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import { Deadline, resolveTimeout, sleep, type ResolvedTimeout } from './timeout.ts'
@@ -47,6 +54,8 @@ export interface Plan {
   readonly credentials: RequestCredentials | undefined
   /** The platform's environment, each variable read at most once per request. */
   readonly env: (key: string) => string | undefined
+  /** The session's TLS settings, with `trustEnv`'s CA bundle (`src/trust-env.ts`). */
+  readonly tls: TlsOptions | undefined
 }
 
 /** Sends one request through the session: the whole lifecycle, retries and redirects included. */
@@ -98,6 +107,11 @@ function resolvePlan(
   else if (foreign || headerNames(init.headers, 'init.headers').has('authorization')) auth = null
   else auth = internals.auth
 
+  const env = envOnce((key) => internals.platform.env(key))
+  // requests merge_environment_settings: `.netrc` when the request has no auth at all.
+  if (auth === null && init.auth === undefined && session.trustEnv && !headers.has('authorization'))
+    auth = netrcAuth(internals.platform, env)
+
   const { body, contentType } = prepareBody(init)
   if (contentType !== undefined && !headers.has('content-type'))
     headers.set('content-type', contentType)
@@ -126,7 +140,8 @@ function resolvePlan(
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
-    env: envOnce((key) => internals.platform.env(key)),
+    env,
+    tls: session.trustEnv ? envTls(session, session.tls, internals.platform, env) : session.tls,
   }
 }
 
@@ -326,7 +341,7 @@ export async function sendHop(
     credentials: plan.credentials,
   })
   let replaced = false
-  if (plan.auth && hop.authAllowed) {
+  if (plan.auth && (hop.authAllowed || plan.auth.everyHop === true)) {
     const authed = await applyAuth(plan.auth, request)
     replaced = authed !== request
     request = authed
@@ -355,7 +370,7 @@ export async function sendHop(
           session.trustEnv,
         )
       : null,
-    tls: session.tls,
+    tls: plan.tls,
     redirect: request.redirect,
     credentials: plan.credentials,
   }
