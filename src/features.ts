@@ -11,6 +11,7 @@ import { resolveProxySettings, selectProxy } from './proxy.ts'
 import { followRedirects } from './follow.ts'
 import type { Features } from './platform.ts'
 import { digestAuth } from './auth/digest.ts'
+import { envTls, netrcAuth } from './trust-env.ts'
 
 /** Every feature: what the server-side runtimes (Node, Deno, Bun, workerd, default) use. */
 export const allFeatures: Features = {
@@ -20,4 +21,5 @@ export const allFeatures: Features = {
   splitSetCookie,
   Autosave,
   digestAuth,
+  trustEnv: { netrcAuth, envTls },
 }

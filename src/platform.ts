@@ -12,6 +12,7 @@ import type { splitSetCookie } from './cookies/split.ts'
 import type { resolveProxySettings, selectProxy } from './proxy.ts'
 import type { followRedirects } from './follow.ts'
 import type { digestAuth } from './auth/digest.ts'
+import type { envTls, netrcAuth } from './trust-env.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -140,6 +141,8 @@ export interface Features {
   readonly Autosave?: typeof Autosave
   /** `auth: { type: 'digest' }` (RFC 7616); elsewhere users import `digestAuth` themselves. */
   readonly digestAuth?: typeof digestAuth
+  /** `trustEnv`'s `.netrc` and CA bundle (used where `Platform.readFile` exists). */
+  readonly trustEnv?: { readonly netrcAuth: typeof netrcAuth; readonly envTls: typeof envTls }
   /** Internal: the hop fast path (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
   readonly sendDirect?: typeof sendDirect | undefined
 }

@@ -28,7 +28,6 @@ import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.t
 import type { ResolvedProxy } from './proxy.ts'
 import type { HopState, RedirectPolicy } from './redirect.ts'
 import { decorateResponse, toRealmResponse } from './response.ts'
-import { envTls, netrcAuth } from './trust-env.ts'
 import { planRetry, resolveRetry, type ResolvedRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import { Deadline, resolveTimeout, sleep, type ResolvedTimeout } from './timeout.ts'
@@ -109,8 +108,9 @@ function resolvePlan(
 
   const env = envOnce((key) => internals.platform.env(key))
   // requests merge_environment_settings: `.netrc` when the request has no auth at all.
-  if (auth === null && init.auth === undefined && session.trustEnv && !headers.has('authorization'))
-    auth = netrcAuth(internals.platform, env)
+  const trust = session.trustEnv ? internals.platform.features.trustEnv : undefined
+  if (auth === null && init.auth === undefined && trust && !headers.has('authorization'))
+    auth = trust.netrcAuth(internals.platform, env)
 
   const { body, contentType } = prepareBody(init)
   if (contentType !== undefined && !headers.has('content-type'))
@@ -141,7 +141,7 @@ function resolvePlan(
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
     env,
-    tls: session.trustEnv ? envTls(session, session.tls, internals.platform, env) : session.tls,
+    tls: trust ? trust.envTls(session, session.tls, internals.platform, env) : session.tls,
   }
 }
 
