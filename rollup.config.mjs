@@ -12,7 +12,15 @@ const input = Object.fromEntries(
 // Subpath entries (`fetch-session/file-store`): Node-only helpers kept out of the main entries.
 const subpaths = ['file-store'].filter((name) => existsSync(`platform/${name}.ts`))
 for (const name of subpaths) input[name] = `platform/${name}.ts`
-const external = [/^node:/, 'undici', /^undici\//, 'tldts', 'cookie', 'set-cookie-parser']
+const external = [
+  /^node:/,
+  'undici',
+  /^undici\//,
+  'tldts',
+  'cookie',
+  'set-cookie-parser',
+  /^@noble\/hashes\//,
+]
 
 const js = {
   input,

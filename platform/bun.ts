@@ -9,6 +9,7 @@ import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
 import type { SessionError } from '../src/errors.ts'
 import { allFeatures } from '../src/features.ts'
+import { readTextFile } from './read-file.ts'
 import type { Adapter, AdapterContext, Platform, TlsOptions } from '../src/platform.ts'
 
 // The Bun extensions of RequestInit this entry uses.
@@ -81,6 +82,7 @@ const bunPlatform: Platform = {
   },
   createAdapter: createBunAdapter,
   env: bunEnv,
+  readFile: readTextFile,
   mapError: mapBunError,
   CookieJar,
   features: allFeatures,

@@ -25,8 +25,11 @@ interface DenoCreateHttpClientOptions {
 interface DenoNamespace {
   createHttpClient(options: DenoCreateHttpClientOptions): DenoHttpClient
   env: { get(key: string): string | undefined }
+  readTextFileSync(path: string): string
   permissions: {
-    querySync?(descriptor: { name: 'env'; variable: string }): { state: string }
+    querySync?(descriptor: { name: 'env'; variable: string } | { name: 'read'; path: string }): {
+      state: string
+    }
   }
 }
 type DenoFetch = (
@@ -108,6 +111,17 @@ function denoEnv(key: string): string | undefined {
   }
 }
 
+/** Reads a file only when `--allow-read` already grants it (never prompts). */
+function denoReadFile(path: string): string | undefined {
+  try {
+    const d = deno()
+    if (d.permissions.querySync?.({ name: 'read', path }).state !== 'granted') return undefined
+    return d.readTextFileSync(path)
+  } catch {
+    return undefined
+  }
+}
+
 // Deno rejects a failed fetch with `TypeError('fetch failed')` whose cause carries hyper's
 // message, e.g. "client error (Connect): tcp connect error: Connection refused (os error 111)".
 const denoCodes: readonly (readonly [RegExp, string])[] = [
@@ -145,6 +159,7 @@ const denoPlatform: Platform = {
   },
   createAdapter: createDenoAdapter,
   env: denoEnv,
+  readFile: denoReadFile,
   mapError: mapDenoError,
   CookieJar,
   features: allFeatures,

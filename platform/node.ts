@@ -10,6 +10,7 @@ import type { Platform } from '../src/platform.ts'
 import { Session as CoreSession } from '../src/session.ts'
 import { createUndiciAdapter } from './node/adapter.ts'
 import { mapNodeError } from './node/errors.ts'
+import { readTextFile } from './read-file.ts'
 
 const nodePlatform: Platform = {
   name: 'node',
@@ -24,6 +25,7 @@ const nodePlatform: Platform = {
   },
   createAdapter: createUndiciAdapter,
   env: (key) => process.env[key],
+  readFile: readTextFile,
   mapError: mapNodeError,
   CookieJar,
   features: { ...allFeatures, outgoingHop },

@@ -4,13 +4,25 @@
  * callable`) and its application to a request.
  * @module
  */
+import type { Features } from './platform.ts'
 import type { AuthHandler, AuthInit } from './types.ts'
 import { describeType } from './util/validate.ts'
 
 /** The normalised form: a fixed `Authorization` value, or a handler run for each hop. */
 export type ResolvedAuth =
-  | { readonly kind: 'header'; readonly value: string; readonly init: AuthInit }
-  | { readonly kind: 'handler'; readonly handler: AuthHandler; readonly init: AuthInit }
+  | {
+      readonly kind: 'header'
+      readonly value: string
+      readonly init: AuthInit
+      readonly everyHop?: undefined
+    }
+  | {
+      readonly kind: 'handler'
+      readonly handler: AuthHandler
+      readonly init: AuthInit
+      /** Run on every hop, a cross-origin one too (`.netrc`: the handler picks per host). */
+      readonly everyHop?: boolean
+    }
 
 const encoder = new TextEncoder()
 
@@ -33,14 +45,32 @@ function checkString(value: unknown, field: string): string {
   return value
 }
 
+/**
+ * The platform's digest implementation (`Platform.features.digestAuth`). The browser entry
+ * leaves it out of its bundle; there `digestAuth` is imported and passed as a handler.
+ */
+function digestFeature(
+  features: Features | undefined,
+  field: string,
+): NonNullable<Features['digestAuth']> {
+  const digest = features?.digestAuth
+  if (digest) return digest
+  throw new TypeError(`${field}: digest is not bundled here; pass auth: digestAuth(user, pass)`)
+}
+
 const expected =
-  "expected [username, password], { type: 'basic', username, password }, { type: 'bearer', token }, a function or null"
+  "expected [username, password], { type: 'basic', username, password }, { type: 'bearer', token }, { type: 'digest', username, password }, a function or null"
 
 /**
  * Validates auth input and returns its resolved form (`null` for none).
+ * `features` supplies digest auth (`{ type: 'digest' }`), where the platform bundles it.
  * @throws {TypeError} naming `field` and the type received.
  */
-export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
+export function resolveAuth(
+  init: unknown,
+  field: string,
+  features?: Features,
+): ResolvedAuth | null {
   if (init === null || init === undefined) return null
   if (typeof init === 'function') {
     return { kind: 'handler', handler: init as AuthHandler, init: init as AuthHandler }
@@ -71,6 +101,16 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
       const token = checkString((init as { token?: unknown }).token, `${field}.token`)
       if (/[\r\n]/.test(token)) throw new TypeError(`${field}.token: must not contain CR or LF`)
       return { kind: 'header', value: `Bearer ${token}`, init: { type: 'bearer', token } }
+    }
+    if (type === 'digest') {
+      const { username, password } = init as { username?: unknown; password?: unknown }
+      const u = checkString(username, `${field}.username`)
+      const p = checkString(password, `${field}.password`)
+      return {
+        kind: 'handler',
+        handler: digestFeature(features, field)(u, p),
+        init: { type: 'digest', username: u, password: p },
+      }
     }
     const got =
       type === undefined ? 'object without "type"' : `object with type ${JSON.stringify(type)}`

@@ -19,7 +19,8 @@ const directMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
  * `Request` would hold: the jar's `Cookie` and the body's implied `Content-Type` added.
  */
 export function outgoingHop(plan: Plan, hop: HopState, cookie: string): OutgoingHop | undefined {
-  if ((plan.auth && hop.authAllowed) || plan.hooks.beforeRequest.length > 0) return undefined
+  if ((plan.auth && (hop.authAllowed || plan.auth.everyHop)) || plan.hooks.beforeRequest.length > 0)
+    return undefined
   const { timeout, internals } = plan
   if (!internals.platform.capabilities.transportTimeouts && (timeout.connect || timeout.response))
     return undefined

@@ -10,6 +10,8 @@ import { splitSetCookie } from './cookies/split.ts'
 import { resolveProxySettings, selectProxy } from './proxy.ts'
 import { followRedirects } from './follow.ts'
 import type { Features } from './platform.ts'
+import { digestAuth } from './auth/digest.ts'
+import { envTls, netrcAuth } from './trust-env.ts'
 
 /** Every feature: what the server-side runtimes (Node, Deno, Bun, workerd, default) use. */
 export const allFeatures: Features = {
@@ -18,4 +20,6 @@ export const allFeatures: Features = {
   selectProxy,
   splitSetCookie,
   Autosave,
+  digestAuth,
+  trustEnv: { netrcAuth, envTls },
 }

@@ -66,7 +66,7 @@ export async function sendHop(
     if (sendHopKey in adapter)
       return await sendPlain(plan, adapter as HopSender, out, build, deadline)
   }
-  return await sendRequest(plan, hop, build(), deadline, attempt, n)
+  return await sendRequest(plan, hop, build(), cookie, deadline, attempt, n)
 }
 
 /** The `Request` variant: auth and `beforeRequest` hooks see (and may replace) the `Request`. */
@@ -74,6 +74,7 @@ async function sendRequest(
   plan: Plan,
   hop: HopState,
   built: Request,
+  cookie: string,
   deadline: Deadline,
   attempt: number,
   n: number,
@@ -81,7 +82,7 @@ async function sendRequest(
   const { session, internals } = plan
   let request = built
   let replaced = false
-  if (plan.auth && hop.authAllowed) {
+  if (plan.auth && (hop.authAllowed || plan.auth.everyHop === true)) {
     const authed = await applyAuth(plan.auth, request)
     replaced = authed !== request
     request = authed
@@ -103,7 +104,7 @@ async function sendRequest(
     signal: deadline.signal,
     timeout: { connect: plan.timeout.connect, response: plan.timeout.response },
     proxy: proxyFor(plan, new URL(request.url)),
-    tls: session.tls,
+    tls: plan.tls,
     // The session's redirect mode always wins over the mode of a `Request` a hook returned.
     redirect: plan.hopRedirect,
     credentials: plan.credentials,
@@ -117,10 +118,26 @@ async function sendRequest(
   response = response ? received(plan, response, request.url) : await exchange(request, ctx)
   const onResponse = plan.auth?.kind === 'handler' ? plan.auth.handler.onResponse : undefined
   if (onResponse && hop.authAllowed) {
-    response = await onResponse(response, (retried) => {
-      request = retried
-      return exchange(retried, { ...ctx, body: undefined })
-    })
+    response = await onResponse(
+      response,
+      (retried) => {
+        // requests auth.py handle_401: the retry carries the cookies the 401 just set.
+        if (
+          internals.platform.capabilities.sendCookie &&
+          retried.headers.get('cookie') === (cookie || null)
+        ) {
+          const fresh = cookieHeader(
+            session.cookies,
+            new URL(retried.url),
+            hop.requestCookiesAllowed ? plan.cookies : undefined,
+          )
+          if (fresh) retried.headers.set('cookie', fresh)
+        }
+        request = retried
+        return exchange(retried, { ...ctx, body: undefined })
+      },
+      request,
+    )
   }
   const sent = request
   const final = response
@@ -149,7 +166,7 @@ async function sendPlain(
     signal: deadline.current,
     timeout: plan.timeout,
     proxy: proxyFor(plan, out.url),
-    tls: plan.session.tls,
+    tls: plan.tls,
     redirect: plan.hopRedirect,
     credentials: plan.credentials,
   }

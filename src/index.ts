@@ -5,6 +5,7 @@
  */
 export { Session } from './session.ts'
 export { CookieJar } from './cookies/index.ts'
+export { digestAuth } from './auth/digest.ts'
 export type {
   Cookie,
   CookieAccessOptions,

@@ -5,6 +5,7 @@
  */
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import { checkPlatform, required } from './capabilities.ts'
+import type { TlsOptions } from './platform.ts'
 import { mergeHooks } from './hooks.ts'
 import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.ts'
 import { firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
@@ -46,6 +47,8 @@ export interface Plan {
   readonly credentials: RequestCredentials | undefined
   /** The platform's environment, each variable read at most once per request. */
   readonly env: (key: string) => string | undefined
+  /** The session's TLS settings, with `trustEnv`'s CA bundle (`src/trust-env.ts`). */
+  readonly tls: TlsOptions | undefined
 }
 
 /**
@@ -74,10 +77,17 @@ export function resolvePlan(
 
   // Auth: request `auth` > credentials in the URL > a request Authorization header > session auth.
   let auth: ResolvedAuth | null
-  if (init.auth !== undefined) auth = resolveAuth(init.auth, 'init.auth')
+  if (init.auth !== undefined)
+    auth = resolveAuth(init.auth, 'init.auth', internals.platform.features)
   else if (urlAuth) auth = urlAuth
   else if (foreign || headerNames(init.headers, 'init.headers').has('authorization')) auth = null
   else auth = internals.auth
+
+  const env = envOnce((key) => internals.platform.env(key))
+  // requests merge_environment_settings: `.netrc` when the request has no auth at all.
+  const trust = session.trustEnv ? internals.platform.features.trustEnv : undefined
+  if (auth === null && init.auth === undefined && trust && !headers.has('authorization'))
+    auth = trust.netrcAuth(internals.platform, env)
 
   const { body, contentType } = prepareBody(init)
   if (contentType !== undefined && !headers.has('content-type'))
@@ -123,7 +133,8 @@ export function resolvePlan(
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
-    env: envOnce((key) => internals.platform.env(key)),
+    env,
+    tls: trust ? trust.envTls(session, session.tls, internals.platform, env) : session.tls,
   }
 }
 

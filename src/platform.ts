@@ -12,6 +12,8 @@ import type { Autosave } from './state/autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
 import type { resolveProxySettings, selectProxy } from './proxy.ts'
 import type { followRedirects } from './follow.ts'
+import type { digestAuth } from './auth/digest.ts'
+import type { envTls, netrcAuth } from './trust-env.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -98,6 +100,11 @@ export interface Platform {
   createAdapter(options: AdapterOptions): Adapter
   /** Reads an environment variable (for `trustEnv`); `undefined` where there is none or no permission. */
   env(key: string): string | undefined
+  /**
+   * Reads a text file, `undefined` when it is missing or unreadable (never prompts), for
+   * `trustEnv`'s `.netrc` and CA bundle. Absent where there are no files (browsers, Workers).
+   */
+  readonly readFile?: ((path: string) => string | undefined) | undefined
   /** Translates a runtime error into a `SessionError`, or returns `undefined` to use the core's mapping. */
   mapError(error: unknown, request: Request, ctx: AdapterContext): SessionError | undefined
   /**
@@ -135,6 +142,10 @@ export interface Features {
   readonly Autosave?: typeof Autosave
   /** Internal: the hop as plain data (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
   readonly outgoingHop?: typeof outgoingHop | undefined
+  /** `auth: { type: 'digest' }` (RFC 7616); elsewhere users import `digestAuth` themselves. */
+  readonly digestAuth?: typeof digestAuth
+  /** `trustEnv`'s `.netrc` and CA bundle (used where `Platform.readFile` exists). */
+  readonly trustEnv?: { readonly netrcAuth: typeof netrcAuth; readonly envTls: typeof envTls }
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { HTTPError } from './errors.ts'
+import { addResponseExtras } from './response-extras.ts'
 import type { SessionResponse } from './types.ts'
 
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
@@ -65,6 +66,7 @@ export function decorateResponse(
   Object.defineProperty(response, 'request', field('request', request))
   Object.defineProperty(response, 'elapsed', { value: fields.elapsed, configurable: true })
   Object.defineProperty(response, 'raiseForStatus', { value: raiseForStatus, configurable: true })
+  addResponseExtras(response)
   // A history still to be made has hops in it.
   if ((typeof history === 'function' || history.length > 0) && !response.redirected) {
     Object.defineProperty(response, 'redirected', { value: true, configurable: true })

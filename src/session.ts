@@ -14,6 +14,7 @@ import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
+import { eventsOf, linesOf } from './response-extras.ts'
 import {
   sessionFromState,
   sessionToState,
@@ -265,7 +266,7 @@ export class Session {
     return this.#auth?.init ?? null
   }
   set auth(value: AuthInit | null) {
-    this.#auth = resolveAuth(value, 'auth')
+    this.#auth = resolveAuth(value, 'auth', (this.constructor as typeof Session).platform.features)
   }
 
   /** Default timeout in ms (`number` = total) or `{ connect, response, total }`. */
@@ -531,12 +532,14 @@ async function parseJSON<T>(response: SessionResponse): Promise<T> {
   }
 }
 
-/** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */
+/** Adds `.json() .text() .arrayBuffer() .blob() .lines() .events()` to a response promise. */
 function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
   const p = promise as ResponsePromise
   p.json = <T>() => promise.then((r) => parseJSON<T>(r))
   p.text = () => promise.then((r) => r.text())
   p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
   p.blob = () => promise.then((r) => r.blob())
+  p.lines = () => linesOf(promise)
+  p.events = () => eventsOf(promise)
   return p
 }

@@ -31,12 +31,14 @@ export type HeadersInitLike =
 
 /**
  * Authentication: `[user, password]` or `{ type: 'basic' }` for HTTP Basic (UTF-8),
- * `{ type: 'bearer', token }`, or an {@link AuthHandler} for anything else.
+ * `{ type: 'bearer', token }`, `{ type: 'digest', username, password }` for HTTP Digest
+ * (RFC 7616: answered on the 401 challenge, then preemptively), or an {@link AuthHandler}.
  */
 export type AuthInit =
   | readonly [username: string, password: string]
   | { readonly type: 'basic'; readonly username: string; readonly password: string }
   | { readonly type: 'bearer'; readonly token: string }
+  | { readonly type: 'digest'; readonly username: string; readonly password: string }
   | AuthHandler
 
 /**
@@ -48,10 +50,15 @@ export type AuthInit =
  */
 export interface AuthHandler {
   (request: Request): Request | Promise<Request>
+  /**
+   * Sees each response to a request this handler authenticated; may answer a challenge by
+   * returning `retry(newRequest)` (once). `request` is the request that was sent.
+   */
   onResponse?:
     | ((
         response: Response,
         retry: (request: Request) => Promise<Response>,
+        request: Request,
       ) => Response | Promise<Response>)
     | undefined
 }
@@ -251,6 +258,51 @@ export interface SessionResponse extends Response {
    * @throws {HTTPError}
    */
   raiseForStatus(): this
+  /**
+   * The `Link` header parsed (RFC 8288), keyed by relation type, else by URL (requests'
+   * `response.links`).
+   * @example
+   * const next = (await s.get('/items')).links.next?.url
+   */
+  readonly links: Record<string, Link>
+  /** A 301, 302, 303, 307 or 308 with a `Location` header (requests' `is_redirect`). */
+  readonly isRedirect: boolean
+  /** A 301 or 308 with a `Location` header (requests' `is_permanent_redirect`). */
+  readonly isPermanentRedirect: boolean
+  /**
+   * The body's lines as they arrive, decoded as UTF-8, without their line ends (requests'
+   * `iter_lines`). Reads the body; breaking out of the loop cancels it.
+   * @example
+   * for await (const line of response.lines()) console.log(line)
+   */
+  lines(): AsyncIterableIterator<string>
+  /**
+   * The body parsed as `text/event-stream` (server-sent events, the HTML standard's rules),
+   * event by event as they arrive. Reads the body; breaking out of the loop cancels it.
+   * @example
+   * for await (const { event, data } of response.events()) console.log(event, data)
+   */
+  events(): AsyncIterableIterator<ServerSentEvent>
+}
+
+/** One link of a `Link` header: its target and parameters (`rel`, `title`, `type`…). */
+export interface Link {
+  /** The target, as written between `<` and `>` (not resolved). */
+  url: string
+  rel?: string | undefined
+  [param: string]: string | undefined
+}
+
+/** One server-sent event (the HTML standard's `MessageEvent` fields for an event stream). */
+export interface ServerSentEvent {
+  /** The `event:` field, or `'message'`. */
+  event: string
+  /** The `data:` lines joined with `\n`. */
+  data: string
+  /** The last event ID the stream set (`id:`), `''` when none. */
+  id: string
+  /** The reconnection time in ms the stream last set (`retry:`), if any. */
+  retry: number | undefined
 }
 
 /** The promise of a response, with body shortcuts: `await s.get(url).json()`. */
@@ -259,6 +311,10 @@ export interface ResponsePromise extends Promise<SessionResponse> {
   text(): Promise<string>
   arrayBuffer(): Promise<ArrayBuffer>
   blob(): Promise<Blob>
+  /** The response's {@link SessionResponse.lines}: `for await (const l of s.get(url).lines())`. */
+  lines(): AsyncIterableIterator<string>
+  /** The response's {@link SessionResponse.events}: `for await (const e of s.get(url).events())`. */
+  events(): AsyncIterableIterator<ServerSentEvent>
 }
 
 /** What `s.mount()` takes. */

@@ -22,6 +22,7 @@ const expected = [
   'StateConflictError',
   'TimeoutError',
   'TooManyRedirectsError',
+  'digestAuth',
 ]
 
 describe('exports', () => {

@@ -138,6 +138,43 @@ export async function smoke(lib, { base, expected, closedURL }) {
     }
   })
 
+  await check('digest auth answers the 401 challenge, then preemptively', async () => {
+    const s = new Session({
+      baseURL: base,
+      auth: { type: 'digest', username: 'ada', password: 'lovelace' },
+    })
+    try {
+      const first = await s.get('/digest').text()
+      equal(first.replace(/challenges=\d+/, ''), 'hello ada nc=00000001 ', 'first answer')
+      const challenges = Number(/challenges=(\d+)/.exec(first)?.[1])
+      const second = await s.get('/digest').text()
+      equal(second, `hello ada nc=00000002 challenges=${challenges}`, 'second, without a 401')
+    } finally {
+      await s.close()
+    }
+  })
+
+  await check('lines() and events() read a streamed body', async () => {
+    const s = new Session({ baseURL: base })
+    try {
+      const lines = []
+      for await (const line of s.get('/lines').lines()) lines.push(line)
+      equal(lines, ['one', 'two', '', 'three'], 'lines')
+      const events = []
+      for await (const event of s.get('/events').events()) events.push(event)
+      equal(
+        events,
+        [
+          { event: 'greet', data: 'hello\nworld', id: '1', retry: undefined },
+          { event: 'message', data: '[DONE]', id: '1', retry: 10 },
+        ],
+        'events',
+      )
+    } finally {
+      await s.close()
+    }
+  })
+
   await check('a refused connection rejects with ConnectionError', async () => {
     const s = new Session()
     try {

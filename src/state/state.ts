@@ -34,7 +34,9 @@ export const stateLimits: {
 
 /** Tagged authentication; `[user, pass]` is saved as `basic`. Handlers are never saved. */
 export type AuthState =
-  { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: string }
+  | { type: 'digest'; username: string; password: string }
 
 /** Saved `timeout` object (milliseconds). */
 export interface TimeoutState {
@@ -192,6 +194,8 @@ export function sessionToState(
   if (typeof a === 'function' || (a !== null && !secrets)) omitted.push('auth')
   else if (a !== null && !('type' in a)) auth = { type: 'basic', username: a[0], password: a[1] }
   else if (a?.type === 'basic') auth = { type: 'basic', username: a.username, password: a.password }
+  else if (a?.type === 'digest')
+    auth = { type: 'digest', username: a.username, password: a.password }
   else if (a) auth = { type: 'bearer', token: a.token }
 
   const hidden = new Set([
@@ -560,7 +564,8 @@ const auth: Reader = (v, path) => {
   const { type } = expectRecord(v, path)
   if (type === 'basic') return basic(v, path)
   if (type === 'bearer') return bearer(v, path)
-  return fail(`${path}.type`, '"basic" or "bearer"', type)
+  if (type === 'digest') return basic(v, path)
+  return fail(`${path}.type`, '"basic", "bearer" or "digest"', type)
 }
 
 // Values are checked by the session's own proxy rules (requests accepts `host:port`, and

@@ -60,6 +60,8 @@ const smokeChecks = [
   'toJSON/fromJSON round trip keeps headers and cookies',
   'a standalone CookieJar follows RFC 6265 and the public suffix list',
   'responses are genuine Response objects with the session extras',
+  'digest auth answers the 401 challenge, then preemptively',
+  'lines() and events() read a streamed body',
   'a refused connection rejects with ConnectionError',
 ]
 

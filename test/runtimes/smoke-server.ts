@@ -1,4 +1,5 @@
 // The loopback server the runtime smoke suite (scripts/runtimes/smoke.mjs) talks to.
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { TLSSocket } from 'node:tls'
@@ -10,6 +11,8 @@ export interface SmokeServer {
   readonly base: string
   close(): Promise<void>
 }
+
+let digestChallenges = 0
 
 function route(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -33,6 +36,36 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       res.end(ok ? 'hello ada' : 'who are you?')
       return
     }
+    case '/digest': {
+      // RFC 7616 §3.4 with MD5 and qop=auth, for user "ada", password "lovelace".
+      const md5 = (text: string): string => createHash('md5').update(text).digest('hex')
+      const nonce = 'smoke-nonce'
+      const p: Record<string, string> = {}
+      for (const m of (req.headers.authorization ?? '').matchAll(/(\w+)="?([^",]*)"?/g))
+        p[m[1] as string] = m[2] as string
+      const ha1 = md5(`ada:smoke:lovelace`)
+      const ha2 = md5(`${req.method ?? ''}:${p.uri ?? ''}`)
+      const ok = p.response === md5(`${ha1}:${nonce}:${p.nc ?? ''}:${p.cnonce ?? ''}:auth:${ha2}`)
+      if (!ok) {
+        digestChallenges++
+        res.statusCode = 401
+        res.setHeader('www-authenticate', `Digest realm="smoke", qop="auth", nonce="${nonce}"`)
+        res.end()
+        return
+      }
+      res.end(`hello ${p.username ?? ''} nc=${p.nc ?? ''} challenges=${String(digestChallenges)}`)
+      return
+    }
+    case '/lines':
+      res.setHeader('content-type', 'text/plain; charset=utf-8')
+      res.write('one\r')
+      setTimeout(() => res.end('\ntwo\n\nthree'), 20)
+      return
+    case '/events':
+      res.setHeader('content-type', 'text/event-stream')
+      res.write(': hi\n\nevent: greet\nid: 1\ndata: hel')
+      setTimeout(() => res.end('lo\ndata: world\n\nretry: 10\ndata: [DONE]\n\n'), 20)
+      return
     case '/login':
       res.statusCode = 302
       res.setHeader('set-cookie', 'sid=s3cret; Path=/; HttpOnly')

@@ -139,9 +139,9 @@ describe('parseSessionState: every bad input names its JSON path', () => {
     ['auth tuple', { auth: ['u', 'p'] }, 'auth', 'auth: expected object, got array'],
     [
       'auth type',
-      { auth: { type: 'digest' } },
+      { auth: { type: 'ntlm' } },
       'auth.type',
-      /expected "basic" or "bearer", got string/,
+      /expected "basic", "bearer" or "digest", got string/,
     ],
     [
       'auth missing',

@@ -1,0 +1,70 @@
+/**
+ * What `trustEnv` reads besides the proxy variables, like requests'
+ * `merge_environment_settings`: `.netrc` credentials for a request without auth, and a CA
+ * bundle from `REQUESTS_CA_BUNDLE` / `CURL_CA_BUNDLE`. Only where the platform can read
+ * files (`Platform.readFile`: Node, Deno, Bun); browsers and Workers have no files to read.
+ * @module
+ */
+import { basicAuthorization, type ResolvedAuth } from './auth.ts'
+import { netrcCredentials, parseNetrc } from './netrc.ts'
+import type { Platform, TlsOptions } from './platform.ts'
+
+type Env = (key: string) => string | undefined
+
+/** requests utils.py `NETRC_FILES`: `NETRC`, else `~/.netrc`, then `~/_netrc`. */
+function readNetrc(env: Env, readFile: (path: string) => string | undefined): string | undefined {
+  const explicit = env('NETRC')
+  if (explicit) return readFile(explicit)
+  const home = env('HOME') ?? env('USERPROFILE')
+  if (!home) return undefined
+  const sep = home.includes('\\') && !home.includes('/') ? '\\' : '/'
+  return readFile(`${home}${sep}.netrc`) ?? readFile(`${home}${sep}_netrc`)
+}
+
+/**
+ * Auth from `.netrc` for a request with no auth of its own, or `null`. The file is read
+ * once per request; each hop looks up its own host (requests' `rebuild_auth`), so the
+ * credentials of one host are never sent to another.
+ */
+export function netrcAuth(platform: Platform, env: Env): ResolvedAuth | null {
+  const readFile = platform.readFile
+  if (!readFile) return null
+  const text = readNetrc(env, readFile)
+  if (!text) return null
+  const entries = parseNetrc(text)
+  if (entries.length === 0) return null
+  const handler = (request: Request): Request => {
+    const credentials = netrcCredentials(entries, new URL(request.url).hostname)
+    if (credentials && !request.headers.has('authorization'))
+      request.headers.set('authorization', basicAuthorization(...credentials))
+    return request
+  }
+  return { kind: 'handler', handler, init: handler, everyHop: true }
+}
+
+const bundles = new WeakMap<object, { path: string; tls: TlsOptions | undefined }>()
+
+/**
+ * The session's TLS settings with `ca` from `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE` when
+ * `tls.ca` is not set (and verification is not turned off), as requests does for
+ * `verify=True`. The same object is returned while the setting and the path are unchanged,
+ * so transports keep their pools. NOTE(spec): the bundle adds to the runtime's trusted
+ * roots, where requests trusts only the bundle.
+ */
+export function envTls(
+  owner: object,
+  tls: TlsOptions | undefined,
+  platform: Platform,
+  env: Env,
+): TlsOptions | undefined {
+  if (!platform.readFile || tls?.ca !== undefined || tls?.rejectUnauthorized === false) return tls
+  const path = env('REQUESTS_CA_BUNDLE') || env('CURL_CA_BUNDLE')
+  if (!path) return tls
+  const cached = bundles.get(owner)
+  if (cached?.path === path && cached.tls?.cert === tls?.cert && cached.tls?.key === tls?.key)
+    return cached.tls
+  const ca = platform.readFile(path)
+  const resolved = ca === undefined ? tls : { ...tls, ca }
+  bundles.set(owner, { path, tls: resolved })
+  return resolved
+}
