@@ -26,9 +26,11 @@ import {
   type HopSender,
   type OutgoingHop,
 } from '../../src/platform.ts'
+import { ClosedSessionError, redactURL } from '../../src/errors.ts'
 import { toRealmResponse } from '../../src/response.ts'
 import { trimHttpWhitespace } from '../../src/util/text.ts'
 import { DispatcherPool } from './dispatcher.ts'
+import { InFlight } from './in-flight.ts'
 import { installSocketGuard, isDraining } from './socket-guard.ts'
 
 type DispatchBody = Dispatcher.DispatchOptions['body']
@@ -250,6 +252,7 @@ function dispatchHop(
   dispatcher: Dispatcher,
   out: Outgoing,
   signal: AbortSignal | undefined,
+  inflight?: InFlight,
 ): Promise<HopResponse> {
   // Fetch §4.1 main fetch: an already aborted signal rejects with its reason.
   if (signal?.aborted) return Promise.reject(signal.reason as Error)
@@ -277,8 +280,12 @@ function dispatchHop(
     // The stream was closed, errored or cancelled: nothing more goes into it.
     let done = false
     let listening = signal !== undefined
+    // Set once the session's close() ended this hop (in-flight.ts).
+    let closedBy: ClosedSessionError | undefined
+    let untrack: () => void = noop
 
     const unlisten = (): void => {
+      untrack()
       if (!listening) return
       listening = false
       signal?.removeEventListener('abort', onAbort)
@@ -385,6 +392,7 @@ function dispatchHop(
       onRequestStart(c) {
         controller = c
         if (signal?.aborted) c.abort(signal.reason as Error)
+        else if (closedBy) c.abort(closedBy)
       },
       onResponseStart(c, status, fields, statusText = '') {
         // Fetch §4.5: a 1xx interim response is not the response.
@@ -480,6 +488,27 @@ function dispatchHop(
       },
     }
 
+    /** close(): the pending request rejects, a body still on the wire errors; sockets abort. */
+    const endHop = (): void => {
+      closedBy = new ClosedSessionError(
+        `The session was closed while ${method} ${redactURL(href)} was in flight`,
+      )
+      if (!settled) {
+        settled = true
+        unlisten()
+        reject(closedBy)
+        controller?.abort(closedBy)
+      } else if (mode === 'stream') failStream(closedBy, closedBy)
+      else if (!ended && !failure) {
+        failure = { error: closedBy }
+        unlisten()
+        controller?.abort(closedBy)
+        dropped?.()
+      }
+    }
+    if (inflight) untrack = inflight.add(endHop)
+    if (closedBy) return
+
     dispatcher.dispatch(
       {
         origin: url.origin,
@@ -537,27 +566,41 @@ async function viaFetch(
   return toRealmResponse(response as unknown as Response, response.url || request.url)
 }
 
+function noop(): void {
+  // Nothing to unregister: the hop is not tracked.
+}
+
 /** Creates the default adapter of a Node session. */
 export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSender {
   installSocketGuard()
   const pool = new DispatcherPool(options)
+  const inflight = new InFlight()
   return {
     // Not async: a bad `tls` option throws its TypeError from `pool.get` as it is.
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       const dispatcher = pool.get(ctx)
       return ctx.redirect === 'manual'
-        ? dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal).then((hop) =>
+        ? dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal, inflight).then((hop) =>
             hop.response(),
           )
-        : viaFetch(dispatcher, request, ctx)
+        : viaFetch(dispatcher, request, {
+            ...ctx,
+            signal: AbortSignal.any([ctx.signal, inflight.signal]),
+          })
     },
     // The session's fast path: a hop as plain data, no `Request` built (`src/send.ts`).
     [sendHopKey](hop: OutgoingHop, ctx: HopContext): Promise<HopResponse> {
       const dispatcher = pool.get(ctx)
       const body = directBody(hop.body)
       if (body === undefined) throw new TypeError('sendHop: this body needs a Request')
-      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal)
+      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal, inflight)
     },
-    close: () => pool.close(),
+    // In-flight hops end first (undici's own close would wait for them), then the sockets.
+    close: () => {
+      inflight.endAll(
+        new ClosedSessionError('The session was closed while the request was in flight'),
+      )
+      return pool.close()
+    },
   }
 }

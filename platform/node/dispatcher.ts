@@ -204,22 +204,15 @@ export class DispatcherPool {
     return composed
   }
 
-  /** Closes every dispatcher, waiting for in-flight requests; their sockets end. */
+  /**
+   * Destroys every dispatcher: their sockets close, and close() resolves once they have.
+   * Not `Agent.close()`: it waits for every body to be read and empties the client map at
+   * once, so a `destroy()` after it would abort nothing. The adapter ended in-flight hops
+   * with a `ClosedSessionError` first (in-flight.ts), so what undici reports now is unseen.
+   */
   async close(): Promise<void> {
     const all = [...this.#dispatchers.values()]
     this.#dispatchers.clear()
-    await Promise.all(
-      all.map(async (d) => {
-        // A graceful close waits for every response body to be read; one the caller never
-        // reads would hold close() until the server drops the socket. Idle sockets close at
-        // once; whatever is still in flight after that turn is destroyed (its body errors).
-        const graceful = d.close()
-        const settled = await Promise.race([
-          graceful.then(() => true),
-          new Promise<false>((resolve) => setImmediate(resolve, false)),
-        ])
-        if (!settled) await d.destroy()
-      }),
-    )
+    await Promise.all(all.map((d) => d.destroy()))
   }
 }
