@@ -15,7 +15,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
-import { fetch as undiciFetch, type Dispatcher } from 'undici'
+import { errors as undiciErrors, fetch as undiciFetch, type Dispatcher } from 'undici'
 import {
   sendHopKey,
   type Adapter,
@@ -253,6 +253,7 @@ function dispatchHop(
   out: Outgoing,
   signal: AbortSignal | undefined,
   inflight?: InFlight,
+  connectTimeout?: number,
 ): Promise<HopResponse> {
   // Fetch §4.1 main fetch: an already aborted signal rejects with its reason.
   if (signal?.aborted) return Promise.reject(signal.reason as Error)
@@ -283,9 +284,11 @@ function dispatchHop(
     // Set once the session's close() ended this hop (in-flight.ts).
     let closedBy: ClosedSessionError | undefined
     let untrack: () => void = noop
+    let connectTimer: ReturnType<typeof setTimeout> | undefined
 
     const unlisten = (): void => {
       untrack()
+      clearTimeout(connectTimer)
       if (!listening) return
       listening = false
       signal?.removeEventListener('abort', onAbort)
@@ -391,8 +394,10 @@ function dispatchHop(
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c
+        clearTimeout(connectTimer)
         if (signal?.aborted) c.abort(signal.reason as Error)
         else if (closedBy) c.abort(closedBy)
+        else if (settled) c.abort(new Error('connect timeout'))
       },
       onResponseStart(c, status, fields, statusText = '') {
         // Fetch §4.5: a 1xx interim response is not the response.
@@ -508,6 +513,17 @@ function dispatchHop(
     }
     if (inflight) untrack = inflight.add(endHop)
     if (closedBy) return
+    // The `connect` limit bounds this request's wait for a connection, whichever attempt (or
+    // a queue behind `connections`) gives it one (dispatcher.ts limits the attempts).
+    if (connectTimeout) {
+      connectTimer = setTimeout(() => {
+        failHead(
+          new undiciErrors.ConnectTimeoutError(
+            `Connect Timeout Error (no connection to ${url.host} within ${connectTimeout}ms)`,
+          ),
+        )
+      }, connectTimeout)
+    }
 
     dispatcher.dispatch(
       {
@@ -580,9 +596,13 @@ export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSende
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       const dispatcher = pool.get(ctx)
       return ctx.redirect === 'manual'
-        ? dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal, inflight).then((hop) =>
-            hop.response(),
-          )
+        ? dispatchHop(
+            dispatcher,
+            outgoingOf(request, ctx),
+            ctx.signal,
+            inflight,
+            ctx.timeout.connect,
+          ).then((hop) => hop.response())
         : viaFetch(dispatcher, request, {
             ...ctx,
             signal: AbortSignal.any([ctx.signal, inflight.signal]),
@@ -593,7 +613,7 @@ export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSende
       const dispatcher = pool.get(ctx)
       const body = directBody(hop.body)
       if (body === undefined) throw new TypeError('sendHop: this body needs a Request')
-      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal, inflight)
+      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal, inflight, ctx.timeout.connect)
     },
     // In-flight hops end first (undici's own close would wait for them), then the sockets.
     close: () => {
