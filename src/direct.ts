@@ -113,6 +113,7 @@ async function send(
     body: hop.body,
     signal: deadline.current,
     timeout: plan.timeout,
+    maxResponseSize: plan.maxResponseSize,
     proxy: caps.proxy ? selectProxy(hop.url, plan.proxy, plan.env, session.trustEnv) : null,
     tls: session.tls,
     redirect,

@@ -20,6 +20,7 @@ export {
   HTTPError,
   TimeoutError,
   ConnectionError,
+  ResponseTooLargeError,
   TooManyRedirectsError,
   RedirectError,
   InvalidURLError,

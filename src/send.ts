@@ -14,6 +14,7 @@
  * @module
  */
 import { applyAuth, resolveAuth, type ResolvedAuth } from './auth.ts'
+import { limitBody } from './body.ts'
 import {
   ClosedSessionError,
   ConnectionError,
@@ -47,6 +48,8 @@ export interface Plan {
   readonly retry: ResolvedRetry
   readonly proxy: ResolvedProxy
   readonly maxRedirects: number
+  /** Decoded bytes a body may have (`undefined`: no limit). */
+  readonly maxResponseSize: number | undefined
   readonly allowRedirects: boolean
   readonly hooks: Hooks
   readonly policy: RedirectPolicy
@@ -68,7 +71,8 @@ export async function send(
   try {
     const response = await attempts(plan, deadline)
     deadline.settle()
-    return response
+    // Body limits and body errors as SessionErrors, where the transport does not see to them.
+    return limitBody(response, { body: plan.timeout.body, maxResponseSize: plan.maxResponseSize })
   } catch (error) {
     deadline.dispose()
     throw error
@@ -127,6 +131,10 @@ function resolvePlan(
       init.maxRedirects !== undefined
         ? checkNonNegative(init.maxRedirects, 'init.maxRedirects', true)
         : session.maxRedirects,
+    maxResponseSize:
+      init.maxResponseSize !== undefined && init.maxResponseSize !== null
+        ? checkNonNegative(init.maxResponseSize, 'init.maxResponseSize', true)
+        : session.maxResponseSize,
     allowRedirects: init.allowRedirects ?? true,
     hooks,
     policy,
@@ -351,7 +359,12 @@ export async function sendHop(
   const ctx: AdapterContext = {
     body: replaced ? undefined : hop.body.value,
     signal: deadline.signal,
-    timeout: { connect: plan.timeout.connect, response: plan.timeout.response },
+    timeout: {
+      connect: plan.timeout.connect,
+      response: plan.timeout.response,
+      body: plan.timeout.body,
+    },
+    maxResponseSize: plan.maxResponseSize,
     proxy: caps.proxy
       ? required(platform, 'selectProxy')(
           new URL(request.url),

@@ -87,6 +87,7 @@ const knownOptions = new Set([
   'connections',
   'allowH2',
   'autosave',
+  'maxResponseSize',
 ])
 
 function isJar(value: unknown): value is CookieJar {
@@ -197,6 +198,7 @@ export class Session {
   #timeout: TimeoutInit | undefined
   #resolvedTimeout: ResolvedTimeout = {}
   #maxRedirects = 30
+  #maxResponseSize: number | undefined
   #retry: RetryInit = 0
   #resolvedRetry: ResolvedRetry
   #proxy: ProxyInit | undefined
@@ -223,6 +225,7 @@ export class Session {
     checkPlatformOptions(platform, options)
     this.timeout = options.timeout
     this.maxRedirects = options.maxRedirects ?? 30
+    this.maxResponseSize = options.maxResponseSize
     this.sensitiveHeaders = checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders')
     this.trustedOrigins = checkStringList(options.trustedOrigins, 'options.trustedOrigins')
     this.#resolvedRetry = resolveRetry(options.retry, 'options.retry')
@@ -297,6 +300,20 @@ export class Session {
   }
   set maxRedirects(value: number) {
     this.#maxRedirects = checkNonNegative(value, 'maxRedirects', true)
+  }
+
+  /**
+   * The largest response body accepted, in decoded bytes (`undefined`: no limit, the
+   * default). A body that grows past it errors with `ResponseTooLargeError` while it is read.
+   */
+  get maxResponseSize(): number | undefined {
+    return this.#maxResponseSize
+  }
+  set maxResponseSize(value: number | undefined) {
+    this.#maxResponseSize =
+      value === undefined || value === null
+        ? undefined
+        : checkNonNegative(value, 'maxResponseSize', true)
   }
 
   /** Retry policy; a number is `{ limit }`. Default 0. */
@@ -442,7 +459,12 @@ export class Session {
     this.#mounts.mount(prefix, adapter)
   }
 
-  /** Releases pooled connections. Requests after `close()` fail with `ClosedSessionError`. */
+  /**
+   * Ends the session: requests still waiting for headers reject, and bodies still being
+   * received error, with `ClosedSessionError`; then pooled connections close and the promise
+   * resolves. Requests after `close()` fail with `ClosedSessionError`. Where the transport owns
+   * no pool (browsers, Workers), only later requests are refused.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true

@@ -22,14 +22,14 @@ export function resolveTimeout(
   if (typeof init === 'number') return { total: checkNonNegative(init, field) || undefined }
   if (typeof init !== 'object') {
     throw new TypeError(
-      `${field}: expected milliseconds or { connect, response, total }, got ${describeType(init)}`,
+      `${field}: expected milliseconds or { connect, response, total, body }, got ${describeType(init)}`,
     )
   }
   const out: TimeoutOptions = {}
   for (const key of Object.keys(init)) {
-    if (key !== 'connect' && key !== 'response' && key !== 'total') {
+    if (key !== 'connect' && key !== 'response' && key !== 'total' && key !== 'body') {
       throw new TypeError(
-        `${field}: unknown key ${JSON.stringify(key)} (expected connect, response or total)`,
+        `${field}: unknown key ${JSON.stringify(key)} (expected connect, response, total or body)`,
       )
     }
     const value = init[key]

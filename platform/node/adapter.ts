@@ -26,7 +26,13 @@ import {
   type HopSender,
   type OutgoingHop,
 } from '../../src/platform.ts'
-import { ClosedSessionError, redactURL } from '../../src/errors.ts'
+import { markGuarded, toBodyError } from '../../src/body.ts'
+import {
+  ClosedSessionError,
+  redactURL,
+  ResponseTooLargeError,
+  TimeoutError,
+} from '../../src/errors.ts'
 import { toRealmResponse } from '../../src/response.ts'
 import { trimHttpWhitespace } from '../../src/util/text.ts'
 import { DispatcherPool } from './dispatcher.ts'
@@ -253,8 +259,9 @@ function dispatchHop(
   out: Outgoing,
   signal: AbortSignal | undefined,
   inflight?: InFlight,
-  connectTimeout?: number,
+  limits?: HopLimits,
 ): Promise<HopResponse> {
+  const connectTimeout = limits?.timeout.connect
   // Fetch §4.1 main fetch: an already aborted signal rejects with its reason.
   if (signal?.aborted) return Promise.reject(signal.reason as Error)
   const { url, href, method } = out
@@ -285,17 +292,33 @@ function dispatchHop(
     let closedBy: ClosedSessionError | undefined
     let untrack: () => void = noop
     let connectTimer: ReturnType<typeof setTimeout> | undefined
+    // Body limits (src/body.ts): decoded bytes so far, and the `timeout.body` timer.
+    let received = 0
+    let bodyTimer: ReturnType<typeof setTimeout> | undefined
+    const maxResponseSize = limits?.maxResponseSize
 
     const unlisten = (): void => {
       untrack()
       clearTimeout(connectTimer)
+      clearTimeout(bodyTimer)
       if (!listening) return
       listening = false
       signal?.removeEventListener('abort', onAbort)
     }
-    /** Fetch §4.5 HTTP-network fetch "if aborted": the abort reason, otherwise a TypeError. */
+    /** The request of this hop, for an error's message (made only on failure). */
+    const requestOf = (): Request | undefined => {
+      try {
+        return new Request(href, { method })
+      } catch {
+        return undefined
+      }
+    }
+    /**
+     * Fetch §4.5 HTTP-network fetch "if aborted": the abort reason; otherwise, where fetch
+     * has `TypeError('terminated')`, a `ConnectionError` with undici's error as `cause`.
+     */
     const bodyError = (error: unknown): unknown =>
-      signal?.aborted ? signal.reason : new TypeError('terminated', { cause: error })
+      signal?.aborted ? signal.reason : toBodyError(error, requestOf(), codeOf(error))
     const close = (): void => {
       if (done) return
       done = true
@@ -304,6 +327,13 @@ function dispatchHop(
     }
     const enqueue = (chunk: Buffer): boolean => {
       if (!sink || done) return true
+      if (maxResponseSize !== undefined && (received += chunk.length) > maxResponseSize) {
+        // Checked on decoded bytes as they are produced, so a small compressed body that
+        // decodes to gigabytes stops here (decoders destroyed, connection aborted).
+        const error = new ResponseTooLargeError(maxResponseSize, { request: requestOf() })
+        failStream(error, error)
+        return false
+      }
       sink.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
       return (sink.desiredSize ?? 0) > 0
     }
@@ -431,7 +461,16 @@ function dispatchHop(
           response: () => {
             if (mode !== 'held') return build(null)
             mode = 'stream'
-            return build(bodyStream(codings))
+            const response = build(bodyStream(codings))
+            markGuarded(response)
+            const ms = limits?.timeout.body
+            if (ms && !done) {
+              bodyTimer = setTimeout(() => {
+                const error = new TimeoutError('body', ms, { request: requestOf() })
+                failStream(error, error)
+              }, ms)
+            }
+            return response
           },
           discard: () => {
             if (mode !== 'held') return Promise.resolve()
@@ -582,6 +621,17 @@ async function viaFetch(
   return toRealmResponse(response as unknown as Response, response.url || request.url)
 }
 
+/** The limits a hop is sent under (the hop's context). */
+type HopLimits = Pick<HopContext, 'timeout' | 'maxResponseSize'>
+
+/** undici's error code (`UND_ERR_SOCKET`…), on the error or its cause. */
+function codeOf(error: unknown): string | undefined {
+  const code =
+    (error as { code?: unknown } | null)?.code ??
+    ((error as { cause?: unknown } | null)?.cause as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
 function noop(): void {
   // Nothing to unregister: the hop is not tracked.
 }
@@ -596,13 +646,9 @@ export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSende
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       const dispatcher = pool.get(ctx)
       return ctx.redirect === 'manual'
-        ? dispatchHop(
-            dispatcher,
-            outgoingOf(request, ctx),
-            ctx.signal,
-            inflight,
-            ctx.timeout.connect,
-          ).then((hop) => hop.response())
+        ? dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal, inflight, ctx).then((hop) =>
+            hop.response(),
+          )
         : viaFetch(dispatcher, request, {
             ...ctx,
             signal: AbortSignal.any([ctx.signal, inflight.signal]),
@@ -613,7 +659,7 @@ export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSende
       const dispatcher = pool.get(ctx)
       const body = directBody(hop.body)
       if (body === undefined) throw new TypeError('sendHop: this body needs a Request')
-      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal, inflight, ctx.timeout.connect)
+      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal, inflight, ctx)
     },
     // In-flight hops end first (undici's own close would wait for them), then the sockets.
     close: () => {

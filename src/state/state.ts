@@ -42,6 +42,7 @@ export interface TimeoutState {
   connect?: number
   response?: number
   total?: number
+  body?: number
 }
 
 /** Saved `retry` object. */
@@ -592,7 +593,7 @@ const v1: Shape = {
   // Checked by checkCookieCount.
   cookies: (v) => v,
   timeout: nullable(
-    numberOr(millis, obj({}, { connect: millis, response: millis, total: millis })),
+    numberOr(millis, obj({}, { connect: millis, response: millis, total: millis, body: millis })),
   ),
   maxRedirects: int(0),
   retry: numberOr(
