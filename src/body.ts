@@ -25,6 +25,8 @@ export interface BodyLimits {
   readonly body?: number | undefined
   /** Decoded bytes the body may have (`undefined`: none). */
   readonly maxResponseSize?: number | undefined
+  /** Aborted by the session's `close()`: the body then errors with its reason. */
+  readonly closed?: AbortSignal | undefined
 }
 
 const guarded = new WeakSet<Response>()
@@ -71,10 +73,14 @@ export function limitBody(response: SessionResponse, limits: BodyLimits): Sessio
   let done = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let sink: ReadableStreamDefaultController<Uint8Array> | undefined
+  const onClose = (): void => {
+    fail(limits.closed?.reason, true)
+  }
   const fail = (error: unknown, cancelSource: boolean): void => {
     if (done) return
     done = true
     clearTimeout(timer)
+    limits.closed?.removeEventListener('abort', onClose)
     sink?.error(error)
     if (cancelSource) reader.cancel(error).catch(() => undefined)
   }
@@ -82,6 +88,8 @@ export function limitBody(response: SessionResponse, limits: BodyLimits): Sessio
     {
       start(controller) {
         sink = controller
+        if (limits.closed?.aborted) onClose()
+        else limits.closed?.addEventListener('abort', onClose, { once: true })
         if (ms) {
           timer = setTimeout(() => {
             fail(new TimeoutError('body', ms, { request: request() }), true)
@@ -100,6 +108,7 @@ export function limitBody(response: SessionResponse, limits: BodyLimits): Sessio
         if (chunk.done) {
           done = true
           clearTimeout(timer)
+          limits.closed?.removeEventListener('abort', onClose)
           controller.close()
           return
         }
@@ -113,6 +122,7 @@ export function limitBody(response: SessionResponse, limits: BodyLimits): Sessio
       cancel(reason) {
         done = true
         clearTimeout(timer)
+        limits.closed?.removeEventListener('abort', onClose)
         return reader.cancel(reason)
       },
     },

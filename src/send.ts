@@ -72,7 +72,11 @@ export async function send(
     const response = await attempts(plan, deadline)
     deadline.settle()
     // Body limits and body errors as SessionErrors, where the transport does not see to them.
-    return limitBody(response, { body: plan.timeout.body, maxResponseSize: plan.maxResponseSize })
+    return limitBody(response, {
+      body: plan.timeout.body,
+      maxResponseSize: plan.maxResponseSize,
+      closed: internals.closeSignal(),
+    })
   } catch (error) {
     deadline.dispose()
     throw error
@@ -332,6 +336,8 @@ export async function sendHop(
   const direct = platform.features.sendDirect?.(plan, hop, cookie, redirect, deadline)
   // `return await`: one microtask, where returning the promise from an async function costs three.
   if (direct) return await direct
+  // close() ends this hop too (the fast path's transport ends its own hops itself).
+  deadline.follow(internals.closeSignal())
   let request = buildRequest(hop, {
     cookie,
     signal: deadline.signal,

@@ -206,6 +206,8 @@ export class Session {
   readonly #mounts = new MountTable()
   #defaultAdapter: Adapter | undefined
   #closed = false
+  /** Aborted by `close()`: what the core itself ends (requests it sends with a `Request`, bodies it wraps). */
+  #closer: AbortController | undefined
   #autosave: Autosave | undefined
 
   constructor(options: SessionOptions = {}) {
@@ -435,6 +437,7 @@ export class Session {
       proxy: this.#resolvedProxy,
       adapterFor: (url, request) => this.#adapterFor(url, request),
       isClosed: () => this.#closed,
+      closeSignal: () => (this.#closer ??= new AbortController()).signal,
     }
   }
 
@@ -468,6 +471,9 @@ export class Session {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#closer?.abort(
+      new ClosedSessionError('The session was closed while the request was in flight'),
+    )
     const adapters = new Set([this.#defaultAdapter, ...this.#mounts.entries.values()])
     try {
       await this.#autosave?.close()
@@ -546,6 +552,8 @@ export interface SessionInternals {
   readonly proxy: ResolvedProxy
   adapterFor(url: string, request: Request): Adapter
   isClosed(): boolean
+  /** A signal that `close()` aborts with a `ClosedSessionError`. */
+  closeSignal(): AbortSignal
 }
 
 /** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */

@@ -2,6 +2,7 @@
 // bodies gets — timeout.body, maxResponseSize, and body failures as SessionErrors.
 import { describe, expect, it } from 'vitest'
 import {
+  ClosedSessionError,
   ConnectionError,
   ResponseTooLargeError,
   SessionError,
@@ -87,5 +88,41 @@ describe('body limits in the core', () => {
     await expect(session.get('https://a.test/', { maxResponseSize: 1.5 })).rejects.toThrow(
       /init\.maxResponseSize/,
     )
+  })
+})
+
+describe('close() where the core sends and reads (transports that do not end their own work)', () => {
+  it('a request waiting for headers rejects with ClosedSessionError; the transport sees the abort', async () => {
+    let aborted: unknown
+    const { session } = mockSession(
+      (request) =>
+        new Promise<Response>((_resolve, reject) => {
+          request.signal.addEventListener('abort', () => {
+            aborted = request.signal.reason
+            reject(request.signal.reason as Error)
+          })
+        }),
+    )
+    const pending = session.get('https://a.test/x').catch((e: unknown) => e)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    await session.close()
+    expect(await pending).toBeInstanceOf(ClosedSessionError)
+    expect(aborted).toBeInstanceOf(ClosedSessionError)
+  })
+
+  it('a body still being read errors with ClosedSessionError and its source is cancelled', async () => {
+    let cancelled = false
+    const source = new ReadableStream<Uint8Array>({
+      pull: () => new Promise(() => undefined),
+      cancel: () => {
+        cancelled = true
+      },
+    })
+    const { session } = mockSession(() => new Response(source))
+    const r = await session.get('https://a.test/x')
+    const text = r.text().catch((e: unknown) => e)
+    await session.close()
+    expect(await text).toBeInstanceOf(ClosedSessionError)
+    expect(cancelled).toBe(true)
   })
 })
