@@ -58,8 +58,9 @@ export function toBodyError(error: unknown, request: Request | undefined, code?:
  * the same status, headers and session fields (`history`, `request`, …) over a wrapped body.
  */
 export function limitBody(response: SessionResponse, limits: BodyLimits): SessionResponse {
+  if (guarded.has(response)) return response
   const source = response.body
-  if (!source || guarded.has(response) || response.bodyUsed) return response
+  if (!source || response.bodyUsed) return response
   const { body: ms, maxResponseSize: max } = limits
   const request = (): Request | undefined => {
     try {

@@ -287,7 +287,7 @@ export class Session {
     this.#auth = resolveAuth(value, 'auth')
   }
 
-  /** Default timeout in ms (`number` = total) or `{ connect, response, total }`. */
+  /** Default timeout in ms (`number` = total) or `{ connect, response, total, body }` (docs/limits.md). */
   get timeout(): TimeoutInit | undefined {
     return this.#timeout
   }
