@@ -3,9 +3,12 @@
  * genuine `globalThis.Response`. For one hop it does what `fetch` does: fetch's default
  * request headers, request bodies of every kind, content-coding decompression, abort through
  * the signal (the body included), null-body statuses, repeated `Set-Cookie` kept apart, and
- * fetch's error shapes (`TypeError('fetch failed', { cause })` before the headers, a body
- * errored with `TypeError('terminated', { cause })` after them), so `errors.ts` maps
- * failures exactly as it does for `undici.fetch`. What it skips is fetch's spec machinery
+ * fetch's error shape before the headers (`TypeError('fetch failed', { cause })`), so
+ * `errors.ts` maps failures exactly as it does for `undici.fetch`. After the headers it does
+ * what the core's body wrapper (`src/body.ts`) does elsewhere, where it is cheap: a body cut
+ * short errors with `ConnectionError` (where fetch has `TypeError('terminated')`),
+ * `timeout.body` and `maxResponseSize` (on decoded bytes) are enforced, and `close()` ends
+ * the hop (`in-flight.ts`). What it skips is fetch's spec machinery
  * around the socket (a second `Request`, guarded `Headers`, undici's own `Response` re-wrapped
  * into the global one): that is where `undici.fetch` spends its time (README "Performance").
  *
