@@ -139,7 +139,12 @@ export function limitBody(response: SessionResponse, limits: BodyLimits): Sessio
     const descriptor = Object.getOwnPropertyDescriptor(response, key)
     if (descriptor) Object.defineProperty(out, key, descriptor)
   }
+  // What the runtime set on its own Response (a browser's followed redirect, its type).
   if (out.url !== response.url)
     Object.defineProperty(out, 'url', { value: response.url, configurable: true })
+  if (response.redirected && !out.redirected)
+    Object.defineProperty(out, 'redirected', { value: true, configurable: true })
+  if (response.type !== out.type)
+    Object.defineProperty(out, 'type', { value: response.type, configurable: true })
   return out as SessionResponse
 }

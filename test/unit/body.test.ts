@@ -69,6 +69,17 @@ describe('body limits in the core', () => {
     expect(r.raiseForStatus()).toBe(r)
   })
 
+  it('keeps what the runtime set on its Response (url, redirected, type)', async () => {
+    const { session } = mockSession(() => {
+      const response = new Response(body(1, 10))
+      Object.defineProperty(response, 'redirected', { value: true })
+      Object.defineProperty(response, 'type', { value: 'cors' })
+      return response
+    })
+    const r = await session.get('https://a.test/x')
+    expect([r.url, r.redirected, r.type]).toEqual(['https://a.test/x', true, 'cors'])
+  })
+
   it('timeout.body errors a body that never ends with TimeoutError(body)', async () => {
     const { session } = mockSession(
       () => new Response(new ReadableStream({ pull: () => new Promise(() => undefined) })),
