@@ -4,8 +4,9 @@
  * ```
  * SessionError                 (request?)
  * ├── HTTPError                (response)            raiseForStatus() on a 4xx/5xx
- * ├── TimeoutError             (limit)               connect | response | total
- * ├── ConnectionError          (cause)               DNS, refused, reset, TLS…
+ * ├── TimeoutError             (limit)               connect | response | total | body
+ * ├── ConnectionError          (cause)               DNS, refused, reset, TLS, a body cut short…
+ * ├── ResponseTooLargeError     (limit)               a body past maxResponseSize
  * ├── TooManyRedirectsError    (response, history)   more than maxRedirects hops
  * ├── RedirectError                                  a hop that must not be followed
  * ├── InvalidURLError          (url)                 unparsable or unsupported URL
@@ -106,8 +107,11 @@ export class HTTPError extends SessionError {
   }
 }
 
-/** Which timeout fired: `connect` (TCP/TLS set-up), `response` (waiting for data) or `total`. */
-export type TimeoutLimit = 'connect' | 'response' | 'total'
+/**
+ * Which timeout fired: `connect` (TCP/TLS set-up), `response` (waiting for data), `total`
+ * (until the final headers) or `body` (reading the whole body after them).
+ */
+export type TimeoutLimit = 'connect' | 'response' | 'total' | 'body'
 
 /**
  * A timeout of the session or request fired. `limit` says which one; a user's own
@@ -137,6 +141,24 @@ export class ConnectionError extends SessionError {
   constructor(message: string, options?: SessionErrorOptions & { code?: string | undefined }) {
     super(message, options)
     this.code = options?.code
+  }
+}
+
+/**
+ * A response body grew past `maxResponseSize` (decoded bytes). Raised while the body is read,
+ * before the bytes pile up in memory; the connection is closed.
+ * @example
+ * await s.get('/huge', { maxResponseSize: 1_000_000 }).text() // throws ResponseTooLargeError
+ */
+export class ResponseTooLargeError extends SessionError {
+  static override readonly tag: string = 'ResponseTooLargeError'
+  /** The limit in bytes that the body exceeded. */
+  readonly limit: number
+
+  constructor(limit: number, options?: SessionErrorOptions) {
+    const what = options?.request ? `: ${describeRequest(options.request)}` : ''
+    super(`The response body exceeded maxResponseSize of ${limit} bytes${what}`, options)
+    this.limit = limit
   }
 }
 

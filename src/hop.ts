@@ -80,6 +80,8 @@ async function sendRequest(
   n: number,
 ): Promise<SentHop> {
   const { session, internals } = plan
+  // close() ends this hop too (the fast path's transport ends its own hops itself).
+  deadline.follow(internals.closeSignal())
   let request = built
   let replaced = false
   if (plan.auth && (hop.authAllowed || plan.auth.everyHop === true)) {
@@ -102,7 +104,12 @@ async function sendRequest(
   const ctx: AdapterContext = {
     body: replaced ? undefined : hop.body.value,
     signal: deadline.signal,
-    timeout: { connect: plan.timeout.connect, response: plan.timeout.response },
+    timeout: {
+      connect: plan.timeout.connect,
+      response: plan.timeout.response,
+      body: plan.timeout.body,
+    },
+    maxResponseSize: plan.maxResponseSize,
     proxy: proxyFor(plan, new URL(request.url)),
     tls: plan.tls,
     // The session's redirect mode always wins over the mode of a `Request` a hook returned.
@@ -165,6 +172,7 @@ async function sendPlain(
     body: out.body,
     signal: deadline.current,
     timeout: plan.timeout,
+    maxResponseSize: plan.maxResponseSize,
     proxy: proxyFor(plan, out.url),
     tls: plan.tls,
     redirect: plan.hopRedirect,

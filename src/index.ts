@@ -21,6 +21,7 @@ export {
   HTTPError,
   TimeoutError,
   ConnectionError,
+  ResponseTooLargeError,
   TooManyRedirectsError,
   RedirectError,
   InvalidURLError,

@@ -31,6 +31,8 @@ export interface Plan {
   readonly retry: ResolvedRetry
   readonly proxy: ResolvedProxy
   readonly maxRedirects: number
+  /** Decoded bytes a body may have (`undefined`: no limit). */
+  readonly maxResponseSize: number | undefined
   readonly allowRedirects: boolean
   /** Fetch's `RequestInit.redirect`: `'manual'` answers with the 3xx, `'error'` rejects on one. */
   readonly redirect: RequestRedirect
@@ -120,6 +122,10 @@ export function resolvePlan(
         ? required(internals.platform, 'resolveProxy')(session.proxy, init.proxy, 'init.proxy')
         : internals.proxy,
     maxRedirects,
+    maxResponseSize:
+      init.maxResponseSize !== undefined && init.maxResponseSize !== null
+        ? checkNonNegative(init.maxResponseSize, 'init.maxResponseSize', true)
+        : session.maxResponseSize,
     allowRedirects,
     redirect,
     hopRedirect: platform.capabilities.manualRedirect

@@ -55,11 +55,14 @@ export interface AdapterContext {
   readonly body: BodyInit | null | undefined
   /** Aborts on the user's signal or the `total` timeout. Already set on `request`. */
   readonly signal: AbortSignal
-  /** Connect and response timeouts in ms, for transports that enforce them. */
+  /** Connect and response timeouts in ms, for transports that enforce them; `body` for one that limits bodies. */
   readonly timeout: {
     readonly connect?: number | undefined
     readonly response?: number | undefined
+    readonly body?: number | undefined
   }
+  /** The largest body accepted (decoded bytes), for a transport that limits bodies. */
+  readonly maxResponseSize?: number | undefined
   /** The proxy URL for this hop, or `null` for a direct connection. */
   readonly proxy: string | null
   /** The session's TLS settings. */

@@ -14,6 +14,7 @@
  * this file.
  * @module
  */
+import { limitBody } from './body.ts'
 import { required } from './capabilities.ts'
 import { SessionError, TimeoutError } from './errors.ts'
 import { now, sendHop } from './hop.ts'
@@ -37,7 +38,12 @@ export async function send(
   try {
     const response = await attempts(plan, deadline)
     deadline.settle()
-    return response
+    // Body limits and body errors as SessionErrors, where the transport does not see to them.
+    return limitBody(response, {
+      body: plan.timeout.body,
+      maxResponseSize: plan.maxResponseSize,
+      closed: internals.closeSignal(),
+    })
   } catch (error) {
     deadline.dispose()
     throw error

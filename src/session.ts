@@ -90,6 +90,7 @@ const knownOptions = new Set([
   'allowH2',
   'autosave',
   'raiseForStatus',
+  'maxResponseSize',
 ])
 
 function checkBoolean(value: unknown, field: string): boolean {
@@ -173,6 +174,7 @@ export class Session {
   #timeout: TimeoutInit | undefined
   #resolvedTimeout: ResolvedTimeout = {}
   #maxRedirects = 30
+  #maxResponseSize: number | undefined
   #retry: RetryInit = 0
   #resolvedRetry: ResolvedRetry
   #proxy: ProxyInit | undefined
@@ -180,6 +182,8 @@ export class Session {
   readonly #mounts = new MountTable()
   #defaultAdapter: Adapter | undefined
   #closed = false
+  /** Aborted by `close()`: what the core itself ends (requests it sends with a `Request`, bodies it wraps). */
+  #closer: AbortController | undefined
   #autosave: Autosave | undefined
 
   constructor(options: SessionOptions = {}) {
@@ -209,6 +213,7 @@ export class Session {
     })
     this.timeout = options.timeout
     this.maxRedirects = options.maxRedirects ?? 30
+    this.maxResponseSize = options.maxResponseSize
     this.sensitiveHeaders = checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders')
     this.trustedOrigins = checkStringList(options.trustedOrigins, 'options.trustedOrigins')
     this.#resolvedRetry = resolveRetry(options.retry, 'options.retry')
@@ -269,7 +274,7 @@ export class Session {
     this.#auth = resolveAuth(value, 'auth', (this.constructor as typeof Session).platform.features)
   }
 
-  /** Default timeout in ms (`number` = total) or `{ connect, response, total }`. */
+  /** Default timeout in ms (`number` = total) or `{ connect, response, total, body }` (docs/limits.md). */
   get timeout(): TimeoutInit | undefined {
     return this.#timeout
   }
@@ -284,6 +289,20 @@ export class Session {
   }
   set maxRedirects(value: number) {
     this.#maxRedirects = checkNonNegative(value, 'maxRedirects', true)
+  }
+
+  /**
+   * The largest response body accepted, in decoded bytes (`undefined`: no limit, the
+   * default). A body that grows past it errors with `ResponseTooLargeError` while it is read.
+   */
+  get maxResponseSize(): number | undefined {
+    return this.#maxResponseSize
+  }
+  set maxResponseSize(value: number | undefined) {
+    this.#maxResponseSize =
+      value === undefined || value === null
+        ? undefined
+        : checkNonNegative(value, 'maxResponseSize', true)
   }
 
   /** Retry policy; a number is `{ limit }`. Default 0. */
@@ -406,6 +425,7 @@ export class Session {
       proxy: this.#resolvedProxy,
       adapterFor: (url, request) => this.#adapterFor(url, request),
       isClosed: () => this.#closed,
+      closeSignal: () => (this.#closer ??= new AbortController()).signal,
     }
   }
 
@@ -430,10 +450,18 @@ export class Session {
     this.#mounts.mount(prefix, adapter)
   }
 
-  /** Releases pooled connections. Requests after `close()` fail with `ClosedSessionError`. */
+  /**
+   * Ends the session: requests still waiting for headers reject, and bodies still being
+   * received error, with `ClosedSessionError`; then pooled connections close and the promise
+   * resolves. Requests after `close()` fail with `ClosedSessionError`. Where the transport owns
+   * no pool (browsers, Workers), only later requests are refused.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#closer?.abort(
+      new ClosedSessionError('The session was closed while the request was in flight'),
+    )
     const adapters = new Set([this.#defaultAdapter, ...this.#mounts.entries.values()])
     try {
       await this.#autosave?.close()
@@ -513,6 +541,8 @@ export interface SessionInternals {
   /** The mounted adapter or the platform's transport; `request` names the hop in an error. */
   adapterFor(url: string, request: () => Request): Adapter
   isClosed(): boolean
+  /** A signal that `close()` aborts with a `ClosedSessionError`. */
+  closeSignal(): AbortSignal
 }
 
 /**

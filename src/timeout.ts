@@ -22,14 +22,14 @@ export function resolveTimeout(
   if (typeof init === 'number') return { total: checkNonNegative(init, field) || undefined }
   if (typeof init !== 'object') {
     throw new TypeError(
-      `${field}: expected milliseconds or { connect, response, total }, got ${describeType(init)}`,
+      `${field}: expected milliseconds or { connect, response, total, body }, got ${describeType(init)}`,
     )
   }
   const out: TimeoutOptions = {}
   for (const key of Object.keys(init)) {
-    if (key !== 'connect' && key !== 'response' && key !== 'total') {
+    if (key !== 'connect' && key !== 'response' && key !== 'total' && key !== 'body') {
       throw new TypeError(
-        `${field}: unknown key ${JSON.stringify(key)} (expected connect, response or total)`,
+        `${field}: unknown key ${JSON.stringify(key)} (expected connect, response, total or body)`,
       )
     }
     const value = init[key]
@@ -49,6 +49,7 @@ export class Deadline {
   readonly #user: AbortSignal | undefined
   readonly #onUserAbort: (() => void) | undefined
   #totalTimer: ReturnType<typeof setTimeout> | undefined
+  #followed: { signal: AbortSignal; listener: () => void } | undefined
 
   constructor(user: AbortSignal | null | undefined, total: number | undefined) {
     if (user) {
@@ -125,14 +126,40 @@ export class Deadline {
     }, ms)
   }
 
+  /**
+   * Also aborts, with its reason, when `signal` does (the session's `close()`), until the
+   * final headers arrive. Idempotent per signal.
+   */
+  follow(signal: AbortSignal): void {
+    if (this.#followed?.signal === signal) return
+    const controller = (this.#controller ??= new AbortController())
+    if (signal.aborted) {
+      controller.abort(signal.reason)
+      return
+    }
+    const listener = (): void => {
+      controller.abort(signal.reason)
+    }
+    signal.addEventListener('abort', listener, { once: true })
+    this.#followed = { signal, listener }
+  }
+
   /** Stops the total timer once the final headers arrived; the user's signal still aborts the body. */
   settle(): void {
     clearTimeout(this.#totalTimer)
+    this.#unfollow()
+  }
+
+  #unfollow(): void {
+    if (!this.#followed) return
+    this.#followed.signal.removeEventListener('abort', this.#followed.listener)
+    this.#followed = undefined
   }
 
   /** Stops everything (after an error). */
   dispose(): void {
     clearTimeout(this.#totalTimer)
+    this.#unfollow()
     if (this.#onUserAbort) this.#user?.removeEventListener('abort', this.#onUserAbort)
   }
 }

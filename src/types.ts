@@ -71,6 +71,11 @@ export interface TimeoutOptions {
   response?: number | undefined
   /** The whole request, every redirect hop and retry included, until headers arrive. */
   total?: number | undefined
+  /**
+   * Reading the whole body, from the final headers on. Past it the body errors with
+   * `TimeoutError` (`limit: 'body'`). Default none, so a long stream is never cut.
+   */
+  body?: number | undefined
 }
 export type TimeoutInit = number | TimeoutOptions
 
@@ -215,6 +220,11 @@ export interface SessionOptions {
   allowH2?: boolean | undefined
   /** A final 4xx/5xx response rejects with `HTTPError`. Default `false`. */
   raiseForStatus?: boolean | undefined
+  /**
+   * The largest response body accepted, in decoded bytes; a body that grows past it errors
+   * with `ResponseTooLargeError` while it is read. Default none.
+   */
+  maxResponseSize?: number | undefined
   /** Save the session to `store` under `key` after responses that change the jar, and on `close()`. */
   autosave?: AutosaveOptions | undefined
 }
@@ -233,6 +243,8 @@ export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signa
   cookies?: Record<string, string | null | undefined> | undefined
   timeout?: TimeoutInit | undefined
   maxRedirects?: number | undefined
+  /** Replaces the session's `maxResponseSize` (decoded bytes) for this request. */
+  maxResponseSize?: number | undefined
   /** Default true. `false` returns the 3xx itself. */
   allowRedirects?: boolean | undefined
   /** A final 4xx/5xx response rejects with `HTTPError`; overrides the session's setting. */

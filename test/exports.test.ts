@@ -16,6 +16,7 @@ const expected = [
   'InvalidURLError',
   'NoAdapterError',
   'RedirectError',
+  'ResponseTooLargeError',
   'Session',
   'SessionError',
   'SessionStateError',

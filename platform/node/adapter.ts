@@ -3,9 +3,12 @@
  * genuine `globalThis.Response`. For one hop it does what `fetch` does: fetch's default
  * request headers, request bodies of every kind, content-coding decompression, abort through
  * the signal (the body included), null-body statuses, repeated `Set-Cookie` kept apart, and
- * fetch's error shapes (`TypeError('fetch failed', { cause })` before the headers, a body
- * errored with `TypeError('terminated', { cause })` after them), so `errors.ts` maps
- * failures exactly as it does for `undici.fetch`. What it skips is fetch's spec machinery
+ * fetch's error shape before the headers (`TypeError('fetch failed', { cause })`), so
+ * `errors.ts` maps failures exactly as it does for `undici.fetch`. After the headers it does
+ * what the core's body wrapper (`src/body.ts`) does elsewhere, where it is cheap: a body cut
+ * short errors with `ConnectionError` (where fetch has `TypeError('terminated')`),
+ * `timeout.body` and `maxResponseSize` (on decoded bytes) are enforced, and `close()` ends
+ * the hop (`in-flight.ts`). What it skips is fetch's spec machinery
  * around the socket (a second `Request`, guarded `Headers`, undici's own `Response` re-wrapped
  * into the global one): that is where `undici.fetch` spends its time (README "Performance").
  *
@@ -15,7 +18,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
-import type { Dispatcher } from 'undici'
+import { errors as undiciErrors, type Dispatcher } from 'undici'
 import { sendHopKey } from '../../src/capabilities.ts'
 import { drainLimit, shouldDrain } from '../../src/drain.ts'
 import type {
@@ -27,8 +30,17 @@ import type {
   HopSender,
   OutgoingHop,
 } from '../../src/platform.ts'
+import { markGuarded, toBodyError } from '../../src/body.ts'
+import {
+  ClosedSessionError,
+  redactURL,
+  ResponseTooLargeError,
+  TimeoutError,
+} from '../../src/errors.ts'
 import { toRealmResponse } from '../../src/response.ts'
+import { trimHttpWhitespace } from '../../src/util/text.ts'
 import { DispatcherPool } from './dispatcher.ts'
+import { InFlight } from './in-flight.ts'
 import { installSocketGuard, isDraining } from './socket-guard.ts'
 
 type DispatchBody = Dispatcher.DispatchOptions['body']
@@ -250,7 +262,10 @@ function dispatchHop(
   dispatcher: Dispatcher,
   out: Outgoing,
   signal: AbortSignal | undefined,
+  inflight?: InFlight,
+  limits?: HopLimits,
 ): Promise<HopResponse> {
+  const connectTimeout = limits?.timeout.connect
   // Fetch §4.1 main fetch: an already aborted signal rejects with its reason.
   if (signal?.aborted) return Promise.reject(signal.reason as Error)
   const { url, href, method } = out
@@ -277,15 +292,37 @@ function dispatchHop(
     // The stream was closed, errored or cancelled: nothing more goes into it.
     let done = false
     let listening = signal !== undefined
+    // Set once the session's close() ended this hop (in-flight.ts).
+    let closedBy: ClosedSessionError | undefined
+    let untrack: () => void = noop
+    let connectTimer: ReturnType<typeof setTimeout> | undefined
+    // Body limits (src/body.ts): decoded bytes so far, and the `timeout.body` timer.
+    let received = 0
+    let bodyTimer: ReturnType<typeof setTimeout> | undefined
+    const maxResponseSize = limits?.maxResponseSize
 
     const unlisten = (): void => {
+      untrack()
+      clearTimeout(connectTimer)
+      clearTimeout(bodyTimer)
       if (!listening) return
       listening = false
       signal?.removeEventListener('abort', onAbort)
     }
-    /** Fetch §4.5 HTTP-network fetch "if aborted": the abort reason, otherwise a TypeError. */
+    /** The request of this hop, for an error's message (made only on failure). */
+    const requestOf = (): Request | undefined => {
+      try {
+        return new Request(href, { method })
+      } catch {
+        return undefined
+      }
+    }
+    /**
+     * Fetch §4.5 HTTP-network fetch "if aborted": the abort reason; otherwise, where fetch
+     * has `TypeError('terminated')`, a `ConnectionError` with undici's error as `cause`.
+     */
     const bodyError = (error: unknown): unknown =>
-      signal?.aborted ? signal.reason : new TypeError('terminated', { cause: error })
+      signal?.aborted ? signal.reason : toBodyError(error, requestOf(), codeOf(error))
     const close = (): void => {
       if (done) return
       done = true
@@ -294,6 +331,13 @@ function dispatchHop(
     }
     const enqueue = (chunk: Buffer): boolean => {
       if (!sink || done) return true
+      if (maxResponseSize !== undefined && (received += chunk.length) > maxResponseSize) {
+        // Checked on decoded bytes as they are produced, so a small compressed body that
+        // decodes to gigabytes stops here (decoders destroyed, connection aborted).
+        const error = new ResponseTooLargeError(maxResponseSize, { request: requestOf() })
+        failStream(error, error)
+        return false
+      }
       sink.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
       return (sink.desiredSize ?? 0) > 0
     }
@@ -384,7 +428,10 @@ function dispatchHop(
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c
+        clearTimeout(connectTimer)
         if (signal?.aborted) c.abort(signal.reason as Error)
+        else if (closedBy) c.abort(closedBy)
+        else if (settled) c.abort(new Error('connect timeout'))
       },
       onResponseStart(c, status, fields, statusText = '') {
         // Fetch §4.5: a 1xx interim response is not the response.
@@ -418,7 +465,16 @@ function dispatchHop(
           response: () => {
             if (mode !== 'held') return build(null)
             mode = 'stream'
-            return build(bodyStream(codings))
+            const response = build(bodyStream(codings))
+            markGuarded(response)
+            const ms = limits?.timeout.body
+            if (ms && !done) {
+              bodyTimer = setTimeout(() => {
+                const error = new TimeoutError('body', ms, { request: requestOf() })
+                failStream(error, error)
+              }, ms)
+            }
+            return response
           },
           discard: () => {
             if (mode !== 'held') return Promise.resolve()
@@ -479,6 +535,38 @@ function dispatchHop(
       },
     }
 
+    /** close(): the pending request rejects, a body still on the wire errors; sockets abort. */
+    const endHop = (): void => {
+      closedBy = new ClosedSessionError(
+        `The session was closed while ${method} ${redactURL(href)} was in flight`,
+      )
+      if (!settled) {
+        settled = true
+        unlisten()
+        reject(closedBy)
+        controller?.abort(closedBy)
+      } else if (mode === 'stream') failStream(closedBy, closedBy)
+      else if (!ended && !failure) {
+        failure = { error: closedBy }
+        unlisten()
+        controller?.abort(closedBy)
+        dropped?.()
+      }
+    }
+    if (inflight) untrack = inflight.add(endHop)
+    if (closedBy) return
+    // The `connect` limit bounds this request's wait for a connection, whichever attempt (or
+    // a queue behind `connections`) gives it one (dispatcher.ts limits the attempts).
+    if (connectTimeout) {
+      connectTimer = setTimeout(() => {
+        failHead(
+          new undiciErrors.ConnectTimeoutError(
+            `Connect Timeout Error (no connection to ${url.host} within ${connectTimeout}ms)`,
+          ),
+        )
+      }, connectTimeout)
+    }
+
     dispatcher.dispatch(
       {
         origin: url.origin,
@@ -492,10 +580,6 @@ function dispatchHop(
   })
 }
 
-// Fetch's header value normalisation: leading and trailing HTTP whitespace is removed.
-const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g
-const httpWhitespaceAtEnds = /^[\t\n\r ]|[\t\n\r ]$/
-
 /**
  * The values of one field, as a `Headers` holds them: trimmed, and without a value it rejects
  * (such a value is dropped from the Response, so it is not used at all).
@@ -503,7 +587,8 @@ const httpWhitespaceAtEnds = /^[\t\n\r ]|[\t\n\r ]$/
 function fieldValues(fields: Fields, field: string): string[] {
   const values: string[] = []
   for (const value of valuesOf(fields, field)) {
-    const v = httpWhitespaceAtEnds.test(value) ? value.replace(httpWhitespace, '') : value
+    // Fetch's header value normalisation, in linear time (a server controls the value).
+    const v = trimHttpWhitespace(value)
     if (!/[\0\r\n]/.test(v)) values.push(v)
   }
   return values
@@ -520,18 +605,34 @@ function headerValue(fields: Fields, name: string): string | null {
   return values.length === 0 ? null : values.join(', ')
 }
 
+/** The limits a hop is sent under (the hop's context). */
+type HopLimits = Pick<HopContext, 'timeout' | 'maxResponseSize'>
+
+/** undici's error code (`UND_ERR_SOCKET`…), on the error or its cause. */
+function codeOf(error: unknown): string | undefined {
+  const code =
+    (error as { code?: unknown } | null)?.code ??
+    ((error as { cause?: unknown } | null)?.cause as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+function noop(): void {
+  // Nothing to unregister: the hop is not tracked.
+}
+
 /** Creates the default adapter of a Node session. */
 export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSender {
   installSocketGuard()
   const pool = new DispatcherPool(options)
+  const inflight = new InFlight()
   return {
     // Not async: a bad `tls` option throws its TypeError from `pool.get` as it is.
     // Always one hop: the session follows redirects itself, whatever `request.redirect` says
     // (a `beforeRequest` hook's `new Request(url)` has `'follow'`), so undici never follows.
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       const dispatcher = pool.get(ctx)
-      return dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal).then((hop) =>
-        hop.response(),
+      return dispatchHop(dispatcher, outgoingOf(request, ctx), ctx.signal, inflight, ctx).then(
+        (hop) => hop.response(),
       )
     },
     // The session's fast path: a hop as plain data, no `Request` built (`src/send.ts`).
@@ -539,8 +640,14 @@ export function createUndiciAdapter(options: AdapterOptions): Adapter & HopSende
       const dispatcher = pool.get(ctx)
       const body = directBody(hop.body)
       if (body === undefined) throw new TypeError('sendHop: this body needs a Request')
-      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal)
+      return dispatchHop(dispatcher, { ...hop, body }, ctx.signal, inflight, ctx)
     },
-    close: () => pool.close(),
+    // In-flight hops end first (undici's own close would wait for them), then the sockets.
+    close: () => {
+      inflight.endAll(
+        new ClosedSessionError('The session was closed while the request was in flight'),
+      )
+      return pool.close()
+    },
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The session's undici dispatchers: one keep-alive `Agent` for direct connections and one
- * `ProxyAgent` per proxy URL, each per distinct TLS/connect setting, all closed by `close()`.
- * Per-request `response` timeouts are applied with a composed dispatcher, so they do not
- * need an Agent of their own.
+ * `ProxyAgent` per proxy URL, each per distinct TLS setting, all closed by `close()`.
+ * Per-request `connect` and `response` timeouts are applied with a composed dispatcher, so
+ * they never need an Agent (and a pool of sockets) of their own: the `connect` limit is
+ * applied to each connection attempt by the Agent's connector (see {@link DispatcherPool}).
  *
  * - Proxies: `http:`/`https:` proxies through undici's `ProxyAgent`; `http:` targets are
  *   forwarded in absolute form (as curl and requests do), `https:` targets tunnelled with
@@ -18,7 +19,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { rootCertificates } from 'node:tls'
-import { Agent, ProxyAgent, type Dispatcher } from 'undici'
+import type { Socket } from 'node:net'
+import { Agent, buildConnector, errors, ProxyAgent, type Dispatcher } from 'undici'
 import type { AdapterContext, AdapterOptions, TlsOptions } from '../../src/platform.ts'
 
 /** TLS settings as undici's `connect` options, with files read and values checked. */
@@ -116,11 +118,54 @@ function proxyOptions(
   return { uri, token: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
 }
 
-/** Dispatchers by (proxy, TLS settings, connect timeout). */
+// undici's default connect timeout (Agent `connect.timeout`), for a request that sets none.
+const defaultConnectTimeout = 10_000
+
+/**
+ * A connector that limits each connection attempt to the `connect` timeout of the request
+ * that asked for it (`limit()` is read when the attempt starts), with undici's own error.
+ */
+function timedConnector(
+  base: buildConnector.connector,
+  limit: () => number,
+): buildConnector.connector {
+  return (options, callback) => {
+    const ms = limit()
+    let done = false
+    // Set after the attempt starts; `finish` may run first (a synchronous failure).
+    const pending: { timer?: ReturnType<typeof setTimeout> } = {}
+    const finish: buildConnector.Callback = (...args) => {
+      if (done) return
+      done = true
+      clearTimeout(pending.timer)
+      callback(...args)
+    }
+    const socket = (base as (...a: unknown[]) => Socket | undefined)(options, finish)
+    if (done || !ms) return
+    pending.timer = setTimeout(() => {
+      // undici util.js onConnectTimeout: the same message and error class.
+      const error = new errors.ConnectTimeoutError(
+        `Connect Timeout Error (attempted address: ${options.hostname}:${options.port}, timeout: ${ms}ms)`,
+      )
+      socket?.destroy(error)
+      finish(error, null)
+    }, ms)
+  }
+}
+
+/**
+ * Dispatchers by (proxy, TLS settings): one keep-alive pool per session whatever the
+ * requests' timeouts. A request's `connect` limit is set on the pool while it is dispatched
+ * (undici connects synchronously inside `dispatch`), so the connection attempt it starts is
+ * limited by it; the transport also bounds the request's own wait for a connection by it
+ * (adapter.ts), which covers an attempt started for another request or through a proxy.
+ */
 export class DispatcherPool {
   readonly #options: AdapterOptions
   readonly #dispatchers = new Map<string, Dispatcher>()
-  readonly #timed = new WeakMap<Dispatcher, Map<number, Dispatcher>>()
+  readonly #timed = new WeakMap<Dispatcher, Map<string, Dispatcher>>()
+  /** The `connect` limit of the request being dispatched, read by the connector. */
+  #attempt: number | undefined
   #lastTls: { input: TlsOptions | undefined; snapshot: string; resolved: ResolvedTls } | undefined
 
   constructor(options: AdapterOptions) {
@@ -134,14 +179,16 @@ export class DispatcherPool {
    */
   get(ctx: Pick<AdapterContext, 'proxy' | 'tls' | 'timeout'>): Dispatcher {
     const tls = this.#resolveTls(ctx.tls)
-    const key = `${ctx.proxy ?? ''}\n${tls.snapshot}\n${ctx.timeout.connect ?? ''}`
+    const key = `${ctx.proxy ?? ''}\n${tls.snapshot}`
     let dispatcher = this.#dispatchers.get(key)
     if (!dispatcher) {
       dispatcher = this.#create(ctx, tls.resolved)
       this.#dispatchers.set(key, dispatcher)
     }
-    const response = ctx.timeout.response
-    return response === undefined ? dispatcher : this.#withResponseTimeout(dispatcher, response)
+    const { connect, response } = ctx.timeout
+    return connect || response !== undefined
+      ? this.#withTimeouts(dispatcher, connect || undefined, response)
+      : dispatcher
   }
 
   /** Resolves (and reads files) once per distinct setting; `s.tls` may be replaced or edited. */
@@ -158,13 +205,25 @@ export class DispatcherPool {
   }
 
   #create(ctx: Pick<AdapterContext, 'proxy' | 'timeout'>, tls: ResolvedTls): Dispatcher {
-    const timeout = ctx.timeout.connect ? { timeout: ctx.timeout.connect } : {}
-    const connect = { ...tls, ...timeout }
     const common = {
       ...(this.#options.connections ? { connections: this.#options.connections } : {}),
       ...(this.#options.allowH2 ? { allowH2: true } : {}),
     }
-    if (!ctx.proxy) return new Agent({ ...common, connect })
+    if (!ctx.proxy) {
+      // undici's connector without its fixed timeout; each attempt gets its request's limit.
+      const base = buildConnector({
+        ...tls,
+        ...(this.#options.allowH2 ? { allowH2: true } : {}),
+        timeout: 0,
+      })
+      const connect = timedConnector(base, () => this.#attempt ?? defaultConnectTimeout)
+      return new Agent({ ...common, connect })
+    }
+    // NOTE: undici's ProxyAgent builds its connectors itself, so their limit is fixed here: the
+    // larger of undici's default and this request's. A request's own smaller `connect` limit
+    // still bounds its wait for a connection (adapter.ts).
+    const timeout = { timeout: Math.max(defaultConnectTimeout, ctx.timeout.connect ?? 0) }
+    const connect = { ...tls, ...timeout }
     // The proxy's own TLS (an https: proxy) trusts the same CAs, without the client certificate.
     const proxyTls = {
       ...(tls.ca ? { ca: tls.ca } : {}),
@@ -186,40 +245,51 @@ export class DispatcherPool {
     })
   }
 
-  /** undici reads `headersTimeout` / `bodyTimeout` per dispatch: compose rather than build an Agent. */
-  #withResponseTimeout(dispatcher: Dispatcher, ms: number): Dispatcher {
-    let byMs = this.#timed.get(dispatcher)
-    if (!byMs) {
-      byMs = new Map()
-      this.#timed.set(dispatcher, byMs)
+  /**
+   * undici reads `headersTimeout` / `bodyTimeout` per dispatch, and the connector reads the
+   * `connect` limit set around the dispatch: compose rather than build an Agent.
+   */
+  #withTimeouts(
+    dispatcher: Dispatcher,
+    connect: number | undefined,
+    response: number | undefined,
+  ): Dispatcher {
+    let byKey = this.#timed.get(dispatcher)
+    if (!byKey) {
+      byKey = new Map()
+      this.#timed.set(dispatcher, byKey)
     }
-    let composed = byMs.get(ms)
+    const key = `${connect ?? ''}/${response ?? ''}`
+    let composed = byKey.get(key)
     if (!composed) {
-      composed = dispatcher.compose(
-        (dispatch) => (opts, handler) =>
-          dispatch({ ...opts, headersTimeout: ms, bodyTimeout: ms }, handler),
-      )
-      byMs.set(ms, composed)
+      // Timeouts computed per request (a remaining budget) must not grow the cache forever.
+      if (byKey.size >= 64) byKey.clear()
+      composed = dispatcher.compose((dispatch) => (opts, handler) => {
+        const timed =
+          response === undefined
+            ? opts
+            : { ...opts, headersTimeout: response, bodyTimeout: response }
+        this.#attempt = connect
+        try {
+          return dispatch(timed, handler)
+        } finally {
+          this.#attempt = undefined
+        }
+      })
+      byKey.set(key, composed)
     }
     return composed
   }
 
-  /** Closes every dispatcher, waiting for in-flight requests; their sockets end. */
+  /**
+   * Destroys every dispatcher: their sockets close, and close() resolves once they have.
+   * Not `Agent.close()`: it waits for every body to be read and empties the client map at
+   * once, so a `destroy()` after it would abort nothing. The adapter ended in-flight hops
+   * with a `ClosedSessionError` first (in-flight.ts), so what undici reports now is unseen.
+   */
   async close(): Promise<void> {
     const all = [...this.#dispatchers.values()]
     this.#dispatchers.clear()
-    await Promise.all(
-      all.map(async (d) => {
-        // A graceful close waits for every response body to be read; one the caller never
-        // reads would hold close() until the server drops the socket. Idle sockets close at
-        // once; whatever is still in flight after that turn is destroyed (its body errors).
-        const graceful = d.close()
-        const settled = await Promise.race([
-          graceful.then(() => true),
-          new Promise<false>((resolve) => setImmediate(resolve, false)),
-        ])
-        if (!settled) await d.destroy()
-      }),
-    )
+    await Promise.all(all.map((d) => d.destroy()))
   }
 }

@@ -18,6 +18,7 @@ import type {
   SessionOptions,
   TimeoutInit,
 } from '../types.ts'
+import { trimHttpWhitespace } from '../util/text.ts'
 
 /** The schema version this build writes. Older versions are migrated on read. */
 export const sessionStateVersion = 1
@@ -43,6 +44,7 @@ export interface TimeoutState {
   connect?: number
   response?: number
   total?: number
+  body?: number
 }
 
 /** Saved `retry` object. */
@@ -208,7 +210,7 @@ export function sessionToState(
     // Fetch §2.2 "normalize": a value is stored without leading or trailing HTTP whitespace,
     // but Headers joins repeated values with ", ", so `""` and `""` read back as ", ". Saved
     // normalised, the value restores to itself and the round trip is stable.
-    else headers.push([name, value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')])
+    else headers.push([name, trimHttpWhitespace(value)])
   }
 
   const baseURL = session.baseURL === undefined ? null : strip(session.baseURL, 'baseURL')
@@ -596,7 +598,7 @@ const v1: Shape = {
   // Checked by checkCookieCount.
   cookies: (v) => v,
   timeout: nullable(
-    numberOr(millis, obj({}, { connect: millis, response: millis, total: millis })),
+    numberOr(millis, obj({}, { connect: millis, response: millis, total: millis, body: millis })),
   ),
   maxRedirects: int(0),
   retry: numberOr(

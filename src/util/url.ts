@@ -5,6 +5,7 @@
  */
 import { InvalidURLError } from '../errors.ts'
 import type { ParamsInit, ParamValue } from '../types.ts'
+import { trimTrailing } from './text.ts'
 import { describeType } from './validate.ts'
 
 const absoluteURL = /^[a-z][a-z\d+\-.]*:/i
@@ -39,7 +40,7 @@ export function resolveURL(input: string | URL, baseURL: string | undefined): UR
         : baseURL.replace(/#.*$/s, '')
       href = base + input
     } else {
-      href = `${baseURL.replace(/[?#].*$/s, '').replace(/\/+$/, '')}/${input.replace(/^\/+/, '')}`
+      href = `${trimTrailing(baseURL.replace(/[?#].*$/s, ''), '/')}/${input.replace(/^\/+/, '')}`
     }
   }
   let url: URL
