@@ -13,14 +13,14 @@ import { required, type Adapter, type Platform, type TlsOptions } from './platfo
 import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
-import {
-  sessionFromState,
-  sessionToState,
-  type SessionClassLike,
-  type SessionExtras,
-  type SessionState,
-  type ToJSONOptions,
-} from './state/state.ts'
+import { sessionFromState } from './state/read.ts'
+import type {
+  SessionClassLike,
+  SessionExtras,
+  SessionState,
+  ToJSONOptions,
+} from './state/schema.ts'
+import { sessionToState } from './state/write.ts'
 import { loadSession, saveSession, type SaveOptions, type StateStore } from './state/store.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
 import type {

@@ -6,7 +6,7 @@
  * @module
  */
 import { saveSession, type StateStore } from './store.ts'
-import type { SessionLike } from './state.ts'
+import type { SessionLike } from './schema.ts'
 
 /** The `autosave` option of `new Session()`. */
 export interface AutosaveOptions {

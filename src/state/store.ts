@@ -12,15 +12,9 @@
  * @module
  */
 import { StateConflictError } from '../errors.ts'
-import {
-  parseSessionState,
-  sessionFromState,
-  sessionToState,
-  type SessionClassLike,
-  type SessionExtras,
-  type SessionLike,
-  type ToJSONOptions,
-} from './state.ts'
+import { parseSessionState, sessionFromState } from './read.ts'
+import type { SessionClassLike, SessionExtras, SessionLike, ToJSONOptions } from './schema.ts'
+import { sessionToState } from './write.ts'
 
 /**
  * Where saved sessions live: any key-value store with string values.

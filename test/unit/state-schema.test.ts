@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { SessionStateError } from '../../src/errors.ts'
 import type { Adapter } from '../../src/platform.ts'
-import { parseSessionState, sessionToState, type SessionLike } from '../../src/state/state.ts'
+import { parseSessionState } from '../../src/state/read.ts'
+import type { SessionLike } from '../../src/state/schema.ts'
+import { sessionToState } from '../../src/state/write.ts'
 
 // The details the declarative v1 schema must keep: key order on output, which error wins when
 // several fields are bad, and what `toJSON` writes of objects it does not own.

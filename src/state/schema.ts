@@ -1,8 +1,8 @@
 /**
- * The saved form of a `Session`: a versioned, plain-JSON `SessionState`, the `toJSON` that
- * writes it and the `fromJSON` that validates it field by field (every error names the JSON
- * path of the bad field) before a session is built, so bad input never yields a half-built
- * session or a crash deep inside.
+ * The saved form of a `Session`: the versioned, plain-JSON `SessionState` type, the limits on
+ * it, and the version 1 schema that checks a document field by field (every error names the
+ * JSON path of the bad field). `write.ts` produces this shape, `read.ts` validates and builds
+ * from it, `migrate.ts` brings older versions up to this one.
  *
  * Functions (hooks, auth handlers, mounted adapters) cannot be serialised: they are left out,
  * `state.omitted` lists them, and `fromJSON(state, { hooks, auth, adapters })` takes them back.
@@ -146,304 +146,6 @@ export interface SessionClassLike<S extends SessionLike> {
   readonly platform: Platform
 }
 
-/** A step from schema version `n` to `n + 1`. */
-export type StateMigration = (state: Record<string, unknown>) => Record<string, unknown>
-
-/**
- * Migrations keyed by the version they read. Empty while 1 is the only version; when version 2
- * exists, `stateMigrations.set(1, v1ToV2)` keeps every saved v1 document readable.
- */
-export const stateMigrations: ReadonlyMap<number, StateMigration> = new Map()
-
-// ---------------------------------------------------------------- writing
-
-const hookNames = ['beforeRequest', 'beforeRedirect', 'response', 'error', 'beforeRetry'] as const
-// RFC 9110 §11.6.2 / §11.7.2: these carry credentials; requests strips them on redirects too.
-const credentialHeaders = ['authorization', 'proxy-authorization']
-
-/**
- * Writes a session's `SessionState`. `JSON.stringify` passes a property name to `toJSON`, so a
- * string argument means "no options".
- * @throws {TypeError} when `options` is neither an object, a string nor undefined.
- */
-export function sessionToState(
-  session: SessionLike,
-  options?: ToJSONOptions | string,
-): SessionState {
-  if (options !== undefined && typeof options !== 'string' && !isRecord(options)) {
-    throw new TypeError(`toJSON options must be an object, got ${kindOf(options)}`)
-  }
-  const opts = typeof options === 'object' ? options : {}
-  if (opts.secrets !== undefined && typeof opts.secrets !== 'boolean') {
-    throw new TypeError(`toJSON options.secrets must be a boolean, got ${kindOf(opts.secrets)}`)
-  }
-  const secrets = opts.secrets ?? true
-  const omitted: string[] = []
-  const strip = (url: string, path: string): string =>
-    secrets ? url : stripUserinfo(url, path, omitted)
-
-  for (const name of hookNames) {
-    session.hooks[name].forEach((_, i) => omitted.push(`hooks.${name}[${i}]`))
-  }
-  for (const prefix of session.adapters.keys()) omitted.push(`adapters[${JSON.stringify(prefix)}]`)
-
-  let auth: AuthState | null = null
-  const a = session.auth
-  if (typeof a === 'function' || (a !== null && !secrets)) omitted.push('auth')
-  else if (a !== null && !('type' in a)) auth = { type: 'basic', username: a[0], password: a[1] }
-  else if (a?.type === 'basic') auth = { type: 'basic', username: a.username, password: a.password }
-  else if (a) auth = { type: 'bearer', token: a.token }
-
-  const hidden = new Set([
-    ...credentialHeaders,
-    ...session.sensitiveHeaders.map((h) => h.toLowerCase()),
-  ])
-  const headers: [string, string][] = []
-  for (const [name, value] of session.headers) {
-    if (!secrets && hidden.has(name)) omitted.push(`headers[${JSON.stringify(name)}]`)
-    // Fetch §2.2 "normalize": a value is stored without leading or trailing HTTP whitespace,
-    // but Headers joins repeated values with ", ", so `""` and `""` read back as ", ". Saved
-    // normalised, the value restores to itself and the round trip is stable.
-    else headers.push([name, value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')])
-  }
-
-  const baseURL = session.baseURL === undefined ? null : strip(session.baseURL, 'baseURL')
-
-  let proxy: SessionState['proxy'] = null
-  const p = session.proxy
-  // `null` (direct, environment ignored) and `undefined` (environment) differ in the session.
-  if (p === null) proxy = false
-  else if (typeof p === 'string') proxy = strip(p, 'proxy')
-  else if (p) {
-    proxy = {}
-    for (const [k, v] of Object.entries(p)) {
-      // `no_proxy` is a host list, not a URL with credentials.
-      if (v !== undefined) {
-        proxy[k] = v === null || k.toLowerCase() === 'no_proxy' ? v : strip(v, `proxy${pathKey(k)}`)
-      }
-    }
-  }
-
-  let tls: TlsState | null = null
-  if (session.tls) {
-    // The four known members only, in this order, whatever else the object holds.
-    const { ca, cert, key, rejectUnauthorized } = session.tls
-    if (key !== undefined && !secrets) omitted.push('tls.key')
-    tls = copyDefined({ ca, cert, key: secrets ? key : undefined, rejectUnauthorized }) as TlsState
-  }
-
-  return {
-    version: sessionStateVersion,
-    baseURL,
-    headers,
-    params: [...session.params],
-    auth,
-    cookies: session.cookies.toJSON(),
-    timeout:
-      session.timeout === undefined
-        ? null
-        : (copyDefined(session.timeout) as number | TimeoutState),
-    maxRedirects: session.maxRedirects,
-    retry: copyDefined(session.retry) as number | RetryState,
-    proxy,
-    trustEnv: session.trustEnv,
-    tls,
-    sensitiveHeaders: [...session.sensitiveHeaders],
-    trustedOrigins: [...session.trustedOrigins],
-    credentials: session.credentials ?? null,
-    connections: session.connections ?? null,
-    allowH2: session.allowH2,
-    omitted,
-  }
-}
-
-function stripUserinfo(url: string, path: string, omitted: string[]): string {
-  let u: URL
-  try {
-    u = new URL(url)
-  } catch {
-    return url
-  }
-  if (u.username === '' && u.password === '') return url
-  u.username = ''
-  u.password = ''
-  omitted.push(`${path} credentials`)
-  return u.href
-}
-
-/** Copies a number or an options object, dropping `undefined` members (they are not JSON). */
-function copyDefined(value: number | object): unknown {
-  if (typeof value === 'number') return value
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value) as [string, unknown][]) {
-    if (v !== undefined) out[k] = Array.isArray(v) ? (v as unknown[]).slice() : v
-  }
-  return out
-}
-
-// ---------------------------------------------------------------- reading
-
-/**
- * Builds a session of class `cls` from saved state (an object or its JSON text).
- * Validation happens first; nothing is constructed from invalid input.
- * @throws {SessionStateError} naming the JSON path of the first bad field.
- * @throws {TypeError} when `extras` is malformed (a programmer mistake, not bad state).
- */
-export function sessionFromState<S extends SessionLike>(
-  cls: SessionClassLike<S>,
-  input: unknown,
-  extras?: SessionExtras,
-): S {
-  const adapters = checkExtras(extras)
-  const state = parseSessionState(input)
-
-  let jar: ReturnType<Platform['CookieJar']['fromJSON']>
-  try {
-    jar = cls.platform.CookieJar.fromJSON(state.cookies, { path: 'cookies' })
-  } catch (error) {
-    if (error instanceof SessionStateError) throw error
-    throw new SessionStateError('cookies', errorMessage(error), { cause: error })
-  }
-
-  const options: SessionOptions = {
-    baseURL: state.baseURL ?? undefined,
-    auth: extras && 'auth' in extras ? extras.auth : state.auth,
-    cookies: jar,
-    timeout: state.timeout ?? undefined,
-    maxRedirects: state.maxRedirects,
-    retry: state.retry,
-    proxy: state.proxy === false ? null : (state.proxy ?? undefined),
-    trustEnv: state.trustEnv,
-    tls: state.tls ?? undefined,
-    sensitiveHeaders: state.sensitiveHeaders,
-    trustedOrigins: state.trustedOrigins,
-    credentials: state.credentials ?? undefined,
-    connections: state.connections ?? undefined,
-    allowH2: state.allowH2,
-    hooks: extras?.hooks,
-  }
-  let session: S
-  try {
-    session = new cls(options)
-  } catch (error) {
-    // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
-    if (error instanceof TypeError || error instanceof RangeError) {
-      // The setters name their field (`options.proxy.https: …`, `auth.token: …`): report it
-      // as the JSON path when it is one of ours.
-      const [match, name = '', rest = ''] =
-        /^(?:options\.|session\.)?([A-Za-z]\w*)((?:\.[\w$]+|\[[^\]]*\])*)(?::\s*|\s+(?=must|is))/.exec(
-          error.message,
-        ) ?? []
-      if (match !== undefined && Object.hasOwn(v1, name)) {
-        throw new SessionStateError(name + rest, error.message.slice(match.length), {
-          cause: error,
-        })
-      }
-      throw new SessionStateError('', error.message, { cause: error })
-    }
-    throw error
-  }
-  // Replace (not merge) so defaults the saved session had deleted stay deleted.
-  for (const name of [...session.headers.keys()]) session.headers.delete(name)
-  for (const [name, value] of state.headers) session.headers.append(name, value)
-  for (const name of [...session.params.keys()]) session.params.delete(name)
-  for (const [name, value] of state.params) session.params.append(name, value)
-  for (const [prefix, adapter] of adapters) session.mount(prefix, adapter)
-  return session
-}
-
-function checkExtras(extras: SessionExtras | undefined): [string, Adapter][] {
-  if (extras === undefined) return []
-  if (!isRecord(extras))
-    throw new TypeError(`fromJSON extras must be an object, got ${kindOf(extras)}`)
-  if (extras.hooks !== undefined && !isRecord(extras.hooks)) {
-    throw new TypeError(`fromJSON extras.hooks must be an object, got ${kindOf(extras.hooks)}`)
-  }
-  const a = extras.adapters
-  if (a === undefined) return []
-  if (a instanceof Map) return [...(a as Map<string, Adapter>)]
-  if (!isRecord(a)) {
-    throw new TypeError(`fromJSON extras.adapters must be a Map or an object, got ${kindOf(a)}`)
-  }
-  return Object.entries(a as Record<string, Adapter>)
-}
-
-/**
- * Validates saved state (an object or JSON text) and returns it migrated to the current
- * version. Pure: builds nothing.
- * @throws {SessionStateError} naming the JSON path of the first bad field, e.g.
- * `maxRedirects: expected integer >= 0, got string`.
- */
-export function parseSessionState(input: unknown): SessionState {
-  let doc: unknown = input
-  if (typeof input === 'string') {
-    checkLength(input.length)
-    try {
-      doc = JSON.parse(input)
-    } catch (error) {
-      throw new SessionStateError('', `not valid JSON: ${errorMessage(error)}`, { cause: error })
-    }
-  } else if (isRecord(input)) {
-    let text: string
-    try {
-      text = JSON.stringify(input)
-    } catch (error) {
-      throw new SessionStateError('', `not serialisable as JSON: ${errorMessage(error)}`, {
-        cause: error,
-      })
-    }
-    checkLength(text.length)
-  }
-  const migrated = migrateState(expectRecord(doc, ''), stateMigrations, sessionStateVersion)
-  const state = readV1(migrated, '') as unknown as SessionState
-  checkCookieCount(state.cookies)
-  return state
-}
-
-function checkLength(length: number): void {
-  if (length > stateLimits.maxLength) {
-    throw new SessionStateError(
-      '',
-      `state is too large: ${length} characters, the limit is ${stateLimits.maxLength}`,
-    )
-  }
-}
-
-/**
- * Runs the migrations from `doc.version` up to `current`.
- * @throws {SessionStateError} at `version` for a missing, newer or unknown version.
- */
-export function migrateState(
-  doc: Record<string, unknown>,
-  migrations: ReadonlyMap<number, StateMigration> = stateMigrations,
-  current: number = sessionStateVersion,
-): Record<string, unknown> {
-  let version = doc.version
-  if (typeof version !== 'number' || !Number.isInteger(version)) {
-    fail('version', 'integer', version)
-  }
-  if (version > current) {
-    throw new SessionStateError(
-      'version',
-      `state version ${version} is newer than this fetch-session reads (${current}); upgrade fetch-session`,
-    )
-  }
-  let out = doc
-  while (version < current) {
-    const step = migrations.get(version)
-    if (!step) throw new SessionStateError('version', `unknown state version ${version}`)
-    out = step(out)
-    version += 1
-    if (out.version !== version) {
-      throw new SessionStateError(
-        'version',
-        `migration to ${version} produced ${String(out.version)}`,
-      )
-    }
-  }
-  return out
-}
-
 // ---------------------------------------------------------------- the v1 schema
 
 /** Reads one field: returns it checked, or throws `SessionStateError` at `path`. */
@@ -581,7 +283,7 @@ const credentials: Reader = (v, path) =>
 const strings = list(str)
 
 /** Version 1: every field required; `revision` only where `save()` wrote it. */
-const v1: Shape = {
+export const v1: Shape = {
   // migrateState has checked it.
   version: () => sessionStateVersion,
   baseURL: nullable(url),
@@ -629,10 +331,10 @@ const v1: Shape = {
   omitted: strings,
 }
 
-const readV1 = obj(v1, { revision: int(0) })
+export const readV1: ObjectReader = obj(v1, { revision: int(0) })
 
 // The jar validates its own state (CookieJar.fromJSON); only its size is checked here.
-function checkCookieCount(cookies: unknown): void {
+export function checkCookieCount(cookies: unknown): void {
   const [items, path] = isRecord(cookies)
     ? [cookies.cookies, 'cookies.cookies']
     : [cookies, 'cookies']
@@ -647,39 +349,43 @@ function checkCount(count: number, limit: number, path: string, what: string): v
 
 // ---------------------------------------------------------------- helpers
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function expectRecord(value: unknown, path: string, expected = 'object'): Record<string, unknown> {
+export function expectRecord(
+  value: unknown,
+  path: string,
+  expected = 'object',
+): Record<string, unknown> {
   if (!isRecord(value)) fail(path, expected, value)
   return value
 }
 
 /** The path of `key` inside `path`: `a.b`, `a["odd key"]`, or just `b` at the top. */
-function join(path: string, key: string): string {
+export function join(path: string, key: string): string {
   return `${path}${pathKey(key)}`.replace(/^\./, '')
 }
 
 /** `.name` for identifiers, `["odd key"]` otherwise. */
-function pathKey(key: string): string {
+export function pathKey(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
 }
 
 /** `null`, `array`, `NaN`, `Infinity` (either sign), or the `typeof`. */
-function kindOf(value: unknown): string {
+export function kindOf(value: unknown): string {
   if (typeof value === 'number') {
     return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? 'number' : 'Infinity'
   }
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
 }
 
-function fail(path: string, expected: string, value: unknown): never {
+export function fail(path: string, expected: string, value: unknown): never {
   const kind = kindOf(value)
   const got = kind === 'number' ? `number ${String(value)}` : kind
   throw new SessionStateError(path, `expected ${expected}, got ${got}`)
 }
 
-function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
