@@ -10,13 +10,13 @@ import type { SessionOptions } from '../types.ts'
 import { migrateState, stateMigrations } from './migrate.ts'
 import {
   checkCookieCount,
+  checkLength,
   errorMessage,
   expectRecord,
   isRecord,
   kindOf,
   readV1,
   sessionStateVersion,
-  stateLimits,
   v1,
   type SessionClassLike,
   type SessionExtras,
@@ -139,13 +139,4 @@ export function parseSessionState(input: unknown): SessionState {
   const state = readV1(migrated, '') as unknown as SessionState
   checkCookieCount(state.cookies)
   return state
-}
-
-function checkLength(length: number): void {
-  if (length > stateLimits.maxLength) {
-    throw new SessionStateError(
-      '',
-      `state is too large: ${length} characters, the limit is ${stateLimits.maxLength}`,
-    )
-  }
 }

@@ -22,15 +22,22 @@ import type {
 /** The schema version this build writes. Older versions are migrated on read. */
 export const sessionStateVersion = 1
 
-/** Limits on restored input; beyond them `fromJSON` throws `SessionStateError`. */
+/**
+ * Limits of saved state, the one source for both sides: `fromJSON`/`load` refuse input beyond
+ * them, and `toJSON`/`save` refuse to write state beyond them (`SessionStateError`, nothing
+ * written), so whatever is written can be read back.
+ */
 export const stateLimits: {
-  /** Characters of JSON (5 MiB). */
+  /**
+   * Characters of JSON (32 MiB). A jar full at its default limits (3300 cookies of 4096 bytes
+   * of name and value, with domain, path and attributes) writes about 19 MiB.
+   */
   readonly maxLength: number
   /** Cookies in the jar (RFC 6265 §6.1 asks for at least 3000 in total). */
   readonly maxCookies: number
   /** Entries of `headers`, `params`, `sensitiveHeaders`, `trustedOrigins`, proxy map. */
   readonly maxEntries: number
-} = { maxLength: 5 * 1024 * 1024, maxCookies: 10_000, maxEntries: 1_000 }
+} = { maxLength: 32 * 1024 * 1024, maxCookies: 10_000, maxEntries: 1_000 }
 
 /** Tagged authentication; `[user, pass]` is saved as `basic`. Handlers are never saved. */
 export type AuthState =
@@ -332,6 +339,41 @@ export const v1: Shape = {
 }
 
 export const readV1: ObjectReader = obj(v1, { revision: int(0) })
+
+/**
+ * @param writing `true` when the text is about to be written (the message says it was not).
+ * @throws {SessionStateError} when JSON text of `length` characters is over the limit.
+ */
+export function checkLength(length: number, writing = false): void {
+  if (length > stateLimits.maxLength) {
+    const tail = writing ? '; the state cannot be saved (it could not be loaded back)' : ''
+    throw new SessionStateError(
+      '',
+      `state is too large: ${length} characters, the limit is ${stateLimits.maxLength}${tail}`,
+    )
+  }
+}
+
+/**
+ * The writer's side of the limits: runs the reader's own schema over state about to be written,
+ * so `toJSON`/`save` fail before writing anything `fromJSON`/`load` would refuse.
+ * @throws {SessionStateError} naming the field, with "cannot be saved" in the message.
+ */
+export function checkWritable(state: SessionState, length?: number): void {
+  if (length !== undefined) checkLength(length, true)
+  try {
+    readV1(state, '')
+    checkCookieCount(state.cookies)
+  } catch (error) {
+    if (!(error instanceof SessionStateError)) throw error
+    const problem = error.path ? error.message.slice(error.path.length + 2) : error.message
+    throw new SessionStateError(
+      error.path,
+      `${problem}; the state cannot be saved (it could not be loaded back)`,
+      { cause: error },
+    )
+  }
+}
 
 // The jar validates its own state (CookieJar.fromJSON); only its size is checked here.
 export function checkCookieCount(cookies: unknown): void {

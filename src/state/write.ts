@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  checkWritable,
   isRecord,
   kindOf,
   pathKey,
@@ -25,12 +26,23 @@ const credentialHeaders = ['authorization', 'proxy-authorization']
 /**
  * Writes a session's `SessionState`. `JSON.stringify` passes a property name to `toJSON`, so a
  * string argument means "no options".
+ * @throws {SessionStateError} when the state is beyond `stateLimits` (see `checkWritable`).
  * @throws {TypeError} when `options` is neither an object, a string nor undefined.
  */
 export function sessionToState(
   session: SessionLike,
   options?: ToJSONOptions | string,
 ): SessionState {
+  const state = buildState(session, options)
+  checkWritable(state, JSON.stringify(state).length)
+  return state
+}
+
+/**
+ * `sessionToState` without the limit check, for `save()`, which checks the text it writes.
+ * @throws {TypeError} when `options` is neither an object, a string nor undefined.
+ */
+export function buildState(session: SessionLike, options?: ToJSONOptions | string): SessionState {
   if (options !== undefined && typeof options !== 'string' && !isRecord(options)) {
     throw new TypeError(`toJSON options must be an object, got ${kindOf(options)}`)
   }

@@ -240,7 +240,7 @@ describe('parseSessionState: every bad input names its JSON path', () => {
 
   it('rejects text longer than the size limit before parsing it', () => {
     const text = `{"pad":"${'x'.repeat(stateLimits.maxLength)}"}`
-    expectStateError(text, '', /state is too large: \d+ characters, the limit is 5242880/)
+    expectStateError(text, '', /state is too large: \d+ characters, the limit is 33554432/)
   })
 
   it('rejects an object whose JSON is longer than the size limit', () => {
