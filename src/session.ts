@@ -442,6 +442,19 @@ export class Session {
     this.#mounts.mount(prefix, adapter)
   }
 
+  /**
+   * With `autosave`: saves now if a save is pending and waits for saves in flight. Without
+   * autosave it resolves at once.
+   * @throws the first background autosave error not given to `autosave.onError` (a
+   * `StateConflictError`, a failing store), unless a later save of the session succeeded.
+   * @example
+   * await s.post('/login', { auth: ['sharat', password] })
+   * await s.flush() // the login's cookies are in the store now
+   */
+  async flush(): Promise<void> {
+    await this.#autosave?.flush()
+  }
+
   /** Releases pooled connections. Requests after `close()` fail with `ClosedSessionError`. */
   async close(): Promise<void> {
     if (this.#closed) return
