@@ -5,116 +5,47 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileStore } from '../../platform/file-store.ts'
 import { Session } from '../../platform/node.ts'
+import { bundleForNode, racerScript, stopAllWorkers, worker } from '../fixtures/state/processes.ts'
 
 let root: string
-let bundle: string
-let storeBundle: string
+let libURL: string
+let storeURL: string
 let dirs = 0
 const freshDir = (): string => join(root, `store-${dirs++}`)
 const children = new Set<ChildProcess>()
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'fetch-session-file-lock-'))
-  // The children run the real Session and FileStore, compiled from the TypeScript sources.
-  const entry = join(root, 'entry.ts')
-  const src = (p: string): string => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)))
-  await writeFile(
-    entry,
-    `export { Session, StateConflictError } from ${src('../../platform/node.ts')}
-export { FileStore } from ${src('../../platform/file-store.ts')}`,
+  // The children run the real Session and FileStore, compiled from the TypeScript sources;
+  // Deno and Bun get FileStore alone.
+  libURL = await bundleForNode(
+    root,
+    'lib',
+    `export { Session, StateConflictError } from './platform/node.ts'
+export { FileStore } from './platform/file-store.ts'`,
   )
-  bundle = join(root, 'lib.mjs')
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: bundle,
-    logLevel: 'silent',
-    // undici is CommonJS and requires node: modules.
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  })
-  // FileStore alone, for Deno and Bun.
-  storeBundle = join(root, 'file-store.mjs')
-  await build({
-    entryPoints: [fileURLToPath(new URL('../../platform/file-store.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: storeBundle,
-    logLevel: 'silent',
-  })
+  storeURL = await bundleForNode(root, 'file-store', `export * from './platform/file-store.ts'`)
 })
 
 afterAll(async () => {
+  stopAllWorkers()
   for (const child of children) child.kill('SIGKILL')
   await rm(root, { recursive: true, force: true })
 })
 
-const lib = (): string => JSON.stringify(pathToFileURL(bundle).href)
-
-/** A child that answers one line per command line; `ask` sends one and awaits the answer. */
-function worker(script: string): { ask: (line: string) => Promise<string>; stop: () => void } {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
-  children.add(child)
-  const waiting: ((line: string) => void)[] = []
-  createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.(line))
-  child.once('exit', (code) => {
-    for (const answer of waiting.splice(0)) answer(`exited ${String(code)}`)
-  })
-  return {
-    ask: (line) =>
-      new Promise((resolve) => {
-        waiting.push(resolve)
-        child.stdin!.write(`${line}\n`)
-      }),
-    stop: () => {
-      child.kill('SIGKILL')
-      children.delete(child)
-    },
-  }
-}
+const lib = (): string => libURL
 
 describe('FileStore: two processes, one key', () => {
-  // Each worker loads the session (remembering its revision), adds its cookie, and on "save"
-  // saves with the optimistic check: "won" or "conflict" (StateConflictError).
-  const racer = (dir: string, id: number): string => `
-    import { createInterface } from 'node:readline'
-    import { FileStore, Session, StateConflictError } from ${lib()}
-    const store = new FileStore(${JSON.stringify(dir)})
-    let s
-    for await (const line of createInterface({ input: process.stdin })) {
-      const [cmd, trial] = line.split(' ')
-      if (cmd === 'load') {
-        s = await Session.load(store, 'shared')
-        s.cookies.set('w${id}-' + trial, 'x', { domain: 'example.test' })
-        console.log('loaded')
-      } else {
-        try {
-          await s.save(store, 'shared')
-          console.log('won')
-        } catch (e) {
-          console.log(e instanceof StateConflictError ? 'conflict' : 'error ' + e.message)
-        }
-      }
-    }`
-
   it('exactly one of four simultaneous savers wins; the others get StateConflictError', async () => {
     const dir = freshDir()
     const store = new FileStore(dir)
     await new Session().save(store, 'shared')
-    const workers = Array.from({ length: 4 }, (_, id) => worker(racer(dir, id)))
+    const storeExpr = `new lib.FileStore(${JSON.stringify(dir)})`
+    const workers = Array.from({ length: 4 }, (_, id) => worker(racerScript(lib(), storeExpr, id)))
     try {
       for (let trial = 0; trial < 12; trial++) {
         await Promise.all(workers.map((w) => w.ask(`load ${trial}`)))
@@ -274,7 +205,7 @@ describe('FileStore lock on Deno and Bun', () => {
     const script = join(root, 'counter.mjs')
     await writeFile(
       script,
-      `import { FileStore } from ${JSON.stringify(pathToFileURL(storeBundle).href)}
+      `import { FileStore } from ${storeURL}
       const store = new FileStore(${JSON.stringify(dir)})
       let retries = 0
       for (let i = 0; i < ${rounds}; i++) {
