@@ -39,6 +39,15 @@ afterAll(async () => {
 
 const lib = (): string => libURL
 
+/** The process id of a child that has exited (so `kill(pid, 0)` answers ESRCH). */
+function exitedPid(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', ''])
+    child.once('error', reject)
+    child.once('exit', () => resolve(child.pid!))
+  })
+}
+
 describe('FileStore: two processes, one key', () => {
   it('exactly one of four simultaneous savers wins; the others get StateConflictError', async () => {
     const dir = freshDir()
@@ -46,9 +55,15 @@ describe('FileStore: two processes, one key', () => {
     await new Session().save(store, 'shared')
     const storeExpr = `new lib.FileStore(${JSON.stringify(dir)})`
     const workers = Array.from({ length: 4 }, (_, id) => worker(racerScript(lib(), storeExpr, id)))
+    const deadPid = await exitedPid()
     try {
       for (let trial = 0; trial < 12; trial++) {
         await Promise.all(workers.map((w) => w.ask(`load ${trial}`)))
+        if (trial % 3 === 2) {
+          // A dead process's lock: all four find it and break it at once; still one winner.
+          const lock = { pid: deadPid, host: hostname(), time: Date.now(), nonce: 'dead' }
+          await writeFile(`${store.path('shared')}.lock`, JSON.stringify(lock))
+        }
         // All four hold the same revision; now they save at once.
         const results = await Promise.all(workers.map((w) => w.ask('save')))
         expect(results.sort()).toEqual(['conflict', 'conflict', 'conflict', 'won'])
