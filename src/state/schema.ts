@@ -108,8 +108,9 @@ export interface SessionState {
 export interface ToJSONOptions {
   /**
    * `false` leaves out credentials other than cookies: auth, proxy and base-URL userinfo, the
-   * TLS private key, and the `Authorization`, `Proxy-Authorization` and `sensitiveHeaders`
-   * default headers. Default `true`. Cookies are always kept: the state stays a credential.
+   * TLS private key, and the `Authorization`, `Proxy-Authorization`, `Cookie` and
+   * `sensitiveHeaders` default headers. Default `true`. The cookie jar is always kept: the
+   * state stays a credential.
    */
   secrets?: boolean | undefined
 }

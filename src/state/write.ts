@@ -4,6 +4,10 @@
  * `secrets: false`, the credentials.
  * @module
  */
+import { hookNames } from '../hooks.ts'
+// RFC 9110 §11.6.2 / §11.7.2 and RFC 6265: the headers that carry credentials, the same list
+// the redirect follower strips across origins.
+import { credentialHeaders } from '../origin.ts'
 import {
   checkWritable,
   isRecord,
@@ -18,10 +22,6 @@ import {
   type TlsState,
   type ToJSONOptions,
 } from './schema.ts'
-
-const hookNames = ['beforeRequest', 'beforeRedirect', 'response', 'error', 'beforeRetry'] as const
-// RFC 9110 §11.6.2 / §11.7.2: these carry credentials; requests strips them on redirects too.
-const credentialHeaders = ['authorization', 'proxy-authorization']
 
 /**
  * Writes a session's `SessionState`. `JSON.stringify` passes a property name to `toJSON`, so a

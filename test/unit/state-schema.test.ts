@@ -218,10 +218,10 @@ describe('sessionToState: objects the session does not own', () => {
     const state = sessionToState(fakeSession({ hooks, adapters }))
     expect(state.omitted).toEqual([
       'hooks.beforeRequest[0]',
+      'hooks.beforeRetry[0]',
       'hooks.response[0]',
       'hooks.response[1]',
       'hooks.error[0]',
-      'hooks.beforeRetry[0]',
       'adapters["mock:"]',
     ])
   })

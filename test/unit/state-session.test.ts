@@ -153,10 +153,12 @@ describe('sessionToState', () => {
     ])
   })
 
-  it('secrets: false leaves out auth, proxy and URL userinfo, the TLS key and credential headers', () => {
+  it('secrets: false leaves out auth, proxy and URL userinfo, the TLS key and credential headers (Cookie too)', () => {
     const session = configured()
     session.headers.set('authorization', 'Bearer t')
     session.headers.set('x-api-key', 'k')
+    // A default Cookie header is a credential too (the same list the redirect follower strips).
+    session.headers.set('cookie', 'sid=secret')
     session.baseURL = 'https://me:pw@api.example/v1/'
     const state = sessionToState(session, { secrets: false })
     expect(state.auth).toBeNull()
@@ -167,6 +169,7 @@ describe('sessionToState', () => {
     expect(state.omitted).toEqual([
       'auth',
       'headers["authorization"]',
+      'headers["cookie"]',
       'headers["x-api-key"]',
       'baseURL credentials',
       'proxy.https credentials',
