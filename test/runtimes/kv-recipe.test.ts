@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureNode24, repoRoot, run, runOrThrow } from '../runtimes/harness.ts'
+import { ensureNode24, repoRoot, run, runOrThrow } from './harness.ts'
 
 const miniflarePrefix = join(repoRoot, '.cache/miniflare')
 const miniflareEntry = join(miniflarePrefix, 'node_modules/miniflare/dist/src/index.js')
