@@ -35,6 +35,7 @@ import { join, resolve } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import type { StateStore } from '../src/state/store.ts'
+import { invalid } from '../src/util/validate.ts'
 // Re-exported so the bundled types of this entry declare nothing they do not export.
 export type { StateStore }
 
@@ -74,9 +75,10 @@ function isErrno(error: unknown, ...codes: string[]): boolean {
   return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '')
 }
 
-function checkMillis(value: number, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`options.${field}: expected a finite number >= 0, got ${String(value)}`)
+function checkMillis(value: unknown, field: string): number {
+  if (typeof value !== 'number') throw invalid(`options.${field}`, 'milliseconds', value)
+  if (!Number.isFinite(value) || value < 0) {
+    throw invalid(`options.${field}`, 'a finite number >= 0', value, { range: true })
   }
   return value
 }
