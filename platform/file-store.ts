@@ -243,13 +243,14 @@ export class FileStore implements StateStore {
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
       if (await this.#create(lock, JSON.stringify(owner))) return nonce
       const held = await this.#readLock(lock)
-      if (held && this.#stale(held)) await this.#break(lock, held)
-      else if (Date.now() >= deadline) {
+      if (held && this.#stale(held) && (await this.#break(lock, held))) continue
+      if (Date.now() >= deadline) {
         const who = held?.owner ? `process ${held.owner.pid}` : 'another writer'
         throw new Error(
           `FileStore: ${lock} is held by ${who}; gave up after ${this.#lockTimeout} ms`,
         )
-      } else await sleep(wait + Math.random() * wait)
+      }
+      await sleep(wait + Math.random() * wait)
     }
   }
 
@@ -293,7 +294,9 @@ export class FileStore implements StateStore {
       const [text, info] = await Promise.all([readFile(lock, 'utf8'), stat(lock)])
       let owner: LockOwner | undefined
       try {
-        owner = JSON.parse(text) as LockOwner
+        const parsed: unknown = JSON.parse(text)
+        const ok = typeof parsed === 'object' && parsed !== null && 'nonce' in parsed
+        owner = ok ? (parsed as LockOwner) : undefined
       } catch {
         owner = undefined
       }
@@ -315,18 +318,20 @@ export class FileStore implements StateStore {
    * stale, so a fresh lock taken in between is never removed. A `.break` file left by a
    * process killed in these few lines is removed once it is older than `staleLockMs`.
    */
-  async #break(lock: string, judged: { text: string }): Promise<void> {
+  async #break(lock: string, judged: { text: string }): Promise<boolean> {
     const breaker = `${lock}.break`
-    if (!(await this.#create(breaker, String(process.pid)))) {
+    if (!(await this.#create(breaker, JSON.stringify({ pid: process.pid })))) {
       const info = await stat(breaker).catch(() => undefined)
       if (info && Date.now() - info.mtimeMs > this.#staleLockMs) {
         await unlink(breaker).catch(() => undefined)
       }
-      return
+      return false
     }
     try {
       const now = await this.#readLock(lock)
-      if (now?.text === judged.text) await unlink(lock).catch(() => undefined)
+      if (now?.text !== judged.text) return false
+      await unlink(lock).catch(() => undefined)
+      return true
     } finally {
       await unlink(breaker).catch(() => undefined)
     }
