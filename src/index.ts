@@ -43,7 +43,7 @@ export type {
   TimeoutState,
   RetryState,
   TlsState,
-} from './state/state.ts'
+} from './state/schema.ts'
 export type { AutosaveOptions } from './state/autosave.ts'
 export type {
   Adapter,

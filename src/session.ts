@@ -15,14 +15,14 @@ import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
 import { eventsOf, linesOf } from './response-extras.ts'
-import {
-  sessionFromState,
-  sessionToState,
-  type SessionClassLike,
-  type SessionExtras,
-  type SessionState,
-  type ToJSONOptions,
-} from './state/state.ts'
+import { sessionFromState } from './state/read.ts'
+import type {
+  SessionClassLike,
+  SessionExtras,
+  SessionState,
+  ToJSONOptions,
+} from './state/schema.ts'
+import { sessionToState } from './state/write.ts'
 import { loadSession, saveSession, type SaveOptions, type StateStore } from './state/store.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
 import type {
@@ -448,6 +448,19 @@ export class Session {
    */
   mount(prefix: string, adapter: Adapter): void {
     this.#mounts.mount(prefix, adapter)
+  }
+
+  /**
+   * With `autosave`: saves now if a save is pending and waits for saves in flight. Without
+   * autosave it resolves at once.
+   * @throws the first background autosave error not given to `autosave.onError` (a
+   * `StateConflictError`, a failing store), unless a later save of the session succeeded.
+   * @example
+   * await s.post('/login', { auth: ['sharat', password] })
+   * await s.flush() // the login's cookies are in the store now
+   */
+  async flush(): Promise<void> {
+    await this.#autosave?.flush()
   }
 
   /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { saveSession, type StateStore } from './store.ts'
-import type { SessionLike } from './state.ts'
+import type { SessionLike } from './schema.ts'
 
 /** The `autosave` option of `new Session()`. */
 export interface AutosaveOptions {
@@ -20,7 +20,8 @@ export interface AutosaveOptions {
   secrets?: boolean | undefined
   /**
    * Receives errors of background saves (a `StateConflictError`, a failing store). Without it,
-   * the first such error is thrown by the next `flush()` or by `close()`.
+   * the first such error is thrown by the next `session.flush()` or by `session.close()`,
+   * unless a later save succeeded.
    */
   onError?: ((error: unknown) => void) | undefined
 }
@@ -112,7 +113,8 @@ export class Autosave {
 
   /**
    * Saves now when a save is pending, and waits for saves in flight.
-   * @throws the first background save error not given to `onError`.
+   * @throws the first background save error not given to `onError`, unless a later save
+   * succeeded (every save writes the whole session).
    */
   async flush(): Promise<void> {
     if (this.#timer !== undefined) {
@@ -150,6 +152,8 @@ export class Autosave {
       await saveSession(this.#session, store, key, secrets === undefined ? {} : { secrets })
       this.#jar = jar
       this.#revision = revision
+      // The whole session is saved now: an earlier failure is no longer true.
+      this.#error = undefined
     } catch (error) {
       try {
         if (!this.#options.onError) throw error

@@ -12,15 +12,16 @@
  * @module
  */
 import { StateConflictError } from '../errors.ts'
+import { parseSessionState, sessionFromState } from './read.ts'
 import {
-  parseSessionState,
-  sessionFromState,
-  sessionToState,
+  checkLength,
+  checkWritable,
   type SessionClassLike,
   type SessionExtras,
   type SessionLike,
   type ToJSONOptions,
-} from './state.ts'
+} from './schema.ts'
+import { buildState } from './write.ts'
 
 /**
  * Where saved sessions live: any key-value store with string values.
@@ -95,9 +96,35 @@ function revisionOf(text: string | null): number | null {
   return text === null ? null : (parseSessionState(text).revision ?? 0)
 }
 
+// session → store → key → the end of its save queue: one session's saves of one key run one
+// at a time, so an explicit save() and an autosave never race each other into a conflict.
+const queues = new WeakMap<object, WeakMap<StateStore, Map<string, Promise<unknown>>>>()
+
+function enqueue<T>(
+  session: object,
+  store: StateStore,
+  key: string,
+  task: () => Promise<T>,
+): Promise<T> {
+  let byStore = queues.get(session)
+  if (!byStore) queues.set(session, (byStore = new WeakMap()))
+  let byKey = byStore.get(store)
+  if (!byKey) byStore.set(store, (byKey = new Map<string, Promise<unknown>>()))
+  const queue = byKey
+  const run = (queue.get(key) ?? Promise.resolve()).then(task)
+  const tail = run.catch(() => undefined)
+  queue.set(key, tail)
+  void tail.then(() => {
+    if (queue.get(key) === tail) queue.delete(key)
+  })
+  return run
+}
+
 /**
- * Saves the session under `key` and resolves to the new revision.
+ * Saves the session under `key` and resolves to the new revision. Saves of one session to one
+ * store and key run one after another, each checking against the revision the previous wrote.
  * @throws {StateConflictError} when the store holds another revision than `ifVersion`.
+ * @throws {SessionStateError} when the state would exceed `stateLimits` (nothing is written).
  * @throws {TypeError} for a store without get/set or an empty key.
  */
 export async function saveSession(
@@ -110,6 +137,15 @@ export async function saveSession(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`save options must be an object, got ${describe(options)}`)
   }
+  return enqueue(session, store, key, () => saveNow(session, store, key, options))
+}
+
+async function saveNow(
+  session: SessionLike,
+  store: StateStore,
+  key: string,
+  options: SaveOptions,
+): Promise<number> {
   const { ifVersion, force = false } = options
   if (
     ifVersion !== undefined &&
@@ -120,6 +156,9 @@ export async function saveSession(
       `save options.ifVersion must be an integer >= 0 or null, got ${String(ifVersion)}`,
     )
   }
+  // The state first: one that could not be loaded back is refused before the store is touched.
+  const state = buildState(session, options)
+  checkWritable(state)
   const expected = ifVersion !== undefined ? ifVersion : knownRevision(session, store, key)
   const current = await store.get(key)
   // Read the stored revision even when forcing, so the new one is always larger.
@@ -128,9 +167,9 @@ export async function saveSession(
     throw new StateConflictError(key, expected, actual)
   }
   const revision = (actual ?? 0) + 1
-  const state = sessionToState(session, options)
   const { version, ...rest } = state
   const text = JSON.stringify({ version, revision, ...rest })
+  checkLength(text.length, true)
   if (store.compareAndSet) {
     if (!(await store.compareAndSet(key, current, text))) {
       // Another writer got in between our read and our write.

@@ -130,6 +130,19 @@ describe('FileStore files', () => {
     expect(act).toThrow(error)
   })
 
+  it('rejects bad lock options, naming the field', () => {
+    expect(() => new FileStore('x', { lockTimeout: -1 })).toThrow(
+      expect.objectContaining({
+        name: 'RangeError',
+        field: 'options.lockTimeout',
+        message: 'options.lockTimeout: expected a finite number >= 0, got -1',
+      }),
+    )
+    expect(() => new FileStore('x', { staleLockMs: '5' as unknown as number })).toThrow(
+      expect.objectContaining({ name: 'TypeError', field: 'options.staleLockMs' }),
+    )
+  })
+
   it('rejects a non-string value with a TypeError', async () => {
     await expect(new FileStore(freshDir()).set('k', 1 as unknown as string)).rejects.toThrow(
       new TypeError('value must be a string, got number'),

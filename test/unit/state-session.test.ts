@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { CookieJar } from '../../src/cookies/index.ts'
 import { SessionStateError } from '../../src/errors.ts'
 import type { Session } from '../../src/session.ts'
-import { sessionFromState, sessionToState, type SessionClassLike } from '../../src/state/state.ts'
+import { sessionFromState } from '../../src/state/read.ts'
+import type { SessionClassLike } from '../../src/state/schema.ts'
+import { sessionToState } from '../../src/state/write.ts'
 import type { AuthHandler, BeforeRequestHook } from '../../src/types.ts'
 import { MockAdapter } from '../helpers/mock-adapter.ts'
 import { mockSession } from '../helpers/test-session.ts'
@@ -151,10 +153,12 @@ describe('sessionToState', () => {
     ])
   })
 
-  it('secrets: false leaves out auth, proxy and URL userinfo, the TLS key and credential headers', () => {
+  it('secrets: false leaves out auth, proxy and URL userinfo, the TLS key and credential headers (Cookie too)', () => {
     const session = configured()
     session.headers.set('authorization', 'Bearer t')
     session.headers.set('x-api-key', 'k')
+    // A default Cookie header is a credential too (the same list the redirect follower strips).
+    session.headers.set('cookie', 'sid=secret')
     session.baseURL = 'https://me:pw@api.example/v1/'
     const state = sessionToState(session, { secrets: false })
     expect(state.auth).toBeNull()
@@ -165,6 +169,7 @@ describe('sessionToState', () => {
     expect(state.omitted).toEqual([
       'auth',
       'headers["authorization"]',
+      'headers["cookie"]',
       'headers["x-api-key"]',
       'baseURL credentials',
       'proxy.https credentials',

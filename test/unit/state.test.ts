@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { SessionStateError } from '../../src/errors.ts'
-import {
-  migrateState,
-  parseSessionState,
-  sessionStateVersion,
-  stateLimits,
-  type StateMigration,
-} from '../../src/state/state.ts'
+import { migrateState, type StateMigration } from '../../src/state/migrate.ts'
+import { parseSessionState } from '../../src/state/read.ts'
+import { sessionStateVersion, stateLimits } from '../../src/state/schema.ts'
 
 const full = readFileSync(new URL('../fixtures/state/v1-full.json', import.meta.url), 'utf8')
 const base = (): Record<string, unknown> => JSON.parse(full) as Record<string, unknown>
@@ -244,7 +240,7 @@ describe('parseSessionState: every bad input names its JSON path', () => {
 
   it('rejects text longer than the size limit before parsing it', () => {
     const text = `{"pad":"${'x'.repeat(stateLimits.maxLength)}"}`
-    expectStateError(text, '', /state is too large: \d+ characters, the limit is 5242880/)
+    expectStateError(text, '', /state is too large: \d+ characters, the limit is 33554432/)
   })
 
   it('rejects an object whose JSON is longer than the size limit', () => {

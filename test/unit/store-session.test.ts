@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Autosave, checkAutosaveOptions } from '../../src/state/autosave.ts'
 import { SessionStateError, StateConflictError } from '../../src/errors.ts'
 import type { Session } from '../../src/session.ts'
-import type { SessionClassLike } from '../../src/state/state.ts'
+import type { SessionClassLike } from '../../src/state/schema.ts'
 import {
   knownRevision,
   loadSession,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import RedisMock from 'ioredis-mock'
 import { Window } from 'happy-dom'
 import { describe, expect, it } from 'vitest'
@@ -125,13 +125,13 @@ describe('recipes', () => {
   })
 })
 
-// The README's recipes must be the tested files (with the public import).
-const readmeURL = new URL('../../README.md', import.meta.url)
-const readme = existsSync(readmeURL) ? readFileSync(readmeURL, 'utf8') : ''
-describe('README recipes', () => {
-  it.skipIf(!readme.includes('Saving sessions')).each(['cloudflare-kv-store.ts', 'redis-store.ts'])(
-    'README carries %s verbatim',
+// The recipes in docs/saving.md must be the tested files (with the public import).
+const docURL = new URL('../../docs/saving.md', import.meta.url)
+describe('docs/saving.md recipes', () => {
+  it.each(['cloudflare-kv-store.ts', 'redis-store.ts'])(
+    'docs/saving.md carries %s verbatim',
     (file) => {
+      const doc = readFileSync(docURL, 'utf8')
       const source = readFileSync(
         new URL(`../fixtures/state/recipes/${file}`, import.meta.url),
         'utf8',
@@ -140,7 +140,7 @@ describe('README recipes', () => {
         "import type { StateStore } from '../../../../src/state/store.ts'",
         "import type { StateStore } from 'fetch-session'",
       )
-      expect(readme).toContain('```ts\n' + published)
+      expect(doc).toContain('```ts\n' + published)
     },
   )
 })

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseSetCookie } from '../../../src/cookies/parse.ts'
 import { parseRetryAfter } from '../../../src/retry.ts'
-import { sessionToState } from '../../../src/state/state.ts'
+import { sessionToState } from '../../../src/state/write.ts'
 import { trimHttpWhitespace, trimTrailing } from '../../../src/util/text.ts'
 import { resolveURL } from '../../../src/util/url.ts'
 import { mockSession } from '../../helpers/test-session.ts'

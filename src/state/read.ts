@@ -1,0 +1,142 @@
+/**
+ * Reading saved state: `parseSessionState` validates a document (object or JSON text) and
+ * migrates it to the current version; `sessionFromState` builds a session from it. Nothing is
+ * constructed from invalid input.
+ * @module
+ */
+import { SessionStateError } from '../errors.ts'
+import type { Adapter, Platform } from '../platform.ts'
+import type { SessionOptions } from '../types.ts'
+import { migrateState, stateMigrations } from './migrate.ts'
+import {
+  checkCookieCount,
+  checkLength,
+  errorMessage,
+  expectRecord,
+  isRecord,
+  kindOf,
+  readV1,
+  sessionStateVersion,
+  v1,
+  type SessionClassLike,
+  type SessionExtras,
+  type SessionLike,
+  type SessionState,
+} from './schema.ts'
+
+/**
+ * Builds a session of class `cls` from saved state (an object or its JSON text).
+ * Validation happens first; nothing is constructed from invalid input.
+ * @throws {SessionStateError} naming the JSON path of the first bad field.
+ * @throws {TypeError} when `extras` is malformed (a programmer mistake, not bad state).
+ */
+export function sessionFromState<S extends SessionLike>(
+  cls: SessionClassLike<S>,
+  input: unknown,
+  extras?: SessionExtras,
+): S {
+  const adapters = checkExtras(extras)
+  const state = parseSessionState(input)
+
+  let jar: ReturnType<Platform['CookieJar']['fromJSON']>
+  try {
+    jar = cls.platform.CookieJar.fromJSON(state.cookies, { path: 'cookies' })
+  } catch (error) {
+    if (error instanceof SessionStateError) throw error
+    throw new SessionStateError('cookies', errorMessage(error), { cause: error })
+  }
+
+  const options: SessionOptions = {
+    baseURL: state.baseURL ?? undefined,
+    auth: extras && 'auth' in extras ? extras.auth : state.auth,
+    cookies: jar,
+    timeout: state.timeout ?? undefined,
+    maxRedirects: state.maxRedirects,
+    retry: state.retry,
+    proxy: state.proxy === false ? null : (state.proxy ?? undefined),
+    trustEnv: state.trustEnv,
+    tls: state.tls ?? undefined,
+    sensitiveHeaders: state.sensitiveHeaders,
+    trustedOrigins: state.trustedOrigins,
+    credentials: state.credentials ?? undefined,
+    connections: state.connections ?? undefined,
+    allowH2: state.allowH2,
+    hooks: extras?.hooks,
+  }
+  let session: S
+  try {
+    session = new cls(options)
+  } catch (error) {
+    // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
+    if (error instanceof TypeError || error instanceof RangeError) {
+      // The setters name their field (`options.proxy.https: …`, `auth.token: …`): report it
+      // as the JSON path when it is one of ours.
+      const [match, name = '', rest = ''] =
+        /^(?:options\.|session\.)?([A-Za-z]\w*)((?:\.[\w$]+|\[[^\]]*\])*)(?::\s*|\s+(?=must|is))/.exec(
+          error.message,
+        ) ?? []
+      if (match !== undefined && Object.hasOwn(v1, name)) {
+        throw new SessionStateError(name + rest, error.message.slice(match.length), {
+          cause: error,
+        })
+      }
+      throw new SessionStateError('', error.message, { cause: error })
+    }
+    throw error
+  }
+  // Replace (not merge) so defaults the saved session had deleted stay deleted.
+  for (const name of [...session.headers.keys()]) session.headers.delete(name)
+  for (const [name, value] of state.headers) session.headers.append(name, value)
+  for (const name of [...session.params.keys()]) session.params.delete(name)
+  for (const [name, value] of state.params) session.params.append(name, value)
+  for (const [prefix, adapter] of adapters) session.mount(prefix, adapter)
+  return session
+}
+
+function checkExtras(extras: SessionExtras | undefined): [string, Adapter][] {
+  if (extras === undefined) return []
+  if (!isRecord(extras))
+    throw new TypeError(`fromJSON extras must be an object, got ${kindOf(extras)}`)
+  if (extras.hooks !== undefined && !isRecord(extras.hooks)) {
+    throw new TypeError(`fromJSON extras.hooks must be an object, got ${kindOf(extras.hooks)}`)
+  }
+  const a = extras.adapters
+  if (a === undefined) return []
+  if (a instanceof Map) return [...(a as Map<string, Adapter>)]
+  if (!isRecord(a)) {
+    throw new TypeError(`fromJSON extras.adapters must be a Map or an object, got ${kindOf(a)}`)
+  }
+  return Object.entries(a as Record<string, Adapter>)
+}
+
+/**
+ * Validates saved state (an object or JSON text) and returns it migrated to the current
+ * version. Pure: builds nothing.
+ * @throws {SessionStateError} naming the JSON path of the first bad field, e.g.
+ * `maxRedirects: expected integer >= 0, got string`.
+ */
+export function parseSessionState(input: unknown): SessionState {
+  let doc: unknown = input
+  if (typeof input === 'string') {
+    checkLength(input.length)
+    try {
+      doc = JSON.parse(input)
+    } catch (error) {
+      throw new SessionStateError('', `not valid JSON: ${errorMessage(error)}`, { cause: error })
+    }
+  } else if (isRecord(input)) {
+    let text: string
+    try {
+      text = JSON.stringify(input)
+    } catch (error) {
+      throw new SessionStateError('', `not serialisable as JSON: ${errorMessage(error)}`, {
+        cause: error,
+      })
+    }
+    checkLength(text.length)
+  }
+  const migrated = migrateState(expectRecord(doc, ''), stateMigrations, sessionStateVersion)
+  const state = readV1(migrated, '') as unknown as SessionState
+  checkCookieCount(state.cookies)
+  return state
+}
