@@ -14,6 +14,7 @@ import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { StateStore } from '../src/state/store.ts'
+import { invalid } from '../src/util/validate.ts'
 // Re-exported so the bundled types of this entry declare nothing they do not export.
 export type { StateStore }
 
@@ -57,12 +58,12 @@ export class FileStore implements StateStore {
 
   constructor(directory: string | URL, options: FileStoreOptions = {}) {
     if (typeof directory !== 'string' && !(directory instanceof URL)) {
-      throw new TypeError(`directory must be a string or a file: URL, got ${typeof directory}`)
+      throw invalid('directory', 'a string or a file: URL', directory)
     }
-    if (directory === '') throw new TypeError('directory must not be empty')
+    if (directory === '') throw invalid('directory', 'a non-empty path', directory)
     const mode = options.mode ?? 0o600
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-      throw new RangeError(`options.mode must be permission bits 0..0o777, got ${String(mode)}`)
+      throw invalid('options.mode', 'permission bits 0..0o777', mode, { range: true })
     }
     this.directory = resolve(directory instanceof URL ? fileURLToPath(directory) : directory)
     this.#mode = mode
@@ -75,7 +76,7 @@ export class FileStore implements StateStore {
    */
   path(key: string): string {
     if (typeof key !== 'string' || key === '') {
-      throw new TypeError(`key must be a non-empty string, got ${typeof key}`)
+      throw invalid('key', 'a non-empty string', key)
     }
     const name = encodeURIComponent(key).replace(
       /[!'()*~.]/g,
@@ -83,9 +84,9 @@ export class FileStore implements StateStore {
     )
     // Leave room for the temporary file's prefix and suffix (255 bytes is the common limit).
     if (name.length > 200)
-      throw new RangeError(
-        `key is too long for a file name (${name.length} bytes encoded, limit 200)`,
-      )
+      throw invalid('key', 'at most 200 bytes once percent-encoded (a file name)', name.length, {
+        range: true,
+      })
     return join(this.directory, `${name}.json`)
   }
 
@@ -128,8 +129,7 @@ export class FileStore implements StateStore {
   }
 
   async #write(file: string, value: string): Promise<void> {
-    if (typeof value !== 'string')
-      throw new TypeError(`value must be a string, got ${typeof value}`)
+    if (typeof value !== 'string') throw invalid('value', 'a string', value)
     await mkdir(this.directory, { recursive: true, mode: 0o700 })
     // Same directory as the target: rename(2) is only atomic within one file system.
     const temp = join(this.directory, `.${randomUUID()}.tmp`)

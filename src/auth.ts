@@ -5,7 +5,7 @@
  * @module
  */
 import type { AuthHandler, AuthInit } from './types.ts'
-import { describeType } from './util/validate.ts'
+import { invalid } from './util/validate.ts'
 
 /** The normalised form: a fixed `Authorization` value, or a handler run for each hop. */
 export type ResolvedAuth =
@@ -28,13 +28,13 @@ export function basicAuthorization(username: string, password: string): string {
 
 function checkString(value: unknown, field: string): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`${field}: expected a string, got ${describeType(value)}`)
+    throw invalid(field, 'a string', value, { secret: true })
   }
   return value
 }
 
 const expected =
-  "expected [username, password], { type: 'basic', username, password }, { type: 'bearer', token }, a function or null"
+  "[username, password], { type: 'basic', username, password }, { type: 'bearer', token }, a function or null"
 
 /**
  * Validates auth input and returns its resolved form (`null` for none).
@@ -46,7 +46,7 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
     return { kind: 'handler', handler: init as AuthHandler, init: init as AuthHandler }
   }
   if (Array.isArray(init)) {
-    if (init.length !== 2) throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
+    if (init.length !== 2) throw invalid(field, expected, init)
     const username = checkString(init[0], `${field}[0]`)
     const password = checkString(init[1], `${field}[1]`)
     return {
@@ -69,14 +69,16 @@ export function resolveAuth(init: unknown, field: string): ResolvedAuth | null {
     }
     if (type === 'bearer') {
       const token = checkString((init as { token?: unknown }).token, `${field}.token`)
-      if (/[\r\n]/.test(token)) throw new TypeError(`${field}.token: must not contain CR or LF`)
+      if (/[\r\n]/.test(token)) {
+        throw invalid(`${field}.token`, 'a token without CR or LF', token, { secret: true })
+      }
       return { kind: 'header', value: `Bearer ${token}`, init: { type: 'bearer', token } }
     }
     const got =
       type === undefined ? 'object without "type"' : `object with type ${JSON.stringify(type)}`
-    throw new TypeError(`${field}: ${expected}; got ${got}`)
+    throw invalid(field, expected, init, { got })
   }
-  throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
+  throw invalid(field, expected, init)
 }
 
 /** Applies resolved auth to a request: sets `Authorization`, or runs the handler. */
@@ -87,9 +89,7 @@ export async function applyAuth(auth: ResolvedAuth, request: Request): Promise<R
   }
   const result = await auth.handler(request)
   if (!(result instanceof Request)) {
-    throw new TypeError(
-      `auth handler: expected it to return a Request, got ${describeType(result)}`,
-    )
+    throw invalid('auth handler', 'it to return a Request', result)
   }
   return result
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { SessionStateError } from '../errors.ts'
+import { fieldOf, maxTimeout } from '../util/validate.ts'
 import type { Adapter, Platform, TlsOptions } from '../platform.ts'
 import type {
   AuthInit,
@@ -328,16 +329,16 @@ export function sessionFromState<S extends SessionLike>(
   } catch (error) {
     // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
     if (error instanceof TypeError || error instanceof RangeError) {
-      // The setters name their field (`options.proxy.https: …`, `auth.token: …`): report it
-      // as the JSON path when it is one of ours.
-      const [match, name = '', rest = ''] =
-        /^(?:options\.|session\.)?([A-Za-z]\w*)((?:\.[\w$]+|\[[^\]]*\])*)(?::\s*|\s+(?=must|is))/.exec(
-          error.message,
-        ) ?? []
-      if (match !== undefined && Object.hasOwn(v1, name)) {
-        throw new SessionStateError(name + rest, error.message.slice(match.length), {
-          cause: error,
-        })
+      // The setters name their field on the error (`options.proxy.https`): report it as the
+      // JSON path when it is one of ours.
+      const field = fieldOf(error)
+      const path = field?.replace(/^(?:options|session)\./, '') ?? ''
+      const name = /^[A-Za-z]\w*/.exec(path)?.[0] ?? ''
+      if (field !== undefined && Object.hasOwn(v1, name)) {
+        const problem = error.message.startsWith(`${field}: `)
+          ? error.message.slice(field.length + 2)
+          : error.message
+        throw new SessionStateError(path, problem, { cause: error })
       }
       throw new SessionStateError('', error.message, { cause: error })
     }
@@ -470,6 +471,10 @@ const int =
 const millis: Reader<number> = (v, path) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(path, 'finite number >= 0', v)
 
+// Longer timers fire at once (a signed 32-bit delay), as the Session's own check says.
+const timeoutMillis: Reader<number> = (v, path) =>
+  millis(v, path) <= maxTimeout ? (v as number) : fail(path, `number of ms <= ${maxTimeout}`, v)
+
 const nullable =
   <T>(read: Reader<T>): Reader<T | null> =>
   (v, path) =>
@@ -591,7 +596,10 @@ const v1: Shape = {
   // Checked by checkCookieCount.
   cookies: (v) => v,
   timeout: nullable(
-    numberOr(millis, obj({}, { connect: millis, response: millis, total: millis })),
+    numberOr(
+      timeoutMillis,
+      obj({}, { connect: timeoutMillis, response: timeoutMillis, total: timeoutMillis }),
+    ),
   ),
   maxRedirects: int(0),
   retry: numberOr(

@@ -24,19 +24,24 @@ export type FieldError = (TypeError | RangeError) & { readonly field: string }
 /**
  * The one way to reject bad input: `field: expected X, got Y`, with the field's path on the
  * error as `field`, so nothing ever parses a message to find it. A `RangeError` shows the
- * value itself (`got -1`), a `TypeError` its type (`got array of length 3`). A `hint` is
- * appended in parentheses (`(use json, form or body)`).
+ * value itself (`got -1`), a `TypeError` its type (`got array of length 3`, or a short string
+ * quoted). A `hint` is appended in parentheses (`(use json, form or body)`). `secret` keeps a
+ * string's content (a token, a cookie value) out of the message: only its length is shown;
+ * `got` replaces the description when a better one is known.
  */
 export function invalid(
   field: string,
   expected: string,
   value: unknown,
-  options: { range?: boolean; hint?: string; cause?: unknown } = {},
+  options: { range?: boolean; hint?: string; cause?: unknown; secret?: boolean; got?: string } = {},
 ): FieldError {
   const got =
-    options.range && (typeof value === 'number' || typeof value === 'bigint')
+    options.got ??
+    (options.range && (typeof value === 'number' || typeof value === 'bigint')
       ? String(value)
-      : describeType(value)
+      : options.secret && typeof value === 'string'
+        ? `a string of ${value.length} characters`
+        : describeType(value))
   const hint = options.hint === undefined ? '' : ` (${options.hint})`
   const message = `${field}: expected ${expected}, got ${got}${hint}`
   const init = options.cause === undefined ? undefined : { cause: options.cause }
@@ -60,4 +65,22 @@ export function checkNonNegative(value: unknown, field: string, integer = false)
     })
   }
   return value
+}
+
+/**
+ * The longest timer a runtime can arm: `setTimeout` holds a signed 32-bit delay, and a longer
+ * one fires at once (Node warns `TimeoutOverflowWarning`, browsers do the same silently).
+ */
+export const maxTimeout: number = 2 ** 31 - 1
+
+/** Validates a timeout in ms: a number from 0 to {@link maxTimeout} (about 24.8 days). */
+export function checkTimeout(value: unknown, field: string): number {
+  const ms = checkNonNegative(value, field)
+  if (ms > maxTimeout) {
+    throw invalid(field, `at most ${maxTimeout} ms (about 24.8 days)`, ms, {
+      range: true,
+      hint: 'use 0 or leave it out for no limit',
+    })
+  }
+  return ms
 }

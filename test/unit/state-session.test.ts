@@ -298,7 +298,7 @@ describe('sessionFromState', () => {
       'a bearer token the auth rules reject',
       (s) => (s.auth = { type: 'bearer', token: 'a\r\nb' }),
       'auth.token',
-      /^auth\.token: must not contain CR or LF$/,
+      /^auth\.token: expected a token without CR or LF, got a string of 4 characters$/,
     ],
   ])('rejects %s with a SessionStateError naming the path', (_, patch, path, message) => {
     const session = configured()
