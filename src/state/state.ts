@@ -9,7 +9,7 @@
  * @module
  */
 import { SessionStateError } from '../errors.ts'
-import { fieldOf, maxTimeout } from '../util/validate.ts'
+import { fieldOf, maxTimeout, tooDeep } from '../util/validate.ts'
 import type { Adapter, Platform, TlsOptions } from '../platform.ts'
 import type {
   AuthInit,
@@ -385,6 +385,11 @@ export function parseSessionState(input: unknown): SessionState {
       throw new SessionStateError('', `not valid JSON: ${errorMessage(error)}`, { cause: error })
     }
   } else if (isRecord(input)) {
+    // Named here, before JSON.stringify would overflow the stack on it.
+    const deep = tooDeep(input, 32)
+    if (deep !== undefined) {
+      throw new SessionStateError(deep.replace(/^\./, ''), 'nested more than 32 levels deep')
+    }
     let text: string
     try {
       text = JSON.stringify(input)

@@ -84,3 +84,32 @@ export function checkTimeout(value: unknown, field: string): number {
   }
   return ms
 }
+
+/**
+ * The path (`.a[0].b`, relative to `value`) of the first object or array nested deeper than
+ * `limit` levels, or `undefined`. Iterative, so junk nested a million levels deep is named
+ * instead of overflowing the stack in whatever walks it next (`JSON.stringify`, a reader).
+ * Each object is visited once, so a cycle is not reported (`JSON.stringify` names those).
+ */
+export function tooDeep(value: unknown, limit: number): string | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 0]]
+  // Each object once: shared or cyclic references would otherwise multiply the walk.
+  const seen = new Set<object>()
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, path, depth] = item
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue
+    if (depth >= limit) return path
+    seen.add(v)
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, depth + 1])
+    } else {
+      const keys = Object.keys(v)
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string
+        const step = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
+        stack.push([(v as Record<string, unknown>)[key], path + step, depth + 1])
+      }
+    }
+  }
+  return undefined
+}
