@@ -9,7 +9,7 @@
  * @module
  */
 import { SessionStateError } from '../errors.ts'
-import { fieldOf, maxTimeout, tooDeep } from '../util/validate.ts'
+import { fieldOf, invalid, maxTimeout, tooDeep } from '../util/validate.ts'
 import type { Adapter, Platform, TlsOptions } from '../platform.ts'
 import type {
   AuthInit,
@@ -172,11 +172,11 @@ export function sessionToState(
   options?: ToJSONOptions | string,
 ): SessionState {
   if (options !== undefined && typeof options !== 'string' && !isRecord(options)) {
-    throw new TypeError(`toJSON options must be an object, got ${kindOf(options)}`)
+    throw invalid('toJSON(options)', 'an object', options)
   }
   const opts = typeof options === 'object' ? options : {}
   if (opts.secrets !== undefined && typeof opts.secrets !== 'boolean') {
-    throw new TypeError(`toJSON options.secrets must be a boolean, got ${kindOf(opts.secrets)}`)
+    throw invalid('toJSON(options).secrets', 'a boolean', opts.secrets)
   }
   const secrets = opts.secrets ?? true
   const omitted: string[] = []
@@ -355,16 +355,15 @@ export function sessionFromState<S extends SessionLike>(
 
 function checkExtras(extras: SessionExtras | undefined): [string, Adapter][] {
   if (extras === undefined) return []
-  if (!isRecord(extras))
-    throw new TypeError(`fromJSON extras must be an object, got ${kindOf(extras)}`)
+  if (!isRecord(extras)) throw invalid('fromJSON(extras)', 'an object', extras)
   if (extras.hooks !== undefined && !isRecord(extras.hooks)) {
-    throw new TypeError(`fromJSON extras.hooks must be an object, got ${kindOf(extras.hooks)}`)
+    throw invalid('fromJSON(extras).hooks', 'an object', extras.hooks)
   }
   const a = extras.adapters
   if (a === undefined) return []
   if (a instanceof Map) return [...(a as Map<string, Adapter>)]
   if (!isRecord(a)) {
-    throw new TypeError(`fromJSON extras.adapters must be a Map or an object, got ${kindOf(a)}`)
+    throw invalid('fromJSON(extras).adapters', 'a Map or an object', a)
   }
   return Object.entries(a as Record<string, Adapter>)
 }

@@ -11,6 +11,7 @@
  * deleted (a logout) and cannot merge headers or auth at all.
  * @module
  */
+import { invalid } from '../util/validate.ts'
 import { StateConflictError } from '../errors.ts'
 import {
   parseSessionState,
@@ -79,15 +80,11 @@ function checkStore(store: unknown, key: unknown): asserts store is StateStore {
     typeof (store as StateStore).get !== 'function' ||
     typeof (store as StateStore).set !== 'function'
   ) {
-    throw new TypeError(`store must have get() and set() methods, got ${describe(store)}`)
+    throw invalid('store', 'an object with get() and set() methods', store)
   }
   if (typeof key !== 'string' || key === '') {
-    throw new TypeError(`key must be a non-empty string, got ${describe(key)}`)
+    throw invalid('key', 'a non-empty string', key)
   }
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
 }
 
 /** The revision of stored text: `null` when absent, 0 for a document saved without one. */
@@ -108,7 +105,7 @@ export async function saveSession(
 ): Promise<number> {
   checkStore(store, key)
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`save options must be an object, got ${describe(options)}`)
+    throw invalid('save(options)', 'an object', options)
   }
   const { ifVersion, force = false } = options
   if (
@@ -116,9 +113,9 @@ export async function saveSession(
     ifVersion !== null &&
     (!Number.isInteger(ifVersion) || ifVersion < 0)
   ) {
-    throw new TypeError(
-      `save options.ifVersion must be an integer >= 0 or null, got ${String(ifVersion)}`,
-    )
+    throw invalid('save(options).ifVersion', 'an integer >= 0 or null', ifVersion, {
+      got: String(ifVersion),
+    })
   }
   const expected = ifVersion !== undefined ? ifVersion : knownRevision(session, store, key)
   const current = await store.get(key)
@@ -240,13 +237,11 @@ export class WebStorageStore implements StateStore {
       typeof storage.setItem !== 'function' ||
       typeof storage.removeItem !== 'function'
     ) {
-      throw new TypeError(
-        `storage must be a Storage (getItem/setItem/removeItem), got ${describe(storage)}`,
-      )
+      throw invalid('storage', 'a Storage (getItem/setItem/removeItem)', storage)
     }
     const prefix = options.prefix ?? 'fetch-session:'
     if (typeof prefix !== 'string') {
-      throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`)
+      throw invalid('options.prefix', 'a string', prefix)
     }
     this.#storage = storage
     this.#prefix = prefix

@@ -79,9 +79,13 @@ function appendHeader(headers: Headers, name: string, value: string, field: stri
   try {
     headers.append(name, value)
   } catch (cause) {
-    throw new TypeError(
-      `${field}: invalid header ${JSON.stringify(name)}: ${JSON.stringify(value)}`,
+    // The value may be a credential: only its length goes into the message.
+    throw invalid(
+      `${field}[${JSON.stringify(name)}]`,
+      'a header name and value Fetch accepts',
+      value,
       {
+        secret: true,
         cause,
       },
     )

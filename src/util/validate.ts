@@ -40,7 +40,7 @@ export function invalid(
     (options.range && (typeof value === 'number' || typeof value === 'bigint')
       ? String(value)
       : options.secret && typeof value === 'string'
-        ? `a string of ${value.length} characters`
+        ? `a string of ${value.length} character${value.length === 1 ? '' : 's'}`
         : describeType(value))
   const hint = options.hint === undefined ? '' : ` (${options.hint})`
   const message = `${field}: expected ${expected}, got ${got}${hint}`
