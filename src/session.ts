@@ -216,11 +216,6 @@ function checkTls(value: unknown, field: string): TlsOptions | undefined {
   } else pem(tls.ca, `${field}.ca`)
   pem(tls.cert, `${field}.cert`)
   pem(tls.key, `${field}.key`)
-  if ((tls.cert === undefined) !== (tls.key === undefined)) {
-    throw invalid(field, 'cert and key together (a client certificate)', value, {
-      got: tls.cert === undefined ? 'key without cert' : 'cert without key',
-    })
-  }
   if (tls.rejectUnauthorized !== undefined) {
     checkBoolean(tls.rejectUnauthorized, `${field}.rejectUnauthorized`)
   }
