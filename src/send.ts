@@ -14,7 +14,13 @@
  * @module
  */
 import { applyAuth, resolveAuth, type ResolvedAuth } from './auth.ts'
-import { ConnectionError, describeRequest, SessionError, TimeoutError } from './errors.ts'
+import {
+  ClosedSessionError,
+  ConnectionError,
+  describeRequest,
+  SessionError,
+  TimeoutError,
+} from './errors.ts'
 import { mergeHooks } from './hooks.ts'
 import { required, type AdapterContext, type HopContext, type HopResponse } from './platform.ts'
 import { buildRequest, cookieHeader, firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
@@ -388,10 +394,10 @@ export async function sendHop(
   return { request: () => sent, response }
 }
 
-/** @throws {TypeError} once the session is closed. */
+/** @throws {ClosedSessionError} once the session is closed. */
 export function checkOpen(internals: SessionInternals): void {
   if (internals.isClosed())
-    throw new TypeError('The session was closed while the request was in flight')
+    throw new ClosedSessionError('The session was closed while the request was in flight')
 }
 
 /** Runs the adapter under the emulated connect/response limits where the transport has none. */

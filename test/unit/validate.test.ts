@@ -2,7 +2,7 @@
 // given, with one wording (`field: expected X, got Y`) and the field's path on the error.
 import { describe, expect, it } from 'vitest'
 import { CookieJar } from '../../src/cookies/index.ts'
-import { SessionStateError } from '../../src/errors.ts'
+import { ClosedSessionError, SessionError, SessionStateError } from '../../src/errors.ts'
 import { checkRequestInit } from '../../src/init.ts'
 import type { Session } from '../../src/session.ts'
 import { sessionFromState, sessionToState, type SessionClassLike } from '../../src/state/state.ts'
@@ -443,5 +443,23 @@ describe('deep junk is named, not a stack overflow', () => {
     })() as SessionStateError
     expect(error).toBeInstanceOf(SessionStateError)
     expect(error.path).toMatch(/^cookies\[0\]\.name\[0\]/)
+  })
+})
+
+describe('a session closed while a request is in flight', () => {
+  it('rejects with ClosedSessionError, not a plain TypeError', async () => {
+    const { session, adapter } = mockSession(echo, {
+      hooks: {
+        beforeRequest: [
+          async ({ session: s }) => {
+            await s.close()
+          },
+        ],
+      },
+    })
+    const error = await failure(() => session.get('https://h.test/'))
+    expect(error).toBeInstanceOf(ClosedSessionError)
+    expect(error).toBeInstanceOf(SessionError)
+    expect(adapter.requests).toHaveLength(0)
   })
 })
