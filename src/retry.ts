@@ -10,7 +10,7 @@
  */
 import { ConnectionError, TimeoutError } from './errors.ts'
 import type { RetryInit } from './types.ts'
-import { invalid } from './util/validate.ts'
+import { invalid, maxTimeout } from './util/validate.ts'
 
 /** The normalised retry policy. */
 export interface ResolvedRetry {
@@ -193,7 +193,9 @@ export function planRetry(
       // RFC 9110 §10.2.3: the server says how long to wait (on 503, 429 — RFC 6585 §4 — and
       // 413); honoured on any retried status that carries it.
       const after = parseRetryAfter(response.headers.get('retry-after'), env.now)
-      if (after !== null) return Math.min(after, options.maxDelay)
+      // A timer cannot wait longer than maxTimeout (it would fire at once): a Retry-After of
+      // months with `maxDelay: Infinity` waits the longest a timer can, never 1 ms.
+      if (after !== null) return Math.min(after, options.maxDelay, maxTimeout)
     }
   } else if (!isRetriableError(outcome.error)) {
     return null
@@ -202,7 +204,7 @@ export function planRetry(
   const ceiling = Math.min(options.backoff * 2 ** (attempt - 1), options.maxDelay)
   // Full jitter: uniform in [0, ceiling).
   const delay = Math.floor(env.random() * ceiling)
-  return Math.min(Math.max(delay, 0), options.maxDelay)
+  return Math.min(Math.max(delay, 0), options.maxDelay, maxTimeout)
 }
 
 function isRetriableError(error: unknown): boolean {

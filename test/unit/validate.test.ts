@@ -2,8 +2,14 @@
 // given, with one wording (`field: expected X, got Y`) and the field's path on the error.
 import { describe, expect, it } from 'vitest'
 import { CookieJar } from '../../src/cookies/index.ts'
-import { ClosedSessionError, SessionError, SessionStateError } from '../../src/errors.ts'
+import {
+  ClosedSessionError,
+  ConnectionError,
+  SessionError,
+  SessionStateError,
+} from '../../src/errors.ts'
 import { checkRequestInit } from '../../src/init.ts'
+import { planRetry, resolveRetry } from '../../src/retry.ts'
 import type { Session } from '../../src/session.ts'
 import { sessionFromState, sessionToState, type SessionClassLike } from '../../src/state/state.ts'
 import { fieldOf, invalid, maxTimeout, tooDeep } from '../../src/util/validate.ts'
@@ -461,5 +467,17 @@ describe('a session closed while a request is in flight', () => {
     expect(error).toBeInstanceOf(ClosedSessionError)
     expect(error).toBeInstanceOf(SessionError)
     expect(adapter.requests).toHaveLength(0)
+  })
+})
+
+describe('retry delays never overflow a timer', () => {
+  it(`a Retry-After of a year with maxDelay: Infinity waits ${maxTimeout} ms, not 1 ms`, () => {
+    const retry = resolveRetry({ limit: 1, maxDelay: Infinity }, 'retry')
+    const response = { status: 503, headers: new Headers({ 'retry-after': String(365 * 86400) }) }
+    const outcome = { method: 'GET', bodyReplayable: true, response }
+    expect(planRetry(1, outcome, retry, { now: 0, random: () => 0.5 })).toBe(maxTimeout)
+    const backoff = resolveRetry({ limit: 60, backoff: 1000, maxDelay: Infinity }, 'retry')
+    const error = { method: 'GET', bodyReplayable: true, error: new ConnectionError('reset') }
+    expect(planRetry(60, error as never, backoff, { now: 0, random: () => 0.9 })).toBe(maxTimeout)
   })
 })
