@@ -40,7 +40,7 @@ import { toHeaders } from './util/headers.ts'
 import { checkRequestInit, hintFor, sessionAliases } from './init.ts'
 import { normaliseOrigin } from './origin.ts'
 import { checkBaseURL, toSearchParams } from './util/url.ts'
-import { checkNonNegative, invalid } from './util/validate.ts'
+import { checkNonNegative, invalid, unsupported } from './util/validate.ts'
 
 function missing(what: string): never {
   throw new TypeError(
@@ -115,7 +115,7 @@ function checkPlatformOptions(platform: Platform, options: SessionOptions): void
     required(platform, 'selectProxy')
   }
   const refuse = (field: string, why: string): never => {
-    throw new TypeError(`options.${field}: the ${name} platform ${why}`)
+    throw unsupported(`options.${field}`, `the ${name} platform ${why}`)
   }
   if (!caps.proxy && options.proxy !== undefined && options.proxy !== null) {
     refuse('proxy', 'cannot use a proxy')
@@ -364,8 +364,9 @@ export class Session {
     const jar = this.#toJar(value, 'session.cookies')
     const platform = (this.constructor as typeof Session).platform
     if (!platform.capabilities.sendCookie && !(jar instanceof platform.CookieJar)) {
-      throw new TypeError(
-        `session.cookies: the ${platform.name} platform sends the cookies of its own jar only, never those of a CookieJar`,
+      throw unsupported(
+        'session.cookies',
+        `the ${platform.name} platform sends the cookies of its own jar only, never those of a CookieJar`,
       )
     }
     this.#cookies = jar

@@ -113,3 +113,13 @@ export function tooDeep(value: unknown, limit: number): string | undefined {
   }
   return undefined
 }
+
+/**
+ * A setting the platform cannot honour (`options.proxy: the browser platform cannot use a
+ * proxy`): a `TypeError` with the field's path on it, like {@link invalid}'s.
+ */
+export function unsupported(field: string, why: string): FieldError {
+  const error = new TypeError(`${field}: ${why}`)
+  Object.defineProperty(error, 'field', { value: field, enumerable: true })
+  return error as FieldError
+}

@@ -481,3 +481,19 @@ describe('retry delays never overflow a timer', () => {
     expect(planRetry(60, error as never, backoff, { now: 0, random: () => 0.9 })).toBe(maxTimeout)
   })
 })
+
+describe('settings the platform cannot honour', () => {
+  it('carry their field, so saved state names the path', () => {
+    const error = (() => {
+      try {
+        mockSession(echo, { proxy: 'http://p.test:1' }, { proxy: false })
+      } catch (e) {
+        return e
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(TypeError)
+    expect(fieldOf(error)).toBe('options.proxy')
+    expect((error as Error).message).toBe('options.proxy: the test platform cannot use a proxy')
+  })
+})
