@@ -235,10 +235,8 @@ export class Session {
   /** The runtime binding; each platform entry's `Session` subclass sets it. */
   static readonly platform: Platform = noPlatform
 
-  /** Keep-alive connections per origin for the default transport. */
-  readonly connections: number | undefined
-  /** Negotiate HTTP/2 when the server offers it. */
-  readonly allowH2: boolean
+  readonly #connections: number | undefined
+  readonly #allowH2: boolean
 
   #baseURL: string | undefined
   #headers!: Headers
@@ -308,11 +306,11 @@ export class Session {
     this.#trustEnv = checkBoolean(options.trustEnv ?? true, 'options.trustEnv')
     this.#tls = checkTls(options.tls, 'options.tls')
     this.#credentials = checkCredentials(options.credentials, 'options.credentials')
-    this.connections =
+    this.#connections =
       options.connections === undefined
         ? undefined
         : checkNonNegative(options.connections, 'options.connections', true)
-    this.allowH2 = checkBoolean(options.allowH2 ?? false, 'options.allowH2')
+    this.#allowH2 = checkBoolean(options.allowH2 ?? false, 'options.allowH2')
     // Last: it reads the finished session (issue 5 item 7).
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
@@ -418,6 +416,19 @@ export class Session {
   }
   set credentials(value: RequestCredentials | undefined) {
     this.#credentials = checkCredentials(value, 'session.credentials')
+  }
+
+  /**
+   * Keep-alive connections per origin for the default transport. Fixed when the pool is made,
+   * so it has no setter: assigning throws (in strict code, as modules are).
+   */
+  get connections(): number | undefined {
+    return this.#connections
+  }
+
+  /** Negotiate HTTP/2 when the server offers it. Fixed like `connections`. */
+  get allowH2(): boolean {
+    return this.#allowH2
   }
 
   /** Relative request URLs are joined to it (see README: "Base URL"). */

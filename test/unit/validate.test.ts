@@ -497,3 +497,16 @@ describe('settings the platform cannot honour', () => {
     expect((error as Error).message).toBe('options.proxy: the test platform cannot use a proxy')
   })
 })
+
+describe('settings fixed at construction', () => {
+  it.each(['connections', 'allowH2', 'adapters', 'closed'])(
+    'assigning %s throws instead of being ignored',
+    (name) => {
+      const { session } = mockSession(echo, { connections: 4 })
+      expect(() => {
+        ;(session as unknown as Record<string, unknown>)[name] = 1
+      }).toThrow(TypeError)
+      expect(session.connections).toBe(4)
+    },
+  )
+})
