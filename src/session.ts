@@ -552,13 +552,28 @@ export class Session {
           ...init,
         }
         if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
-        return this.#start(init?.method?.toUpperCase() ?? input.method, input.url, fromRequest)
+        return this.#start(
+          init?.method?.toUpperCase() ?? input.method,
+          input.url,
+          fromRequest,
+          false,
+        )
       }
-      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init)
+      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init, false)
     }
 
-  #start(method: string, url: string | URL, init: SessionRequestInit | undefined): ResponsePromise {
-    const badInit = initError(init)
+  /**
+   * `strict` checks the init's keys (the session's methods). `s.fetch` ignores unknown keys as
+   * fetch does (Fetch §5.3: a dictionary's unknown members are ignored), because libraries
+   * handed it pass their own options through (ofetch its `onRequest`, Next.js its `next`).
+   */
+  #start(
+    method: string,
+    url: string | URL,
+    init: SessionRequestInit | undefined,
+    strict = true,
+  ): ResponsePromise {
+    const badInit = strict ? initError(init) : undefined
     const promise = badInit
       ? Promise.reject(badInit)
       : this.#closed
