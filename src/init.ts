@@ -48,27 +48,28 @@ const sessionKeys = [
 /** Every key a request init may hold. */
 export const requestInitKeys: ReadonlySet<string> = new Set([...fetchKeys, ...sessionKeys])
 
-/** Request keys other clients use for the same thing (requests, axios, ky, got, undici). */
+/**
+ * Request keys other clients use (requests, axios, ky): the key meant, or a hint of its own.
+ * Case slips, snake_case (`allow_redirects`) and near typos are found without a table.
+ */
 const requestAliases: Readonly<Record<string, string>> = {
   data: 'use json for JSON, form for a urlencoded form or body for raw bytes',
   files: 'use body with a FormData',
-  header: 'did you mean headers?',
-  cookie: 'did you mean cookies?',
-  query: 'did you mean params?',
-  qs: 'did you mean params?',
-  searchParams: 'did you mean params?',
-  param: 'did you mean params?',
-  allow_redirects: 'did you mean allowRedirects?',
-  followRedirects: 'did you mean allowRedirects?',
-  follow: 'did you mean allowRedirects?',
-  max_redirects: 'did you mean maxRedirects?',
-  maxRedirect: 'did you mean maxRedirects?',
-  proxies: 'did you mean proxy?',
-  verify: 'TLS settings are a session option: tls.rejectUnauthorized or tls.ca',
-  cert: 'TLS settings are a session option: tls.cert and tls.key',
-  throwHttpErrors: 'did you mean raiseForStatus?',
-  raise_for_status: 'did you mean raiseForStatus?',
-  baseURL: 'baseURL is a session option; give an absolute URL here instead',
+  header: 'headers',
+  cookie: 'cookies',
+  query: 'params',
+  qs: 'params',
+  searchParams: 'params',
+  throwHttpErrors: 'raiseForStatus',
+}
+
+/** Session option names other clients use (requests, ky). */
+export const sessionAliases: Readonly<Record<string, string>> = {
+  verify: 'use tls: { rejectUnauthorized, ca }',
+  cert: 'use tls: { cert, key }',
+  jar: 'cookies',
+  prefixUrl: 'baseURL',
+  throwHttpErrors: 'raiseForStatus',
 }
 
 /** Edit distance, capped: only small typos get a suggestion. */
@@ -86,32 +87,21 @@ function distance(a: string, b: string): number {
   return prev[b.length] ?? 3
 }
 
-/** Session option names other clients use (requests, axios, ky, got). */
-export const sessionAliases: Readonly<Record<string, string>> = {
-  verify: 'use tls: { rejectUnauthorized, ca }',
-  cert: 'use tls: { cert, key }',
-  proxies: 'did you mean proxy?',
-  header: 'did you mean headers?',
-  cookie: 'did you mean cookies?',
-  jar: 'did you mean cookies?',
-  cookieJar: 'did you mean cookies?',
-  prefixUrl: 'did you mean baseURL?',
-  throwHttpErrors: 'did you mean raiseForStatus?',
-}
-
 /** A hint for an unknown key: a known alias, a case or snake_case slip, or a near typo. */
 export function hintFor(
   key: string,
   known: Iterable<string>,
   aliases: Readonly<Record<string, string>> = requestAliases,
 ): string | undefined {
-  if (Object.hasOwn(aliases, key)) return aliases[key]
-  const camel = key.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+  const alias = Object.hasOwn(aliases, key) ? aliases[key] : undefined
+  if (alias !== undefined) return alias.includes(' ') ? alias : `did you mean ${alias}?`
+  const lower = key.toLowerCase()
   let best: string | undefined
   let bestDistance = 3
   for (const name of known) {
-    if (name.toLowerCase() === camel.toLowerCase()) return `did you mean ${name}?`
-    const d = key.length > 3 ? distance(key.toLowerCase(), name.toLowerCase()) : 3
+    // A case or snake_case slip: `baseUrl`, `allow_redirects`.
+    if (name.toLowerCase() === lower.replaceAll('_', '')) return `did you mean ${name}?`
+    const d = key.length > 3 ? distance(lower, name.toLowerCase()) : 3
     if (d < bestDistance) [best, bestDistance] = [name, d]
   }
   return best === undefined ? undefined : `did you mean ${best}?`
