@@ -142,12 +142,12 @@ export class FileStore implements StateStore {
 
   constructor(directory: string | URL, options: FileStoreOptions = {}) {
     if (typeof directory !== 'string' && !(directory instanceof URL)) {
-      throw new TypeError(`directory must be a string or a file: URL, got ${typeof directory}`)
+      throw invalid('directory', 'a string or a file: URL', directory)
     }
-    if (directory === '') throw new TypeError('directory must not be empty')
+    if (directory === '') throw invalid('directory', 'a non-empty path', directory)
     const mode = options.mode ?? 0o600
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-      throw new RangeError(`options.mode must be permission bits 0..0o777, got ${String(mode)}`)
+      throw invalid('options.mode', 'permission bits 0..0o777', mode, { range: true })
     }
     this.directory = resolve(directory instanceof URL ? fileURLToPath(directory) : directory)
     this.#mode = mode
@@ -166,7 +166,7 @@ export class FileStore implements StateStore {
 
   #name(key: string): string {
     if (typeof key !== 'string' || key === '') {
-      throw new TypeError(`key must be a non-empty string, got ${typeof key}`)
+      throw invalid('key', 'a non-empty string', key)
     }
     const name = encodeURIComponent(key).replace(
       /[!'()*~.]/g,
@@ -174,9 +174,9 @@ export class FileStore implements StateStore {
     )
     // Leave room for the temporary file's prefix and suffix (255 bytes is the common limit).
     if (name.length > 200)
-      throw new RangeError(
-        `key is too long for a file name (${name.length} bytes encoded, limit 200)`,
-      )
+      throw invalid('key', 'at most 200 bytes once percent-encoded (a file name)', name.length, {
+        range: true,
+      })
     return name
   }
 
@@ -386,7 +386,7 @@ export class FileStore implements StateStore {
 }
 
 function badValue(value: unknown): TypeError {
-  return new TypeError(`value must be a string, got ${typeof value}`)
+  return invalid('value', 'a string', value)
 }
 
 // fsync(2) on the directory makes the rename durable (ext4, xfs). Windows cannot open a

@@ -5,7 +5,7 @@
  */
 import { NoAdapterError } from './errors.ts'
 import type { Adapter } from './platform.ts'
-import { describeType } from './util/validate.ts'
+import { invalid } from './util/validate.ts'
 
 export type { Adapter }
 
@@ -17,12 +17,10 @@ export class MountTable {
   /** Mounts `adapter` for URLs starting with `prefix` (replacing one at the same prefix). */
   mount(prefix: string, adapter: Adapter): void {
     if (typeof prefix !== 'string' || prefix === '') {
-      throw new TypeError(`mount(prefix): expected a non-empty string, got ${describeType(prefix)}`)
+      throw invalid('mount(prefix)', 'a non-empty string', prefix)
     }
     if (typeof adapter !== 'object' || adapter === null || typeof adapter.fetch !== 'function') {
-      throw new TypeError(
-        `mount(adapter): expected an object with a fetch(request, ctx) method, got ${describeType(adapter)}`,
-      )
+      throw invalid('mount(adapter)', 'an object with a fetch(request, ctx) method', adapter)
     }
     this.#entries.set(prefix, adapter)
     // requests sessions.py mount(): adapters are kept sorted by descending prefix length.

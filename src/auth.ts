@@ -6,7 +6,7 @@
  */
 import type { Features } from './platform.ts'
 import type { AuthHandler, AuthInit } from './types.ts'
-import { describeType } from './util/validate.ts'
+import { invalid } from './util/validate.ts'
 
 /** The normalised form: a fixed `Authorization` value, or a handler run for each hop. */
 export type ResolvedAuth =
@@ -40,7 +40,7 @@ export function basicAuthorization(username: string, password: string): string {
 
 function checkString(value: unknown, field: string): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`${field}: expected a string, got ${describeType(value)}`)
+    throw invalid(field, 'a string', value, { secret: true })
   }
   return value
 }
@@ -59,7 +59,7 @@ function digestFeature(
 }
 
 const expected =
-  "expected [username, password], { type: 'basic', username, password }, { type: 'bearer', token }, { type: 'digest', username, password }, a function or null"
+  "[username, password], { type: 'basic', username, password }, { type: 'bearer', token }, { type: 'digest', username, password }, a function or null"
 
 /**
  * Validates auth input and returns its resolved form (`null` for none).
@@ -76,7 +76,7 @@ export function resolveAuth(
     return { kind: 'handler', handler: init as AuthHandler, init: init as AuthHandler }
   }
   if (Array.isArray(init)) {
-    if (init.length !== 2) throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
+    if (init.length !== 2) throw invalid(field, expected, init)
     const username = checkString(init[0], `${field}[0]`)
     const password = checkString(init[1], `${field}[1]`)
     return {
@@ -99,7 +99,9 @@ export function resolveAuth(
     }
     if (type === 'bearer') {
       const token = checkString((init as { token?: unknown }).token, `${field}.token`)
-      if (/[\r\n]/.test(token)) throw new TypeError(`${field}.token: must not contain CR or LF`)
+      if (/[\r\n]/.test(token)) {
+        throw invalid(`${field}.token`, 'a token without CR or LF', token, { secret: true })
+      }
       return { kind: 'header', value: `Bearer ${token}`, init: { type: 'bearer', token } }
     }
     if (type === 'digest') {
@@ -114,9 +116,9 @@ export function resolveAuth(
     }
     const got =
       type === undefined ? 'object without "type"' : `object with type ${JSON.stringify(type)}`
-    throw new TypeError(`${field}: ${expected}; got ${got}`)
+    throw invalid(field, expected, init, { got })
   }
-  throw new TypeError(`${field}: ${expected}; got ${describeType(init)}`)
+  throw invalid(field, expected, init)
 }
 
 /** Applies resolved auth to a request: sets `Authorization`, or runs the handler. */
@@ -127,9 +129,7 @@ export async function applyAuth(auth: ResolvedAuth, request: Request): Promise<R
   }
   const result = await auth.handler(request)
   if (!(result instanceof Request)) {
-    throw new TypeError(
-      `auth handler: expected it to return a Request, got ${describeType(result)}`,
-    )
+    throw invalid('auth handler', 'it to return a Request', result)
   }
   return result
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Features, Platform } from './platform.ts'
+import { unsupported } from './util/validate.ts'
 
 /** Internal: the key of an adapter's `HopSender` method (the platform's hop protocol). */
 export const sendHopKey: unique symbol = Symbol.for('fetch-session.sendHop')
@@ -46,13 +47,13 @@ export interface PlatformUse {
 export function checkPlatform(platform: Platform, prefix: string, use: PlatformUse): void {
   const { name, capabilities: caps } = platform
   const refuse = (field: string, why: string): never => {
-    throw new TypeError(`${prefix}${field}: the ${name} platform ${why}`)
+    throw unsupported(`${prefix}${field}`, `the ${name} platform ${why}`)
   }
   if (!caps.proxy && use.proxy !== undefined && use.proxy !== null)
     refuse('proxy', 'cannot use a proxy')
   if (!caps.tls && use.tls !== undefined) refuse('tls', 'has no TLS settings')
   if (!caps.sendCookie && use.foreignCookies === true)
-    refuse('cookies', 'sends the cookies of its own jar only')
+    refuse('cookies', 'sends the cookies of its own jar only, never those of a CookieJar')
   if (!caps.manualRedirect && (use.beforeRedirect ?? 0) > 0)
     refuse('hooks.beforeRedirect', 'follows redirects itself, so redirect hooks cannot run')
   if (use.autosave !== undefined && !platform.features.Autosave) {

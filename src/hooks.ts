@@ -4,7 +4,7 @@
  * @module
  */
 import type { Hooks } from './types.ts'
-import { describeType } from './util/validate.ts'
+import { invalid } from './util/validate.ts'
 
 /** The hook names, in the order they fire. */
 export const hookNames: readonly (keyof Hooks)[] = [
@@ -19,11 +19,10 @@ function checkList(value: unknown, field: string): ((ctx: never) => unknown)[] {
   if (value === undefined || value === null) return []
   const list: unknown[] = typeof value === 'function' ? [value] : (value as unknown[])
   if (!Array.isArray(list)) {
-    throw new TypeError(`${field}: expected an array of functions, got ${describeType(value)}`)
+    throw invalid(field, 'an array of functions', value)
   }
   list.forEach((fn, i) => {
-    if (typeof fn !== 'function')
-      throw new TypeError(`${field}[${i}]: expected a function, got ${describeType(fn)}`)
+    if (typeof fn !== 'function') throw invalid(`${field}[${i}]`, 'a function', fn)
   })
   return list as ((ctx: never) => unknown)[]
 }
@@ -39,13 +38,11 @@ export function resolveHooks(init: unknown, field: string): Hooks {
   }
   if (init === undefined || init === null) return hooks
   if (typeof init !== 'object') {
-    throw new TypeError(`${field}: expected an object of hook arrays, got ${describeType(init)}`)
+    throw invalid(field, 'an object of hook arrays', init)
   }
   for (const [name, value] of Object.entries(init)) {
     if (!hookNames.includes(name as keyof Hooks)) {
-      throw new TypeError(
-        `${field}: unknown hook ${JSON.stringify(name)} (expected ${hookNames.join(', ')})`,
-      )
+      throw invalid(`${field}.${name}`, `a known hook (${hookNames.join(', ')})`, value)
     }
     ;(hooks as unknown as Record<string, unknown[]>)[name] = [
       ...checkList(value, `${field}.${name}`),

@@ -4,6 +4,7 @@
  * itself (the browser), by the request planner alone.
  * @module
  */
+import { invalid } from './util/validate.ts'
 
 const defaultPorts = { 'http:': '80', 'https:': '443' } as const
 
@@ -59,20 +60,16 @@ function effectivePort(url: URL): string {
  */
 export function normaliseOrigin(origin: string, field = 'trustedOrigins'): string {
   if (typeof origin !== 'string') {
-    throw new TypeError(`${field} must be an origin string, received ${describeType(origin)}`)
+    throw invalid(field, 'an origin string', origin)
   }
   let url: URL
   try {
     url = new URL(origin)
   } catch {
-    throw new TypeError(
-      `${field} must be an origin such as "https://api.example", received ${JSON.stringify(origin)}`,
-    )
+    throw invalid(field, 'an origin such as "https://api.example"', origin)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(
-      `${field} must be an http: or https: origin, received ${JSON.stringify(origin)}`,
-    )
+    throw invalid(field, 'an http: or https: origin', origin)
   }
   if (
     url.username !== '' ||
@@ -82,15 +79,10 @@ export function normaliseOrigin(origin: string, field = 'trustedOrigins'): strin
     url.hash !== '' ||
     /[?#]/.test(origin)
   ) {
-    throw new TypeError(
-      `${field} must be a bare origin (scheme, host and optional port), received ${JSON.stringify(origin)}`,
-    )
+    throw invalid(field, 'a bare origin (scheme, host and optional port)', origin, {
+      // Never repeat a password in a message.
+      secret: url.username !== '' || url.password !== '',
+    })
   }
   return url.origin
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
 }

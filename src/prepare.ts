@@ -7,7 +7,7 @@ import type { CookieJar } from './cookies/jar.ts'
 import type { BodySource, HopState } from './redirect.ts'
 import type { SessionRequestInit } from './types.ts'
 import { toSearchParams } from './util/url.ts'
-import { describeType } from './util/validate.ts'
+import { invalid } from './util/validate.ts'
 
 const noBody: BodySource = { value: null, replayable: true }
 
@@ -30,19 +30,19 @@ export function prepareBody(init: SessionRequestInit): {
     const given = (['body', 'json', 'form'] as const).filter(
       (k) => init[k] !== undefined && init[k] !== null,
     )
-    throw new TypeError(`init: pass only one of body, json and form (got ${given.join(' and ')})`)
+    throw invalid('init', 'only one of body, json and form', init, {
+      got: given.join(' and '),
+    })
   }
   if (init.json !== undefined) {
     let text: string | undefined
     try {
       text = JSON.stringify(init.json)
     } catch (cause) {
-      throw new TypeError(`init.json: cannot be serialised as JSON`, { cause })
+      throw invalid('init.json', 'a value that can be serialised as JSON', init.json, { cause })
     }
     if (text === undefined)
-      throw new TypeError(
-        `init.json: cannot be serialised as JSON (got ${describeType(init.json)})`,
-      )
+      throw invalid('init.json', 'a value that can be serialised as JSON', init.json)
     return { body: { value: text, replayable: true }, contentType: 'application/json' }
   }
   if (init.form !== undefined && init.form !== null) {
@@ -81,17 +81,17 @@ export function toCookieOverlay(
 ): Map<string, string | null> | undefined {
   if (init === undefined || init === null) return undefined
   if (typeof init !== 'object' || Array.isArray(init)) {
-    throw new TypeError(`${field}: expected a record of cookie values, got ${describeType(init)}`)
+    throw invalid(field, 'a record of cookie values', init)
   }
   const overlay = new Map<string, string | null>()
   for (const [name, value] of Object.entries(init)) {
     if (value === null || value === undefined) overlay.set(name, null)
     else if (typeof value !== 'string') {
-      throw new TypeError(
-        `${field}[${JSON.stringify(name)}]: expected a string or null, got ${describeType(value)}`,
-      )
+      throw invalid(`${field}[${JSON.stringify(name)}]`, 'a string or null', value)
     } else if (/[;\r\n\0]/.test(name + value) || /[=\s]/.test(name)) {
-      throw new TypeError(`${field}[${JSON.stringify(name)}]: not a valid cookie name or value`)
+      throw invalid(`${field}[${JSON.stringify(name)}]`, 'a valid cookie name and value', value, {
+        secret: true,
+      })
     } else overlay.set(name, value)
   }
   return overlay

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ProxyInit } from './types.ts'
+import { invalid } from './util/validate.ts'
 
 /** Normalised proxy settings of one request (session and request merged). */
 export type ResolvedProxy =
@@ -75,9 +76,7 @@ function resolveOne(init: ProxyInit | undefined, field: string): ResolvedProxy {
     }
   }
   if (typeof init !== 'object' || Array.isArray(init) || init instanceof URL) {
-    throw new TypeError(
-      `${field} must be a proxy URL string, a map of proxy URLs or null, received ${describeType(init)}`,
-    )
+    throw invalid(field, 'a proxy URL string, a map of proxy URLs or null', init)
   }
   const map = new Map<string, string>()
   let noProxy: string | undefined
@@ -85,9 +84,7 @@ function resolveOne(init: ProxyInit | undefined, field: string): ResolvedProxy {
     const name = `${field}.${rawKey}`
     if (value === null || value === undefined) continue
     if (typeof value !== 'string') {
-      throw new TypeError(
-        `${name} must be a proxy URL string or null, received ${describeType(value)}`,
-      )
+      throw invalid(name, 'a proxy URL string or null', value)
     }
     if (rawKey.toLowerCase() === 'no_proxy') {
       noProxy = value
@@ -115,9 +112,10 @@ function normaliseKey(rawKey: string, field: string): string {
     }
   }
   if (m?.[1] === undefined || host === undefined) {
-    throw new TypeError(
-      `${field}: a proxy map key must be 'http', 'https', 'all', 'no_proxy', ` +
-        `'<scheme>://<host>' or 'all://<host>' (no port or path), received ${JSON.stringify(rawKey)}`,
+    throw invalid(
+      field,
+      `a proxy map key 'http', 'https', 'all', 'no_proxy', '<scheme>://<host>' or 'all://<host>' (no port or path)`,
+      rawKey,
     )
   }
   return `${m[1]}://${host}`
@@ -132,22 +130,22 @@ function normaliseKey(rawKey: string, field: string): string {
  */
 export function normaliseProxyURL(value: string, field: string): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`${field} must be a proxy URL string, received ${describeType(value)}`)
+    throw invalid(field, 'a proxy URL string', value)
   }
   const text = value.trim()
   let url: URL
   try {
     url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `http://${text}`)
   } catch {
-    throw new TypeError(`${field} is not a valid proxy URL: ${JSON.stringify(redact(value))}`)
+    throw invalid(field, 'a valid proxy URL', redact(value))
   }
   if (!proxySchemes.has(url.protocol)) {
-    throw new TypeError(
-      `${field} must be an http:, https:, socks5: or socks5h: proxy URL, received scheme ${JSON.stringify(url.protocol)}`,
-    )
+    throw invalid(field, 'an http:, https:, socks5: or socks5h: proxy URL', redact(value), {
+      hint: `the scheme is ${url.protocol}`,
+    })
   }
   if (url.hostname === '') {
-    throw new TypeError(`${field} is not a valid proxy URL: ${JSON.stringify(redact(value))}`)
+    throw invalid(field, 'a valid proxy URL', redact(value))
   }
   const userinfo =
     url.username === '' && url.password === ''
@@ -344,11 +342,5 @@ function prefixMatch(address: number[], network: number[], bits: number): boolea
 }
 
 function redact(value: string): string {
-  return value.replace(/\/\/[^/@]*@/, '//***@')
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
+  return value.replace(/^([a-z][a-z\d+.-]*:\/\/)?[^/@]*@/i, '$1***@')
 }

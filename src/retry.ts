@@ -10,6 +10,7 @@
  */
 import { ConnectionError, TimeoutError } from './errors.ts'
 import type { RetryInit } from './types.ts'
+import { invalid, maxTimeout } from './util/validate.ts'
 
 /** The normalised retry policy. */
 export interface ResolvedRetry {
@@ -66,14 +67,14 @@ export function resolveRetry(init: RetryInit | null | undefined, field: string):
   if (init === undefined || init === null) return build({}, field)
   if (typeof init === 'number') return build({ limit: init }, field)
   if (typeof init !== 'object' || Array.isArray(init)) {
-    throw new TypeError(
-      `${field} must be a number or a retry options object, received ${describeType(init)}`,
-    )
+    throw invalid(field, 'a number or a retry options object', init)
   }
   for (const key of Object.keys(init)) {
     if (!knownKeys.has(key)) {
-      throw new TypeError(
-        `${field}.${key} is not a retry option (expected one of ${[...knownKeys].join(', ')})`,
+      throw invalid(
+        `${field}.${key}`,
+        `a known retry option (${[...knownKeys].join(', ')})`,
+        (init as Record<string, unknown>)[key],
       )
     }
   }
@@ -86,9 +87,7 @@ function build(init: Exclude<RetryInit, number>, field: string): ResolvedRetry {
   const maxDelay = nonNegative(init.maxDelay, `${field}.maxDelay`, defaultMaxDelay)
   const respectRetryAfter = init.respectRetryAfter ?? true
   if (typeof respectRetryAfter !== 'boolean') {
-    throw new TypeError(
-      `${field}.respectRetryAfter must be a boolean, received ${describeType(respectRetryAfter)}`,
-    )
+    throw invalid(`${field}.respectRetryAfter`, 'a boolean', respectRetryAfter)
   }
   return {
     limit,
@@ -103,10 +102,10 @@ function build(init: Exclude<RetryInit, number>, field: string): ResolvedRetry {
 function integer(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number') {
-    throw new TypeError(`${field} must be a non-negative integer, received ${describeType(value)}`)
+    throw invalid(field, 'a non-negative integer', value)
   }
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${field} must be a non-negative integer, received ${value}`)
+    throw invalid(field, 'a non-negative integer', value, { range: true })
   }
   return value
 }
@@ -114,15 +113,11 @@ function integer(value: unknown, field: string, fallback: number): number {
 function nonNegative(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number') {
-    throw new TypeError(
-      `${field} must be a number of milliseconds, received ${describeType(value)}`,
-    )
+    throw invalid(field, 'a number of milliseconds', value)
   }
   // Infinity is allowed for maxDelay-style caps ("no cap"); NaN and negatives are not.
   if (Number.isNaN(value) || value < 0) {
-    throw new RangeError(
-      `${field} must be a non-negative number of milliseconds, received ${value}`,
-    )
+    throw invalid(field, 'a non-negative number of milliseconds', value, { range: true })
   }
   return value
 }
@@ -132,7 +127,7 @@ function methodList(value: unknown, field: string): readonly string[] {
   const items = arrayOf(value, field)
   return items.map((method, i) => {
     if (typeof method !== 'string' || method === '') {
-      throw new TypeError(`${field}[${i}] must be a method name, received ${describeType(method)}`)
+      throw invalid(`${field}[${i}]`, 'a method name', method)
     }
     return method.toUpperCase()
   })
@@ -143,10 +138,10 @@ function statusList(value: unknown, field: string): readonly number[] {
   const items = arrayOf(value, field)
   return items.map((status, i) => {
     if (typeof status !== 'number') {
-      throw new TypeError(`${field}[${i}] must be an HTTP status, received ${describeType(status)}`)
+      throw invalid(`${field}[${i}]`, 'an HTTP status', status)
     }
     if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw new RangeError(`${field}[${i}] must be an HTTP status (100–599), received ${status}`)
+      throw invalid(`${field}[${i}]`, 'an HTTP status (100–599)', status, { range: true })
     }
     return status
   })
@@ -154,10 +149,10 @@ function statusList(value: unknown, field: string): readonly number[] {
 
 function arrayOf(value: unknown, field: string): readonly unknown[] {
   if (typeof value === 'string' || value === null || typeof value !== 'object') {
-    throw new TypeError(`${field} must be an array, received ${describeType(value)}`)
+    throw invalid(field, 'an array', value)
   }
   if (!(Symbol.iterator in value)) {
-    throw new TypeError(`${field} must be an array, received ${describeType(value)}`)
+    throw invalid(field, 'an array', value)
   }
   return [...(value as Iterable<unknown>)]
 }
@@ -184,7 +179,7 @@ export function planRetry(
   env: { now: number; random: () => number },
 ): number | null {
   if (!Number.isInteger(attempt) || attempt < 1) {
-    throw new RangeError(`attempt must be a positive integer, received ${String(attempt)}`)
+    throw invalid('attempt', 'a positive integer', attempt, { range: true })
   }
   if (attempt > options.limit) return null
   if (!options.methods.has(outcome.method.toUpperCase())) return null
@@ -198,7 +193,9 @@ export function planRetry(
       // RFC 9110 §10.2.3: the server says how long to wait (on 503, 429 — RFC 6585 §4 — and
       // 413); honoured on any retried status that carries it.
       const after = parseRetryAfter(response.headers.get('retry-after'), env.now)
-      if (after !== null) return Math.min(after, options.maxDelay)
+      // A timer cannot wait longer than maxTimeout (it would fire at once): a Retry-After of
+      // months with `maxDelay: Infinity` waits the longest a timer can, never 1 ms.
+      if (after !== null) return Math.min(after, options.maxDelay, maxTimeout)
     }
   } else if (!isRetriableError(outcome.error)) {
     return null
@@ -207,7 +204,7 @@ export function planRetry(
   const ceiling = Math.min(options.backoff * 2 ** (attempt - 1), options.maxDelay)
   // Full jitter: uniform in [0, ceiling).
   const delay = Math.floor(env.random() * ceiling)
-  return Math.min(Math.max(delay, 0), options.maxDelay)
+  return Math.min(Math.max(delay, 0), options.maxDelay, maxTimeout)
 }
 
 function isRetriableError(error: unknown): boolean {
@@ -273,10 +270,4 @@ export function parseHttpDate(text: string, now: number): number | null {
   const ms = Date.UTC(year, monthIndex, d, h, min, Math.min(s, 59))
   // Reject dates that roll over (31 Feb → 3 Mar).
   return new Date(ms).getUTCDate() === d ? ms : null
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
 }

@@ -31,14 +31,25 @@ import type {
   ProxyInit,
   ResponsePromise,
   RetryInit,
+  HeadersInitLike,
+  ParamsInit,
   SessionOptions,
   SessionRequestInit,
   SessionResponse,
   TimeoutInit,
 } from './types.ts'
 import { toHeaders } from './util/headers.ts'
+import { checkRequestInit, hintFor, sessionAliases } from './init.ts'
+import {
+  checkBoolean,
+  checkCredentials,
+  checkHeaderName,
+  checkOrigin,
+  checkStringList,
+  checkTls,
+} from './settings.ts'
 import { checkBaseURL, toSearchParams } from './util/url.ts'
-import { checkNonNegative, describeType, invalid } from './util/validate.ts'
+import { checkNonNegative, invalid } from './util/validate.ts'
 
 function missing(what: string): never {
   throw new TypeError(
@@ -93,10 +104,9 @@ const knownOptions = new Set([
   'maxResponseSize',
 ])
 
-function checkBoolean(value: unknown, field: string): boolean {
-  if (value === undefined) return false
-  if (typeof value !== 'boolean') throw invalid(field, 'a boolean', value)
-  return value
+/** `maxResponseSize`: a whole number of bytes, or `undefined`/`null` for no limit. */
+function checkSize(value: unknown, field: string): number | undefined {
+  return value === undefined || value === null ? undefined : checkNonNegative(value, field, true)
 }
 
 function isJar(value: unknown): value is CookieJar {
@@ -120,17 +130,6 @@ function resolveProxy(
   return resolve ? resolve(value, undefined, field) : environmentProxy
 }
 
-function checkStringList(value: unknown, field: string): string[] {
-  if (value === undefined || value === null) return []
-  if (!Array.isArray(value))
-    throw new TypeError(`${field}: expected an array of strings, got ${describeType(value)}`)
-  return value.map((v: unknown, i) => {
-    if (typeof v !== 'string')
-      throw new TypeError(`${field}[${i}]: expected a string, got ${describeType(v)}`)
-    return v
-  })
-}
-
 /**
  * A session: defaults merged into every request, a cookie jar that persists across requests
  * and redirects, pooled keep-alive connections, safe redirects, hooks, and state that can be
@@ -144,32 +143,20 @@ export class Session {
   /** The runtime binding; each platform entry's `Session` subclass sets it. */
   static readonly platform: Platform = noPlatform
 
-  /** Default headers (case-insensitive; mutate freely). */
-  headers: Headers
-  /** Default query parameters. */
-  params: URLSearchParams
-  /** The cookie jar: every response's `Set-Cookie` lands here and matching cookies are sent. */
-  cookies: CookieJar
-  /** Hook lists; push to them freely. Session hooks run before request hooks. */
-  hooks: Hooks
-  /** Read `HTTP(S)_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment. */
-  trustEnv: boolean
-  /** TLS settings for the default transport (non-browser runtimes). Replace the object to change them. */
-  tls: TlsOptions | undefined
-  /** Extra headers stripped on an origin change, like `Authorization`. */
-  sensitiveHeaders: string[]
-  /** Origins that may receive credentials across a redirect. */
-  trustedOrigins: string[]
-  /** Browser credentials mode. */
-  credentials: RequestCredentials | undefined
-  /** Keep-alive connections per origin for the default transport. */
-  readonly connections: number | undefined
-  /** Negotiate HTTP/2 when the server offers it. */
-  readonly allowH2: boolean
-  /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
-  raiseForStatus: boolean
+  readonly #connections: number | undefined
+  readonly #allowH2: boolean
+  #raiseForStatus = false
 
   #baseURL: string | undefined
+  #headers!: Headers
+  #params!: URLSearchParams
+  #cookies!: CookieJar
+  #hooks!: Hooks
+  #trustEnv = true
+  #tls: TlsOptions | undefined
+  #sensitiveHeaders: string[] = []
+  #trustedOrigins: string[] = []
+  #credentials: RequestCredentials | undefined
   #auth: ResolvedAuth | null = null
   #timeout: TimeoutInit | undefined
   #resolvedTimeout: ResolvedTimeout = {}
@@ -187,19 +174,28 @@ export class Session {
   #autosave: Autosave | undefined
 
   constructor(options: SessionOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`options: expected an object, got ${describeType(options)}`)
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw invalid('options', 'an object', options)
     }
     for (const key of Object.keys(options)) {
-      if (!knownOptions.has(key))
-        throw new TypeError(`options: unknown option ${JSON.stringify(key)}`)
+      if (!knownOptions.has(key)) {
+        const hint = hintFor(key, knownOptions, sessionAliases)
+        throw invalid(
+          `options.${key}`,
+          'a known session option',
+          (options as Record<string, unknown>)[key],
+          {
+            ...(hint === undefined ? {} : { hint }),
+          },
+        )
+      }
     }
     const platform = (this.constructor as typeof Session).platform
     this.#baseURL = checkBaseURL(options.baseURL, 'options.baseURL')
-    this.headers = toHeaders(options.headers, 'options.headers')
-    this.params = toSearchParams(options.params, 'options.params')
-    this.auth = options.auth ?? null
-    this.cookies = this.#initialJar(options.cookies, platform)
+    this.#headers = toHeaders(options.headers, 'options.headers')
+    this.#params = toSearchParams(options.params, 'options.params')
+    this.#auth = resolveAuth(options.auth ?? null, 'options.auth', platform.features)
+    this.#cookies = this.#toJar(options.cookies, 'options.cookies')
     // Options the platform cannot honour fail at once instead of being ignored.
     checkFeatures(platform)
     // The platform's own jar class is fine (the browser's stand-in, restored by fromJSON).
@@ -211,51 +207,147 @@ export class Session {
       beforeRedirect: options.hooks?.beforeRedirect?.length,
       autosave: options.autosave,
     })
-    this.timeout = options.timeout
-    this.maxRedirects = options.maxRedirects ?? 30
-    this.maxResponseSize = options.maxResponseSize
-    this.sensitiveHeaders = checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders')
-    this.trustedOrigins = checkStringList(options.trustedOrigins, 'options.trustedOrigins')
+    this.#resolvedTimeout = resolveTimeout(options.timeout, 'options.timeout')
+    this.#timeout = options.timeout
+    this.#maxRedirects = checkNonNegative(options.maxRedirects ?? 30, 'options.maxRedirects', true)
+    this.#maxResponseSize = checkSize(options.maxResponseSize, 'options.maxResponseSize')
+    this.#sensitiveHeaders = checkStringList(
+      options.sensitiveHeaders,
+      'options.sensitiveHeaders',
+      checkHeaderName,
+    )
+    this.#trustedOrigins = checkStringList(
+      options.trustedOrigins,
+      'options.trustedOrigins',
+      checkOrigin,
+    )
     this.#resolvedRetry = resolveRetry(options.retry, 'options.retry')
     this.#retry = options.retry ?? 0
-    this.hooks = resolveHooks(options.hooks, 'options.hooks')
+    this.#hooks = resolveHooks(options.hooks, 'options.hooks')
     this.#resolvedProxy = resolveProxy(platform, options.proxy, 'options.proxy')
     this.#proxy = options.proxy
-    this.trustEnv = options.trustEnv ?? true
-    this.tls = options.tls
-    this.credentials = options.credentials
-    this.connections =
+    this.#trustEnv = checkBoolean(options.trustEnv ?? true, 'options.trustEnv')
+    this.#tls = checkTls(options.tls, 'options.tls')
+    this.#credentials = checkCredentials(options.credentials, 'options.credentials')
+    this.#connections =
       options.connections === undefined
         ? undefined
         : checkNonNegative(options.connections, 'options.connections', true)
-    this.allowH2 = options.allowH2 ?? false
-    this.raiseForStatus = checkBoolean(options.raiseForStatus, 'options.raiseForStatus')
+    this.#allowH2 = checkBoolean(options.allowH2 ?? false, 'options.allowH2')
+    this.#raiseForStatus = checkBoolean(options.raiseForStatus ?? false, 'options.raiseForStatus')
     // Last: it reads the finished session (issue 5 item 7).
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
     }
   }
 
-  #initialJar(init: SessionOptions['cookies'], platform: Platform): CookieJar {
+  /** A `CookieJar` as is, or a record of cookie values in a new jar of the platform's class. */
+  #toJar(init: unknown, field: string): CookieJar {
     if (isJar(init)) return init
-    const jar = new platform.CookieJar()
+    const jar = new (this.constructor as typeof Session).platform.CookieJar()
     if (init === undefined || init === null) return jar
     if (typeof init !== 'object' || Array.isArray(init)) {
-      throw new TypeError(
-        `options.cookies: expected a CookieJar or a record of cookie values, got ${describeType(init)}`,
-      )
+      throw invalid(field, 'a CookieJar or a record of cookie values', init)
     }
     // Dict cookies (requests' cookiejar_from_dict) are bound to the baseURL's host when there is one.
     const domain = this.#baseURL === undefined ? undefined : new URL(this.#baseURL).hostname
     for (const [name, value] of Object.entries(init)) {
-      if (typeof value !== 'string') {
-        throw new TypeError(
-          `options.cookies[${JSON.stringify(name)}]: expected a string, got ${describeType(value)}`,
-        )
-      }
+      if (typeof value !== 'string')
+        throw invalid(`${field}[${JSON.stringify(name)}]`, 'a string', value)
       jar.set(name, value, domain === undefined ? {} : { domain })
     }
     return jar
+  }
+
+  /** Default headers (case-insensitive; mutate freely). Assigning takes what the constructor takes. */
+  get headers(): Headers {
+    return this.#headers
+  }
+  set headers(value: HeadersInitLike | undefined) {
+    this.#headers = toHeaders(value, 'session.headers')
+  }
+
+  /** Default query parameters (mutate freely). Assigning takes what the constructor takes. */
+  get params(): URLSearchParams {
+    return this.#params
+  }
+  set params(value: ParamsInit | undefined) {
+    this.#params = toSearchParams(value, 'session.params')
+  }
+
+  /**
+   * The cookie jar: every response's `Set-Cookie` lands here and matching cookies are sent.
+   * Assigning takes a `CookieJar` or a record of cookie values (a new jar), as the constructor.
+   */
+  get cookies(): CookieJar {
+    return this.#cookies
+  }
+  set cookies(value: CookieJar | Record<string, string> | undefined) {
+    const jar = this.#toJar(value, 'session.cookies')
+    const platform = (this.constructor as typeof Session).platform
+    checkPlatform(platform, 'session.', { foreignCookies: !(jar instanceof platform.CookieJar) })
+    this.#cookies = jar
+  }
+
+  /** Hook lists; push to them freely. Session hooks run before request hooks. */
+  get hooks(): Hooks {
+    return this.#hooks
+  }
+  set hooks(value: Partial<Hooks> | undefined) {
+    this.#hooks = resolveHooks(value, 'session.hooks')
+  }
+
+  /** Read `HTTP(S)_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment. */
+  get trustEnv(): boolean {
+    return this.#trustEnv
+  }
+  set trustEnv(value: boolean) {
+    this.#trustEnv = checkBoolean(value, 'session.trustEnv')
+  }
+
+  /** TLS settings for the default transport (non-browser runtimes). Replace the object to change them. */
+  get tls(): TlsOptions | undefined {
+    return this.#tls
+  }
+  set tls(value: TlsOptions | undefined) {
+    this.#tls = checkTls(value, 'session.tls')
+  }
+
+  /** Extra headers stripped on an origin change, like `Authorization`. */
+  get sensitiveHeaders(): string[] {
+    return this.#sensitiveHeaders
+  }
+  set sensitiveHeaders(value: readonly string[] | undefined) {
+    this.#sensitiveHeaders = checkStringList(value, 'session.sensitiveHeaders', checkHeaderName)
+  }
+
+  /** Origins that may receive credentials across a redirect. */
+  get trustedOrigins(): string[] {
+    return this.#trustedOrigins
+  }
+  set trustedOrigins(value: readonly string[] | undefined) {
+    this.#trustedOrigins = checkStringList(value, 'session.trustedOrigins', checkOrigin)
+  }
+
+  /** Browser credentials mode (`omit`, `same-origin` or `include`). */
+  get credentials(): RequestCredentials | undefined {
+    return this.#credentials
+  }
+  set credentials(value: RequestCredentials | undefined) {
+    this.#credentials = checkCredentials(value, 'session.credentials')
+  }
+
+  /**
+   * Keep-alive connections per origin for the default transport. Fixed when the pool is made,
+   * so it has no setter: assigning throws (in strict code, as modules are).
+   */
+  get connections(): number | undefined {
+    return this.#connections
+  }
+
+  /** Negotiate HTTP/2 when the server offers it. Fixed like `connections`. */
+  get allowH2(): boolean {
+    return this.#allowH2
   }
 
   /** Relative request URLs are joined to it (see README: "Base URL"). */
@@ -271,7 +363,11 @@ export class Session {
     return this.#auth?.init ?? null
   }
   set auth(value: AuthInit | null) {
-    this.#auth = resolveAuth(value, 'auth', (this.constructor as typeof Session).platform.features)
+    this.#auth = resolveAuth(
+      value,
+      'session.auth',
+      (this.constructor as typeof Session).platform.features,
+    )
   }
 
   /** Default timeout in ms (`number` = total) or `{ connect, response, total, body }` (docs/limits.md). */
@@ -279,7 +375,7 @@ export class Session {
     return this.#timeout
   }
   set timeout(value: TimeoutInit | undefined) {
-    this.#resolvedTimeout = resolveTimeout(value, 'timeout')
+    this.#resolvedTimeout = resolveTimeout(value, 'session.timeout')
     this.#timeout = value
   }
 
@@ -288,7 +384,7 @@ export class Session {
     return this.#maxRedirects
   }
   set maxRedirects(value: number) {
-    this.#maxRedirects = checkNonNegative(value, 'maxRedirects', true)
+    this.#maxRedirects = checkNonNegative(value, 'session.maxRedirects', true)
   }
 
   /**
@@ -299,10 +395,15 @@ export class Session {
     return this.#maxResponseSize
   }
   set maxResponseSize(value: number | undefined) {
-    this.#maxResponseSize =
-      value === undefined || value === null
-        ? undefined
-        : checkNonNegative(value, 'maxResponseSize', true)
+    this.#maxResponseSize = checkSize(value, 'session.maxResponseSize')
+  }
+
+  /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
+  get raiseForStatus(): boolean {
+    return this.#raiseForStatus
+  }
+  set raiseForStatus(value: boolean) {
+    this.#raiseForStatus = checkBoolean(value, 'session.raiseForStatus')
   }
 
   /** Retry policy; a number is `{ limit }`. Default 0. */
@@ -310,7 +411,7 @@ export class Session {
     return this.#retry
   }
   set retry(value: RetryInit) {
-    this.#resolvedRetry = resolveRetry(value, 'retry')
+    this.#resolvedRetry = resolveRetry(value, 'session.retry')
     this.#retry = value
   }
 
@@ -322,7 +423,7 @@ export class Session {
     this.#resolvedProxy = resolveProxy(
       (this.constructor as typeof Session).platform,
       value,
-      'proxy',
+      'session.proxy',
     )
     this.#proxy = value
   }
@@ -343,7 +444,7 @@ export class Session {
    */
   request(method: string, url: string | URL, init?: SessionRequestInit): ResponsePromise {
     if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(method)) {
-      throw new TypeError(`method: expected an HTTP method token, got ${describeType(method)}`)
+      throw invalid('method', 'an HTTP method token', method)
     }
     return this.#start(method, url, init)
   }
@@ -394,17 +495,35 @@ export class Session {
           ...init,
         }
         if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
-        return this.#start(init?.method?.toUpperCase() ?? input.method, input.url, fromRequest)
+        return this.#start(
+          init?.method?.toUpperCase() ?? input.method,
+          input.url,
+          fromRequest,
+          false,
+        )
       }
-      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init)
+      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init, false)
     }
 
-  #start(method: string, url: string | URL, init: SessionRequestInit | undefined): ResponsePromise {
-    const promise = this.#closed
-      ? Promise.reject(
-          new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
-        )
-      : send(this, this.#internals(), method, url, init ?? {})
+  /**
+   * `strict` checks the init's keys (the session's methods). `s.fetch` ignores unknown keys as
+   * fetch does (Fetch §5.3: a dictionary's unknown members are ignored), because libraries
+   * handed it pass their own options through (ofetch its `onRequest`, Next.js its `next`).
+   */
+  #start(
+    method: string,
+    url: string | URL,
+    init: SessionRequestInit | undefined,
+    strict = true,
+  ): ResponsePromise {
+    const badInit = strict ? initError(init) : undefined
+    const promise = badInit
+      ? Promise.reject(badInit)
+      : this.#closed
+        ? Promise.reject(
+            new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
+          )
+        : send(this, this.#internals(), method, url, init ?? {})
     const autosave = this.#autosave
     // Autosave after every response (or failure: redirect hops may have set cookies).
     if (autosave) {
@@ -541,6 +660,16 @@ export class Session {
   /** `using s = new Session()` starts closing it at the end of the block. */
   [Symbol.dispose](): void {
     void this.close()
+  }
+}
+
+/** A request init's mistake as an error (the promise rejects with it, as fetch's would). */
+function initError(init: unknown): Error | undefined {
+  try {
+    checkRequestInit(init)
+    return undefined
+  } catch (error) {
+    return error as Error
   }
 }
 

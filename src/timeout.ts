@@ -8,7 +8,7 @@
  */
 import { TimeoutError, type TimeoutLimit } from './errors.ts'
 import type { TimeoutInit, TimeoutOptions } from './types.ts'
-import { checkNonNegative, describeType } from './util/validate.ts'
+import { checkTimeout, invalid } from './util/validate.ts'
 
 /** Validated timeouts; absent keys mean no limit. */
 export type ResolvedTimeout = Readonly<TimeoutOptions>
@@ -19,21 +19,21 @@ export function resolveTimeout(
   field: string,
 ): ResolvedTimeout {
   if (init === undefined || init === null) return {}
-  if (typeof init === 'number') return { total: checkNonNegative(init, field) || undefined }
+  if (typeof init === 'number') return { total: checkTimeout(init, field) || undefined }
   if (typeof init !== 'object') {
-    throw new TypeError(
-      `${field}: expected milliseconds or { connect, response, total, body }, got ${describeType(init)}`,
-    )
+    throw invalid(field, 'milliseconds or { connect, response, total, body }', init)
   }
   const out: TimeoutOptions = {}
   for (const key of Object.keys(init)) {
     if (key !== 'connect' && key !== 'response' && key !== 'total' && key !== 'body') {
-      throw new TypeError(
-        `${field}: unknown key ${JSON.stringify(key)} (expected connect, response, total or body)`,
+      throw invalid(
+        `${field}.${key}`,
+        'a known timeout (connect, response, total or body)',
+        (init as Record<string, unknown>)[key],
       )
     }
     const value = init[key]
-    if (value !== undefined) out[key] = checkNonNegative(value, `${field}.${key}`) || undefined
+    if (value !== undefined) out[key] = checkTimeout(value, `${field}.${key}`) || undefined
   }
   return out
 }

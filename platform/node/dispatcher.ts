@@ -22,6 +22,7 @@ import { rootCertificates } from 'node:tls'
 import type { Socket } from 'node:net'
 import { Agent, buildConnector, errors, ProxyAgent, type Dispatcher } from 'undici'
 import type { AdapterContext, AdapterOptions, TlsOptions } from '../../src/platform.ts'
+import { invalid } from '../../src/util/validate.ts'
 
 /** TLS settings as undici's `connect` options, with files read and values checked. */
 interface ResolvedTls {
@@ -33,27 +34,17 @@ interface ResolvedTls {
 
 const tlsKeys = new Set(['ca', 'cert', 'key', 'rejectUnauthorized'])
 
-function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
-}
-
 /** PEM text as is; anything else is a file path, read now. */
 function pem(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new TypeError(
-      `${field} must be PEM text or the path of a PEM file, received ${describeType(value)}`,
-    )
+    throw invalid(field, 'PEM text or the path of a PEM file', value)
   }
   if (value.includes('-----BEGIN')) return value
   try {
     return readFileSync(value, 'utf8')
   } catch (error) {
     const code = (error as { code?: string }).code ?? String(error)
-    throw new TypeError(`${field}: cannot read the PEM file ${JSON.stringify(value)} (${code})`, {
-      cause: error,
-    })
+    throw invalid(field, 'a readable PEM file', value, { hint: code, cause: error })
   }
 }
 
@@ -64,12 +55,14 @@ function pem(value: unknown, field: string): string {
 export function resolveTls(tls: TlsOptions | undefined, field = 'tls'): ResolvedTls {
   if (tls === undefined || tls === null) return {}
   if (typeof tls !== 'object' || Array.isArray(tls)) {
-    throw new TypeError(`${field} must be an object, received ${describeType(tls)}`)
+    throw invalid(field, 'an object', tls)
   }
   for (const key of Object.keys(tls)) {
     if (!tlsKeys.has(key)) {
-      throw new TypeError(
-        `${field}.${key} is not a TLS option (expected ca, cert, key or rejectUnauthorized)`,
+      throw invalid(
+        `${field}.${key}`,
+        'a known TLS option (ca, cert, key or rejectUnauthorized)',
+        tls[key as keyof TlsOptions],
       )
     }
   }
@@ -86,13 +79,13 @@ export function resolveTls(tls: TlsOptions | undefined, field = 'tls'): Resolved
   if (tls.cert !== undefined) out.cert = pem(tls.cert, `${field}.cert`)
   if (tls.key !== undefined) out.key = pem(tls.key, `${field}.key`)
   if ((out.cert === undefined) !== (out.key === undefined)) {
-    throw new TypeError(`${field}: cert and key must be given together for a client certificate`)
+    throw invalid(field, 'cert and key together (a client certificate)', tls, {
+      got: out.cert === undefined ? 'key without cert' : 'cert without key',
+    })
   }
   if (tls.rejectUnauthorized !== undefined) {
     if (typeof tls.rejectUnauthorized !== 'boolean') {
-      throw new TypeError(
-        `${field}.rejectUnauthorized must be a boolean, received ${describeType(tls.rejectUnauthorized)}`,
-      )
+      throw invalid(`${field}.rejectUnauthorized`, 'a boolean', tls.rejectUnauthorized)
     }
     out.rejectUnauthorized = tls.rejectUnauthorized
   }

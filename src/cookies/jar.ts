@@ -28,8 +28,11 @@ import {
   checkFilter,
   checkJarOptions,
   checkName,
-  describeType,
+  hostPrefix,
+  prefixOf,
+  securePrefix,
 } from './validate.ts'
+import { invalid } from '../util/validate.ts'
 
 /** 6265bis §5.6.1 / §5.6.2: expiry is capped at 400 days from now. */
 const maxAgeMs = 400 * 24 * 60 * 60 * 1000
@@ -37,16 +40,6 @@ const maxAgeMs = 400 * 24 * 60 * 60 * 1000
 function isASCII(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
   return true
-}
-
-const securePrefix = 1
-const hostPrefix = 2
-
-/** Which cookie prefix (6265bis §4.1.3) `name` carries, case-insensitively (6265bis §5.7). */
-function prefixOf(name: string): number {
-  if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return 0
-  const head = name.slice(0, 9).toLowerCase()
-  return head === '__secure-' ? securePrefix : head.startsWith('__host-') ? hostPrefix : 0
 }
 
 /**
@@ -126,9 +119,7 @@ export class CookieJar {
    */
   setCookie(setCookieHeader: string, url: string | URL, opts?: CookieAccessOptions): Cookie | null {
     if (typeof setCookieHeader !== 'string') {
-      throw new TypeError(
-        `setCookieHeader: expected a string, got ${describeType(setCookieHeader)}`,
-      )
+      throw invalid('setCookieHeader', 'a string', setCookieHeader)
     }
     const target = this.#target(url)
     const { now, http } = checkAccessOptions(opts)
@@ -293,7 +284,7 @@ export class CookieJar {
   set(name: string, value: string, attrs?: CookieAttributes): Cookie {
     // Library-specific (not in RFC): a cookie without a domain (`domain: ''`) matches every
     // host, as python-requests' jar.set() does; `hostOnly` lets the caller pin one host.
-    const a = checkAttributes(name, value, attrs)
+    const a = checkAttributes(name, value, attrs, this.#rejectPublicSuffixes)
     const now = Date.now()
     this.#store.expire(now)
     const record = new StoredCookie(
@@ -421,7 +412,7 @@ export class CookieJar {
    */
   static fromNetscape(text: string, options?: CookieJarOptions): CookieJar {
     const jar = new this(options)
-    jar.#load(fromNetscapeText(text, Date.now()))
+    jar.#load(fromNetscapeText(text, Date.now(), jar.#rejectPublicSuffixes))
     return jar
   }
 

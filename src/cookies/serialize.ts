@@ -4,10 +4,11 @@
  * @module
  */
 import { SessionStateError } from '../errors.ts'
+import { describeType, invalid, tooDeep } from '../util/validate.ts'
 import { canonicalDomain } from './domain.ts'
 import { toCookie, type StoredCookie } from './record.ts'
 import type { CookieJarState, CookieState } from './types.ts'
-import { describeType } from './validate.ts'
+import { isHostName, storageProblem } from './validate.ts'
 
 /** The current version of {@link CookieJarState}. */
 export const stateVersion = 1
@@ -37,6 +38,32 @@ export function toJarState(
 
 // ---------------------------------------------------------------------------- JSON in
 
+/** The fields of a saved cookie (`Cookie`); anything else is refused. */
+const cookieKeys = [
+  'name',
+  'value',
+  'domain',
+  'path',
+  'expires',
+  'secure',
+  'httpOnly',
+  'hostOnly',
+  'sameSite',
+  'creationTime',
+  'lastAccessTime',
+]
+
+/** Saved jar state is 4 levels deep; far deeper input is junk, named before anything recurses. */
+const maxDepth = 32
+
+function checkDepth(value: unknown, path: string): void {
+  const deep = tooDeep(value, maxDepth)
+  if (deep !== undefined) {
+    const at = deep === '' ? path : path === '' ? deep.replace(/^\./, '') : `${path}${deep}`
+    throw new SessionStateError(at, `nested more than ${maxDepth} levels deep`)
+  }
+}
+
 const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`)
 
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
@@ -65,6 +92,15 @@ class Reader {
 
   get(key: string): unknown {
     return this.#object[key]
+  }
+
+  /** Refuses a key outside `keys` (`__proto__` and `constructor` included) as an unknown field. */
+  only(keys: readonly string[]): void {
+    for (const key of Object.keys(this.#object)) {
+      if (!keys.includes(key)) {
+        throw new SessionStateError(join(this.#path, key), 'unknown field')
+      }
+    }
   }
 
   string(key: string, bad?: RegExp): string {
@@ -122,13 +158,16 @@ export function parseJarState(data: unknown, path: string): CookieJarState {
       })
     }
   }
+  checkDepth(value, path)
   const root: Reader = new Reader(value, path)
+  root.only(['version', 'options', 'cookies'])
   if (root.get('version') !== stateVersion) {
     const v = root.get('version')
     root.fail('version', `${stateVersion}`, typeof v === 'number' ? String(v) : undefined)
   }
   const rawOptions = root.get('options')
   const o = new Reader(rawOptions ?? {}, join(path, 'options'))
+  o.only(['rejectPublicSuffixes', 'maxCookies', 'maxCookiesPerDomain', 'allowNameless'])
   const options: CookieJarState['options'] = {
     rejectPublicSuffixes: o.boolean('rejectPublicSuffixes', true),
     maxCookies: o.limit('maxCookies', 3300),
@@ -138,7 +177,9 @@ export function parseJarState(data: unknown, path: string): CookieJarState {
   const list = root.get('cookies')
   if (!Array.isArray(list)) root.fail('cookies', 'array')
   const cookies = list.map((item: unknown, i): CookieState => {
-    const c: Reader = new Reader(item, `${join(path, 'cookies')}[${i}]`)
+    const at = `${join(path, 'cookies')}[${i}]`
+    const c: Reader = new Reader(item, at)
+    c.only(cookieKeys)
     const name = c.string('name', badName)
     const rawDomain = c.string('domain')
     const domain = canonicalDomain(rawDomain)
@@ -169,6 +210,13 @@ export function parseJarState(data: unknown, path: string): CookieJarState {
         )
       }
       state.sameSite = sameSite
+    }
+    const problem = storageProblem(state, options.rejectPublicSuffixes)
+    if (problem) {
+      throw new SessionStateError(
+        join(at, problem.field),
+        `expected ${problem.expected}, got ${problem.got}`,
+      )
     }
     return state
   })
@@ -213,17 +261,24 @@ function flag(value: string, line: number, field: string): boolean {
   return v === 'TRUE'
 }
 
+/** A UTF-8 byte order mark (Windows editors save one): not part of the first line. */
+const bom = '\uFEFF'
+
 /**
  * Parses a cookies.txt file into cookie states in file order (creation and last-access
  * time `now`). Blank lines and `#` comments are skipped, except `#HttpOnly_` lines.
  * @throws {SessionStateError} naming the line (`line 4: …`).
  */
-export function fromNetscapeText(text: unknown, now: number): CookieState[] {
+export function fromNetscapeText(
+  text: unknown,
+  now: number,
+  rejectPublicSuffixes = true,
+): CookieState[] {
   if (typeof text !== 'string') {
-    throw new TypeError(`text: expected a string, got ${describeType(text)}`)
+    throw invalid('text', 'a string', text)
   }
   const out: CookieState[] = []
-  const lines = text.split(/\r?\n/)
+  const lines = (text.startsWith(bom) ? text.slice(1) : text).split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i] as string
     const n = i + 1
@@ -251,7 +306,7 @@ export function fromNetscapeText(text: unknown, now: number): CookieState[] {
       string,
     ]
     const domain = canonicalDomain(rawDomain)
-    if (domain === null || domain === '') {
+    if (domain === null || domain === '' || !isHostName(domain)) {
       throw new SessionStateError(
         `line ${n}`,
         `domain: expected an ASCII host name, got ${JSON.stringify(rawDomain)}`,
@@ -278,11 +333,11 @@ export function fromNetscapeText(text: unknown, now: number): CookieState[] {
     if (badValue.test(value)) {
       throw new SessionStateError(
         `line ${n}`,
-        `value: expected a cookie value, got ${JSON.stringify(value)}`,
+        `value: expected a cookie value, got one with a control character or ";"`,
       )
     }
     const seconds = Number(expiry)
-    out.push({
+    const cookie: CookieState = {
       name,
       value,
       domain,
@@ -293,7 +348,15 @@ export function fromNetscapeText(text: unknown, now: number): CookieState[] {
       hostOnly: !flag(subdomains, n, 'include subdomains'),
       creationTime: now,
       lastAccessTime: now,
-    })
+    }
+    const problem = storageProblem(cookie, rejectPublicSuffixes)
+    if (problem) {
+      throw new SessionStateError(
+        `line ${n}`,
+        `${problem.field === 'hostOnly' ? 'include subdomains' : problem.field}: expected ${problem.expected}, got ${problem.got}`,
+      )
+    }
+    out.push(cookie)
   }
   return out
 }

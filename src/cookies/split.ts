@@ -4,6 +4,7 @@
  * @module
  */
 import { splitCookiesString } from 'set-cookie-parser'
+import { invalid } from '../util/validate.ts'
 
 /**
  * Splits a comma-folded `Set-Cookie` value into its cookies. A comma separates cookies only
@@ -16,9 +17,7 @@ import { splitCookiesString } from 'set-cookie-parser'
  */
 export function splitSetCookie(headerValue: string): string[] {
   if (typeof headerValue !== 'string') {
-    throw new TypeError(
-      `headerValue: expected a string, got ${headerValue === null ? 'null' : typeof headerValue}`,
-    )
+    throw invalid('headerValue', 'a string', headerValue)
   }
   return splitCookiesString(headerValue)
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { isIPAddress, isSecureOrigin } from './domain.ts'
-import { describeType } from './validate.ts'
+import { invalid } from '../util/validate.ts'
 
 /** What the jar needs from a request URL. */
 export interface Target {
@@ -52,7 +52,7 @@ function fromString(href: string): Target | null {
   try {
     u = new URL(href)
   } catch {
-    throw new TypeError(`url: expected an absolute URL, got ${JSON.stringify(href)}`)
+    throw invalid('url', 'an absolute URL', href)
   }
   return fromURL(u)
 }
@@ -78,5 +78,5 @@ export function toTarget(url: unknown): Target | null {
   ) {
     return fromString((url as { href: string }).href)
   }
-  throw new TypeError(`url: expected a string or URL, got ${describeType(url)}`)
+  throw invalid('url', 'a string or URL', url)
 }

@@ -1,12 +1,15 @@
 /**
- * Argument checks of the jar's public methods. Programmer mistakes are `TypeError`s (or
- * `RangeError`s) that name the field and the type received; nothing here is a
- * `SessionError`.
+ * Argument checks of the jar's public methods, and the storage rules every way into the jar
+ * shares (`Set-Cookie`, `set()`, saved state, cookies.txt). Programmer mistakes are
+ * `TypeError`s (or `RangeError`s) from `invalid()` that name the field and the type
+ * received; nothing here is a `SessionError`.
  * @module
  */
 import { serialize } from 'cookie'
+import { invalid } from '../util/validate.ts'
 import { canonicalDomain } from './domain.ts'
-import type { SameSite } from './parse.ts'
+import { maxNameValueBytes, type SameSite } from './parse.ts'
+import { isPublicSuffix } from './public-suffix.ts'
 import type {
   CookieAccessOptions,
   CookieAttributes,
@@ -14,19 +17,103 @@ import type {
   CookieJarOptions,
 } from './types.ts'
 
-/** `null`, `array`, `Date`, `URL`… or `typeof`, for error messages. */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  if (typeof value === 'object') {
-    const ctor = (value as { constructor?: { name?: unknown } }).constructor
-    return typeof ctor?.name === 'string' && ctor.name !== 'Object' ? ctor.name : 'object'
-  }
-  return typeof value
+function fail(field: string, expected: string, value: unknown): never {
+  throw invalid(field, expected, value)
 }
 
-function fail(field: string, expected: string, value: unknown): never {
-  throw new TypeError(`${field}: expected ${expected}, got ${describeType(value)}`)
+export const securePrefix = 1
+export const hostPrefix = 2
+
+/** Which cookie prefix (6265bis §4.1.3) `name` carries, case-insensitively (6265bis §5.7). */
+export function prefixOf(name: string): number {
+  if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) return 0
+  const head = name.slice(0, 9).toLowerCase()
+  return head === '__secure-' ? securePrefix : head.startsWith('__host-') ? hostPrefix : 0
+}
+
+/**
+ * Whether a canonical domain is a host name a URL can have: no spaces, slashes or other
+ * URL delimiters, a `:` only inside an IPv6 literal's brackets, and already in the URL
+ * parser's normal form.
+ */
+export function isHostName(domain: string): boolean {
+  const bracketed = domain.startsWith('[') && domain.endsWith(']')
+  if (/[\s/?#@\\%]/.test(domain) || (domain.includes(':') && !bracketed)) return false
+  try {
+    return new URL(`http://${domain}/`).hostname === domain
+  } catch {
+    return false
+  }
+}
+
+function utf8Length(s: string): number {
+  return s.length * 3 <= maxNameValueBytes ? s.length : new TextEncoder().encode(s).length
+}
+
+/** The cookie fields the storage rules look at. */
+export interface StorageCandidate {
+  readonly name: string
+  readonly value: string
+  readonly domain: string
+  readonly path: string
+  readonly secure: boolean
+  readonly hostOnly: boolean
+}
+
+/** The first storage rule a cookie breaks: its field, what was expected, what it has. */
+export interface StorageProblem {
+  readonly field: 'name' | 'value' | 'domain' | 'path' | 'secure' | 'hostOnly'
+  readonly expected: string
+  readonly got: string
+}
+
+/**
+ * The storage rules of `Set-Cookie` (6265bis §5.6–5.7) that hold for a cookie wherever it
+ * comes from, so saved state, cookies.txt and `jar.set()` cannot plant what a server could
+ * not: a domain that is a host name and, unless host-only, not a public suffix (step 9: else
+ * every `*.com` would get it); at most 4096 bytes of name and value (§5.6 step 5); the
+ * `__Secure-` and `__Host-` prefixes' demands (steps 20–21). `domain: ''` is the jar's own
+ * "every host" form of `set()` without a domain. Returns `undefined` when all hold.
+ */
+export function storageProblem(
+  c: StorageCandidate,
+  rejectPublicSuffixes: boolean,
+): StorageProblem | undefined {
+  const quoted = JSON.stringify(c.domain)
+  if (c.domain !== '' && !isHostName(c.domain)) {
+    return { field: 'domain', expected: 'a host name', got: quoted }
+  }
+  if (rejectPublicSuffixes && !c.hostOnly && c.domain !== '' && isPublicSuffix(c.domain)) {
+    return {
+      field: 'domain',
+      expected: 'a domain that is not a public suffix, unless the cookie is host-only',
+      got: quoted,
+    }
+  }
+  const bytes = utf8Length(c.name + c.value)
+  if (bytes > maxNameValueBytes) {
+    return {
+      field: 'value',
+      expected: `at most ${maxNameValueBytes} bytes of name and value together`,
+      got: `${bytes} bytes`,
+    }
+  }
+  const prefix = prefixOf(c.name)
+  if (prefix !== 0 && !c.secure) {
+    const which = prefix === hostPrefix ? '__Host-' : '__Secure-'
+    return { field: 'secure', expected: `true for a ${which} cookie`, got: 'false' }
+  }
+  if (prefix === hostPrefix && (!c.hostOnly || c.domain === '')) {
+    return {
+      field: 'hostOnly',
+      expected: 'a host-only cookie with a domain for a __Host- cookie',
+      got: c.domain === '' ? 'no domain' : 'a domain cookie',
+    }
+  }
+  if (prefix === hostPrefix && c.path !== '/') {
+    return { field: 'path', expected: '"/" for a __Host- cookie', got: JSON.stringify(c.path) }
+  }
+  return undefined
 }
 
 function optionalBoolean(value: unknown, field: string): boolean | undefined {
@@ -38,7 +125,7 @@ function limit(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || Number.isNaN(value)) fail(field, 'a number', value)
   if (value < 1 || (!Number.isInteger(value) && value !== Infinity)) {
-    throw new RangeError(`${field}: expected an integer >= 1 or Infinity, got ${value}`)
+    throw invalid(field, 'an integer >= 1 or Infinity', value, { range: true })
   }
   return value
 }
@@ -88,7 +175,9 @@ export function checkAccessOptions(opts: unknown): { now: number; http: boolean 
   if (now === undefined) ms = Date.now()
   else if (now instanceof Date) {
     ms = now.getTime()
-    if (Number.isNaN(ms)) throw new RangeError('opts.now: expected a valid Date, got Invalid Date')
+    if (Number.isNaN(ms)) {
+      throw invalid('opts.now', 'a valid Date', now, { range: true, got: 'Invalid Date' })
+    }
   } else fail('opts.now', 'a Date', now)
   return { now: ms, http: optionalBoolean(http, 'opts.http') ?? true }
 }
@@ -105,12 +194,12 @@ function userDomain(domain: unknown, field: string): string {
   if (d === '') return ''
   const bracketed = d.startsWith('[') && d.endsWith(']')
   if (/[\s/?#@\\%]/.test(d) || (d.includes(':') && !bracketed)) {
-    throw new TypeError(`${field}: expected a host name, got ${JSON.stringify(domain)}`)
+    throw invalid(field, 'a host name', domain, { got: JSON.stringify(domain) })
   }
   try {
     return new URL(`http://${d}/`).hostname
   } catch {
-    throw new TypeError(`${field}: expected a host name, got ${JSON.stringify(domain)}`)
+    throw invalid(field, 'a host name', domain, { got: JSON.stringify(domain) })
   }
 }
 
@@ -143,7 +232,12 @@ export interface ResolvedAttributes {
 const badPath = /[\x00-\x1f\x7f;]/
 
 /** Checks `jar.set(name, value, attrs)`. Name and value follow the `cookie` package's rules. */
-export function checkAttributes(name: unknown, value: unknown, attrs: unknown): ResolvedAttributes {
+export function checkAttributes(
+  name: unknown,
+  value: unknown,
+  attrs: unknown,
+  rejectPublicSuffixes = true,
+): ResolvedAttributes {
   if (typeof name !== 'string') fail('name', 'a string', name)
   if (typeof value !== 'string') fail('value', 'a string', value)
   // The `cookie` package's RFC 6265 §4.1.1 rules (cookie-name is a token; cookie-value has
@@ -151,16 +245,15 @@ export function checkAttributes(name: unknown, value: unknown, attrs: unknown): 
   try {
     serialize(name, 'x', { encode: (s) => s })
   } catch {
-    throw new TypeError(
-      `name: ${JSON.stringify(name)} is not a valid cookie name (RFC 6265 §4.1.1 token)`,
-    )
+    throw invalid('name', 'a cookie name (RFC 6265 §4.1.1 token)', name, {
+      got: JSON.stringify(name),
+    })
   }
   try {
     serialize('x', value, { encode: (s) => s })
   } catch {
-    throw new TypeError(
-      `value: ${JSON.stringify(value)} is not a valid cookie value (RFC 6265 §4.1.1)`,
-    )
+    // The value may be a secret: its content stays out of the message.
+    throw invalid('value', 'a cookie value (RFC 6265 §4.1.1)', value, { secret: true })
   }
   if (attrs !== undefined && (typeof attrs !== 'object' || attrs === null)) {
     fail('attrs', 'an object', attrs)
@@ -172,9 +265,9 @@ export function checkAttributes(name: unknown, value: unknown, attrs: unknown): 
   if (a.path !== undefined) {
     if (typeof a.path !== 'string') fail('attrs.path', 'a string', a.path)
     if (a.path.charCodeAt(0) !== 0x2f || badPath.test(a.path)) {
-      throw new TypeError(
-        `attrs.path: expected a path starting with "/", got ${JSON.stringify(a.path)}`,
-      )
+      throw invalid('attrs.path', 'a path starting with "/"', a.path, {
+        got: JSON.stringify(a.path),
+      })
     }
     path = a.path
   }
@@ -182,11 +275,15 @@ export function checkAttributes(name: unknown, value: unknown, attrs: unknown): 
   let expires: number | null = null
   if (a.expires instanceof Date) {
     expires = a.expires.getTime()
-    if (Number.isNaN(expires))
-      throw new RangeError('attrs.expires: expected a valid Date, got Invalid Date')
+    if (Number.isNaN(expires)) {
+      throw invalid('attrs.expires', 'a valid Date', a.expires, {
+        range: true,
+        got: 'Invalid Date',
+      })
+    }
   } else if (typeof a.expires === 'number') {
     if (!Number.isFinite(a.expires)) {
-      throw new RangeError(`attrs.expires: expected a finite number of ms, got ${a.expires}`)
+      throw invalid('attrs.expires', 'a finite number of ms', a.expires, { range: true })
     }
     expires = a.expires
   } else if (a.expires !== undefined && a.expires !== null) {
@@ -197,20 +294,25 @@ export function checkAttributes(name: unknown, value: unknown, attrs: unknown): 
   if (a.sameSite !== undefined) {
     const mode = typeof a.sameSite === 'string' ? a.sameSite.toLowerCase() : undefined
     if (mode !== 'strict' && mode !== 'lax' && mode !== 'none') {
-      const got =
-        typeof a.sameSite === 'string' ? JSON.stringify(a.sameSite) : describeType(a.sameSite)
-      throw new TypeError(`attrs.sameSite: expected "strict", "lax" or "none", got ${got}`)
+      throw invalid('attrs.sameSite', '"strict", "lax" or "none"', a.sameSite, {
+        ...(typeof a.sameSite === 'string' ? { got: JSON.stringify(a.sameSite) } : {}),
+      })
     }
     sameSite = mode
   }
 
-  const hostOnly = optionalBoolean(a.hostOnly, 'attrs.hostOnly') ?? false
-  if (hostOnly && domain === '') {
-    throw new TypeError(
-      'attrs.hostOnly: needs attrs.domain (a cookie without a domain goes to every host)',
-    )
+  const given = optionalBoolean(a.hostOnly, 'attrs.hostOnly')
+  if (given === true && domain === '') {
+    throw invalid('attrs.hostOnly', 'attrs.domain with it', a.hostOnly, {
+      got: 'no domain',
+      hint: 'a cookie without a domain goes to every host',
+    })
   }
-  return {
+  // 6265bis §5.7 step 9: a public-suffix Domain that is the host itself makes the cookie
+  // host-only. `set()` has no request host, so a public suffix given as the domain (`localhost`,
+  // `com`) is taken as that host, unless `hostOnly: false` asks for every host below it.
+  const hostOnly = given ?? (domain !== '' && rejectPublicSuffixes && isPublicSuffix(domain))
+  const resolved = {
     domain,
     path,
     expires,
@@ -219,4 +321,13 @@ export function checkAttributes(name: unknown, value: unknown, attrs: unknown): 
     hostOnly,
     sameSite,
   }
+  const problem = storageProblem({ name, value, ...resolved }, rejectPublicSuffixes)
+  if (problem) {
+    const field = problem.field === 'value' ? 'value' : `attrs.${problem.field}`
+    throw invalid(field, problem.expected, undefined, {
+      got: problem.got,
+      range: problem.field === 'value',
+    })
+  }
+  return resolved
 }

@@ -5,6 +5,7 @@
  * optimistic revision check applies to them too.
  * @module
  */
+import { invalid } from '../util/validate.ts'
 import { saveSession, type StateStore } from './store.ts'
 import type { SessionLike } from './schema.ts'
 
@@ -33,7 +34,7 @@ export interface AutosaveOptions {
 export function checkAutosaveOptions(value: unknown): AutosaveOptions {
   const o = value as Partial<AutosaveOptions> | null
   if (typeof o !== 'object' || o === null) {
-    throw new TypeError(`autosave must be an object, got ${describe(value)}`)
+    throw invalid('autosave', 'an object', value)
   }
   const store = o.store as Partial<StateStore> | null | undefined
   if (
@@ -42,30 +43,26 @@ export function checkAutosaveOptions(value: unknown): AutosaveOptions {
     typeof store.get !== 'function' ||
     typeof store.set !== 'function'
   ) {
-    throw new TypeError(`autosave.store must have get() and set() methods, got ${describe(store)}`)
+    throw invalid('autosave.store', 'an object with get() and set() methods', store)
   }
   if (typeof o.key !== 'string' || o.key === '') {
-    throw new TypeError(`autosave.key must be a non-empty string, got ${describe(o.key)}`)
+    throw invalid('autosave.key', 'a non-empty string', o.key)
   }
   if (
     o.debounce !== undefined &&
     (typeof o.debounce !== 'number' || !(o.debounce >= 0) || !Number.isFinite(o.debounce))
   ) {
-    throw new RangeError(
-      `autosave.debounce must be a finite number >= 0, got ${String(o.debounce)}`,
-    )
+    throw invalid('autosave.debounce', 'a finite number >= 0', o.debounce, {
+      range: typeof o.debounce === 'number',
+    })
   }
   if (o.secrets !== undefined && typeof o.secrets !== 'boolean') {
-    throw new TypeError(`autosave.secrets must be a boolean, got ${describe(o.secrets)}`)
+    throw invalid('autosave.secrets', 'a boolean', o.secrets)
   }
   if (o.onError !== undefined && typeof o.onError !== 'function') {
-    throw new TypeError(`autosave.onError must be a function, got ${describe(o.onError)}`)
+    throw invalid('autosave.onError', 'a function', o.onError)
   }
   return o as AutosaveOptions
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
 }
 
 interface JarLike {

@@ -5,6 +5,7 @@
  * @module
  */
 import { SessionStateError } from '../errors.ts'
+import { fieldOf, invalid, tooDeep } from '../util/validate.ts'
 import type { Adapter, Platform } from '../platform.ts'
 import type { SessionOptions } from '../types.ts'
 import { migrateState, stateMigrations } from './migrate.ts'
@@ -14,7 +15,6 @@ import {
   errorMessage,
   expectRecord,
   isRecord,
-  kindOf,
   readV1,
   sessionStateVersion,
   v1,
@@ -69,16 +69,16 @@ export function sessionFromState<S extends SessionLike>(
   } catch (error) {
     // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
     if (error instanceof TypeError || error instanceof RangeError) {
-      // The setters name their field (`options.proxy.https: …`, `auth.token: …`): report it
-      // as the JSON path when it is one of ours.
-      const [match, name = '', rest = ''] =
-        /^(?:options\.|session\.)?([A-Za-z]\w*)((?:\.[\w$]+|\[[^\]]*\])*)(?::\s*|\s+(?=must|is))/.exec(
-          error.message,
-        ) ?? []
-      if (match !== undefined && Object.hasOwn(v1, name)) {
-        throw new SessionStateError(name + rest, error.message.slice(match.length), {
-          cause: error,
-        })
+      // The setters name their field on the error (`options.proxy.https`): report it as the
+      // JSON path when it is one of ours.
+      const field = fieldOf(error)
+      const path = field?.replace(/^(?:options|session)\./, '') ?? ''
+      const name = /^[A-Za-z]\w*/.exec(path)?.[0] ?? ''
+      if (field !== undefined && Object.hasOwn(v1, name)) {
+        const problem = error.message.startsWith(`${field}: `)
+          ? error.message.slice(field.length + 2)
+          : error.message
+        throw new SessionStateError(path, problem, { cause: error })
       }
       throw new SessionStateError('', error.message, { cause: error })
     }
@@ -95,16 +95,15 @@ export function sessionFromState<S extends SessionLike>(
 
 function checkExtras(extras: SessionExtras | undefined): [string, Adapter][] {
   if (extras === undefined) return []
-  if (!isRecord(extras))
-    throw new TypeError(`fromJSON extras must be an object, got ${kindOf(extras)}`)
+  if (!isRecord(extras)) throw invalid('fromJSON(extras)', 'an object', extras)
   if (extras.hooks !== undefined && !isRecord(extras.hooks)) {
-    throw new TypeError(`fromJSON extras.hooks must be an object, got ${kindOf(extras.hooks)}`)
+    throw invalid('fromJSON(extras).hooks', 'an object', extras.hooks)
   }
   const a = extras.adapters
   if (a === undefined) return []
   if (a instanceof Map) return [...(a as Map<string, Adapter>)]
   if (!isRecord(a)) {
-    throw new TypeError(`fromJSON extras.adapters must be a Map or an object, got ${kindOf(a)}`)
+    throw invalid('fromJSON(extras).adapters', 'a Map or an object', a)
   }
   return Object.entries(a as Record<string, Adapter>)
 }
@@ -125,6 +124,11 @@ export function parseSessionState(input: unknown): SessionState {
       throw new SessionStateError('', `not valid JSON: ${errorMessage(error)}`, { cause: error })
     }
   } else if (isRecord(input)) {
+    // Named here, before JSON.stringify would overflow the stack on it.
+    const deep = tooDeep(input, 32)
+    if (deep !== undefined) {
+      throw new SessionStateError(deep.replace(/^\./, ''), 'nested more than 32 levels deep')
+    }
     let text: string
     try {
       text = JSON.stringify(input)

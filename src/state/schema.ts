@@ -9,6 +9,7 @@
  * @module
  */
 import { SessionStateError } from '../errors.ts'
+import { maxTimeout } from '../util/validate.ts'
 import type { Adapter, Platform, TlsOptions } from '../platform.ts'
 import type {
   AuthInit,
@@ -183,6 +184,10 @@ const int =
 const millis: Reader<number> = (v, path) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(path, 'finite number >= 0', v)
 
+// Longer timers fire at once (a signed 32-bit delay), as the Session's own check says.
+const timeoutMillis: Reader<number> = (v, path) =>
+  millis(v, path) <= maxTimeout ? (v as number) : fail(path, `number of ms <= ${maxTimeout}`, v)
+
 const nullable =
   <T>(read: Reader<T>): Reader<T | null> =>
   (v, path) =>
@@ -305,7 +310,18 @@ export const v1: Shape = {
   // Checked by checkCookieCount.
   cookies: (v) => v,
   timeout: nullable(
-    numberOr(millis, obj({}, { connect: millis, response: millis, total: millis, body: millis })),
+    numberOr(
+      timeoutMillis,
+      obj(
+        {},
+        {
+          connect: timeoutMillis,
+          response: timeoutMillis,
+          total: timeoutMillis,
+          body: timeoutMillis,
+        },
+      ),
+    ),
   ),
   maxRedirects: int(0),
   retry: numberOr(

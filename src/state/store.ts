@@ -11,6 +11,7 @@
  * deleted (a logout) and cannot merge headers or auth at all.
  * @module
  */
+import { invalid } from '../util/validate.ts'
 import { StateConflictError } from '../errors.ts'
 import { parseSessionState, sessionFromState } from './read.ts'
 import {
@@ -80,15 +81,11 @@ function checkStore(store: unknown, key: unknown): asserts store is StateStore {
     typeof (store as StateStore).get !== 'function' ||
     typeof (store as StateStore).set !== 'function'
   ) {
-    throw new TypeError(`store must have get() and set() methods, got ${describe(store)}`)
+    throw invalid('store', 'an object with get() and set() methods', store)
   }
   if (typeof key !== 'string' || key === '') {
-    throw new TypeError(`key must be a non-empty string, got ${describe(key)}`)
+    throw invalid('key', 'a non-empty string', key)
   }
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
 }
 
 /** The revision of stored text: `null` when absent, 0 for a document saved without one. */
@@ -135,7 +132,7 @@ export async function saveSession(
 ): Promise<number> {
   checkStore(store, key)
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`save options must be an object, got ${describe(options)}`)
+    throw invalid('save(options)', 'an object', options)
   }
   return enqueue(session, store, key, () => saveNow(session, store, key, options))
 }
@@ -152,9 +149,9 @@ async function saveNow(
     ifVersion !== null &&
     (!Number.isInteger(ifVersion) || ifVersion < 0)
   ) {
-    throw new TypeError(
-      `save options.ifVersion must be an integer >= 0 or null, got ${String(ifVersion)}`,
-    )
+    throw invalid('save(options).ifVersion', 'an integer >= 0 or null', ifVersion, {
+      got: String(ifVersion),
+    })
   }
   // The state first: one that could not be loaded back is refused before the store is touched.
   const state = buildState(session, options)
@@ -279,13 +276,11 @@ export class WebStorageStore implements StateStore {
       typeof storage.setItem !== 'function' ||
       typeof storage.removeItem !== 'function'
     ) {
-      throw new TypeError(
-        `storage must be a Storage (getItem/setItem/removeItem), got ${describe(storage)}`,
-      )
+      throw invalid('storage', 'a Storage (getItem/setItem/removeItem)', storage)
     }
     const prefix = options.prefix ?? 'fetch-session:'
     if (typeof prefix !== 'string') {
-      throw new TypeError(`options.prefix must be a string, got ${describe(prefix)}`)
+      throw invalid('options.prefix', 'a string', prefix)
     }
     this.#storage = storage
     this.#prefix = prefix

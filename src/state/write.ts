@@ -9,10 +9,10 @@ import { hookNames } from '../hooks.ts'
 // the redirect follower strips across origins.
 import { credentialHeaders } from '../origin.ts'
 import { trimHttpWhitespace } from '../util/text.ts'
+import { invalid } from '../util/validate.ts'
 import {
   checkWritable,
   isRecord,
-  kindOf,
   pathKey,
   sessionStateVersion,
   type AuthState,
@@ -45,11 +45,11 @@ export function sessionToState(
  */
 export function buildState(session: SessionLike, options?: ToJSONOptions | string): SessionState {
   if (options !== undefined && typeof options !== 'string' && !isRecord(options)) {
-    throw new TypeError(`toJSON options must be an object, got ${kindOf(options)}`)
+    throw invalid('toJSON(options)', 'an object', options)
   }
   const opts = typeof options === 'object' ? options : {}
   if (opts.secrets !== undefined && typeof opts.secrets !== 'boolean') {
-    throw new TypeError(`toJSON options.secrets must be a boolean, got ${kindOf(opts.secrets)}`)
+    throw invalid('toJSON(options).secrets', 'a boolean', opts.secrets)
   }
   const secrets = opts.secrets ?? true
   const omitted: string[] = []

@@ -4,7 +4,7 @@
  * @module
  */
 import type { HeadersInitLike } from '../types.ts'
-import { describeType } from './validate.ts'
+import { invalid } from './validate.ts'
 
 type HeaderValue = string | readonly string[] | null | undefined
 
@@ -20,12 +20,12 @@ function forEachHeader(
     return
   }
   if (typeof init !== 'object' || init === null) {
-    throw new TypeError(`${field}: expected Headers, pairs or a record, got ${describeType(init)}`)
+    throw invalid(field, 'Headers, pairs or a record', init)
   }
   if (Symbol.iterator in init) {
     for (const pair of init as Iterable<unknown>) {
       if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new TypeError(`${field}: expected [name, value] pairs, got ${describeType(pair)}`)
+        throw invalid(field, '[name, value] pairs', pair)
       }
       fn(String(pair[0]), String(pair[1]))
     }
@@ -38,8 +38,10 @@ function forEachHeader(
       typeof value !== 'string' &&
       !Array.isArray(value)
     ) {
-      throw new TypeError(
-        `${field}[${JSON.stringify(name)}]: expected a string, an array of strings or null, got ${describeType(value)}`,
+      throw invalid(
+        `${field}[${JSON.stringify(name)}]`,
+        'a string, an array of strings or null',
+        value,
       )
     }
     fn(name, value as HeaderValue)
@@ -77,9 +79,13 @@ function appendHeader(headers: Headers, name: string, value: string, field: stri
   try {
     headers.append(name, value)
   } catch (cause) {
-    throw new TypeError(
-      `${field}: invalid header ${JSON.stringify(name)}: ${JSON.stringify(value)}`,
+    // The value may be a credential: only its length goes into the message.
+    throw invalid(
+      `${field}[${JSON.stringify(name)}]`,
+      'a header name and value Fetch accepts',
+      value,
       {
+        secret: true,
         cause,
       },
     )

@@ -6,7 +6,7 @@
 import { InvalidURLError } from '../errors.ts'
 import type { ParamsInit, ParamValue } from '../types.ts'
 import { trimTrailing } from './text.ts'
-import { describeType } from './validate.ts'
+import { invalid } from './validate.ts'
 
 const absoluteURL = /^[a-z][a-z\d+\-.]*:/i
 
@@ -28,7 +28,7 @@ const absoluteURL = /^[a-z][a-z\d+\-.]*:/i
 export function resolveURL(input: string | URL, baseURL: string | undefined): URL {
   if (input instanceof URL) return new URL(input.href)
   if (typeof input !== 'string') {
-    throw new TypeError(`url: expected a string or URL, got ${describeType(input)}`)
+    throw invalid('url', 'a string or URL', input)
   }
   let href = input
   if (!absoluteURL.test(input) && baseURL !== undefined) {
@@ -56,19 +56,29 @@ export function resolveURL(input: string | URL, baseURL: string | undefined): UR
   return url
 }
 
-/** Validates `baseURL` (absolute http/https URL) and returns its normalised form. */
+/**
+ * Validates `baseURL` and returns its normalised form: an absolute `http:` or `https:` URL
+ * (`localhost:8080` parses as a URL of scheme `localhost:`, and `javascript:` or `file:` bases
+ * could only fail later, on every request).
+ * @throws {TypeError} naming `field`.
+ */
 export function checkBaseURL(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string' && !(value instanceof URL)) {
-    throw new TypeError(`${field}: expected a string or URL, got ${describeType(value)}`)
+    throw invalid(field, 'a string or URL', value)
   }
   const text = String(value)
+  let url: URL
   try {
-    new URL(text)
+    url = new URL(text)
   } catch (cause) {
-    throw new TypeError(`${field}: expected an absolute URL, got ${JSON.stringify(text)}`, {
-      cause,
-    })
+    throw invalid(field, 'an absolute http: or https: URL', text, { cause })
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    const hint = /^[^/:]+:\d+(?:[/?#]|$)/.test(text)
+      ? `write http://${text} or https://${text}`
+      : `the scheme is ${url.protocol}`
+    throw invalid(field, 'an absolute http: or https: URL', text, { hint })
   }
   return text
 }
@@ -82,9 +92,7 @@ function paramString(value: ParamValue, field: string): string {
     case 'bigint':
       return String(value)
     default:
-      throw new TypeError(
-        `${field}: expected a string, number, boolean or array of them, got ${describeType(value)}`,
-      )
+      throw invalid(field, 'a string, number, boolean or array of them', value)
   }
 }
 
@@ -101,7 +109,7 @@ function groupParams(init: ParamsInit, field: string): Map<string, string[] | nu
   } else if (typeof init === 'object' && init !== null && Symbol.iterator in init) {
     for (const pair of init as Iterable<unknown>) {
       if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new TypeError(`${field}: expected [key, value] pairs, got ${describeType(pair)}`)
+        throw invalid(field, '[key, value] pairs', pair)
       }
       const [key, value] = pair as [unknown, ParamValue]
       add(String(key), paramString(value, `${field}[${JSON.stringify(key)}]`))
@@ -118,9 +126,7 @@ function groupParams(init: ParamsInit, field: string): Map<string, string[] | nu
       } else add(key, paramString(value as ParamValue, f))
     }
   } else {
-    throw new TypeError(
-      `${field}: expected URLSearchParams, a string, pairs or a record, got ${describeType(init)}`,
-    )
+    throw invalid(field, 'URLSearchParams, a string, pairs or a record', init)
   }
   return groups
 }

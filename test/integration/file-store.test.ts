@@ -35,6 +35,11 @@ afterAll(async () => {
 
 describeStoreContract('FileStore', () => new FileStore(freshDir()))
 
+/** The error `invalid()` makes: the message and the `field` path. */
+function fieldError(type: ErrorConstructor, message: string, field: string): Error {
+  return Object.assign(new type(message), { field })
+}
+
 describe('FileStore files', () => {
   it('keeps one <key>.json per key, readable as plain JSON', async () => {
     const dir = freshDir()
@@ -108,23 +113,35 @@ describe('FileStore files', () => {
     [
       'a number directory',
       () => new FileStore(1 as unknown as string),
-      new TypeError('directory must be a string or a file: URL, got number'),
+      fieldError(TypeError, 'directory: expected a string or a file: URL, got number', 'directory'),
     ],
-    ['an empty directory', () => new FileStore(''), new TypeError('directory must not be empty')],
+    [
+      'an empty directory',
+      () => new FileStore(''),
+      fieldError(TypeError, 'directory: expected a non-empty path, got string ""', 'directory'),
+    ],
     [
       'mode 0o1000',
       () => new FileStore('x', { mode: 0o1000 }),
-      new RangeError('options.mode must be permission bits 0..0o777, got 512'),
+      fieldError(
+        RangeError,
+        'options.mode: expected permission bits 0..0o777, got 512',
+        'options.mode',
+      ),
     ],
     [
       'an empty key',
       () => new FileStore('x').path(''),
-      new TypeError('key must be a non-empty string, got string'),
+      fieldError(TypeError, 'key: expected a non-empty string, got string ""', 'key'),
     ],
     [
       'a long key',
       () => new FileStore('x').path('k'.repeat(201)),
-      new RangeError('key is too long for a file name (201 bytes encoded, limit 200)'),
+      fieldError(
+        RangeError,
+        'key: expected at most 200 bytes once percent-encoded (a file name), got 201',
+        'key',
+      ),
     ],
   ])('rejects %s', (_, act, error) => {
     expect(act).toThrow(error)
@@ -145,7 +162,7 @@ describe('FileStore files', () => {
 
   it('rejects a non-string value with a TypeError', async () => {
     await expect(new FileStore(freshDir()).set('k', 1 as unknown as string)).rejects.toThrow(
-      new TypeError('value must be a string, got number'),
+      fieldError(TypeError, 'value: expected a string, got number', 'value'),
     )
   })
 })

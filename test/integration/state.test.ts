@@ -143,7 +143,12 @@ describe('autosave', () => {
 
   it('rejects a bad autosave option when the session is built', () => {
     expect(() => new Session({ autosave: { store: {} as StateStore, key: 'k' } })).toThrow(
-      new TypeError('autosave.store must have get() and set() methods, got object'),
+      Object.assign(
+        new TypeError(
+          'autosave.store: expected an object with get() and set() methods, got object',
+        ),
+        { field: 'autosave.store' },
+      ),
     )
   })
 

@@ -147,22 +147,34 @@ describe('mutual TLS', () => {
 
 describe('bad TLS options', () => {
   it.each([
-    [{ ca: 42 }, /^tls\.ca must be PEM text or the path of a PEM file, received number/],
-    [{ ca: ['x', ''] }, /^tls\.ca\[0\]: cannot read the PEM file "x" \(ENOENT\)/],
+    [{ ca: 42 }, /^options\.tls\.ca: expected PEM text or the path of a PEM file, got number/],
+    [{ ca: ['x', ''] }, /^tls\.ca\[0\]: expected a readable PEM file, got string "x" \(ENOENT\)/],
     [
       { cert: '/nonexistent/cert.pem', key: '/nonexistent/key.pem' },
-      /^tls\.cert: cannot read the PEM file/,
+      /^tls\.cert: expected a readable PEM file/,
     ],
-    [{ cert: '-----BEGIN CERTIFICATE-----' }, /^tls: cert and key must be given together/],
-    [{ rejectUnauthorized: 'no' }, /^tls\.rejectUnauthorized must be a boolean, received string/],
-    [{ verify: false }, /^tls\.verify is not a TLS option/],
+    [
+      { cert: '-----BEGIN CERTIFICATE-----' },
+      /^tls: expected cert and key together \(a client certificate\), got cert without key/,
+    ],
+    [
+      { rejectUnauthorized: 'no' },
+      /^options\.tls\.rejectUnauthorized: expected a boolean, got string/,
+    ],
+    [{ verify: false }, /^options\.tls\.verify: expected a known TLS option/],
   ])(
     '%j fails with a TypeError naming the field, before anything is sent',
     async (options, message) => {
-      await using s = new Session({ tls: options as never })
-      const error: unknown = await s.get(`${origin}/`).catch((e: unknown) => e)
+      let constructed = false
+      const error: unknown = await (async () => {
+        await using s = new Session({ tls: options as never })
+        constructed = true
+        return s.get(`${origin}/`)
+      })().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TypeError)
       expect((error as TypeError).message).toMatch(message)
+      // Shape errors fail at construction; unreadable files when the transport is made.
+      expect(constructed).toBe(/^tls[.:]/.test((error as TypeError).message))
     },
   )
 })

@@ -122,27 +122,27 @@ describe('resolveProxySettings: merge rules (requests merge_setting)', () => {
   })
 
   it.each([
-    [42, 'proxy must be a proxy URL string, a map of proxy URLs or null, received number'],
+    [42, 'proxy: expected a proxy URL string, a map of proxy URLs or null, got number'],
     [
       ['http://p:1'],
-      'proxy must be a proxy URL string, a map of proxy URLs or null, received an array',
+      'proxy: expected a proxy URL string, a map of proxy URLs or null, got array of length 1',
     ],
     [
       new URL('http://p:1'),
-      'proxy must be a proxy URL string, a map of proxy URLs or null, received object',
+      'proxy: expected a proxy URL string, a map of proxy URLs or null, got URL object',
     ],
-    [{ https: 3128 }, 'proxy.https must be a proxy URL string or null, received number'],
-    [{ ftp: 'http://p:1' }, /^proxy\.ftp: a proxy map key must be/],
+    [{ https: 3128 }, 'proxy.https: expected a proxy URL string or null, got number'],
+    [{ ftp: 'http://p:1' }, /^proxy\.ftp: expected a proxy map key/],
     [{ 'http://a.test:8080': 'http://p:1' }, /no port or path/],
     [{ 'http://a.test/x': 'http://p:1' }, /no port or path/],
-    [{ 'ftp://a.test': 'http://p:1' }, /a proxy map key must be/],
+    [{ 'ftp://a.test': 'http://p:1' }, /expected a proxy map key/],
     [
       { https: 'ftp://p:1' },
-      /^proxy\.https must be an http:, https:, socks5: or socks5h: proxy URL/,
+      /^proxy\.https: expected an http:, https:, socks5: or socks5h: proxy URL/,
     ],
-    [{ https: 'http://' }, /^proxy\.https is not a valid proxy URL/],
-    [{ https: 'socks5://' }, /^proxy\.https is not a valid proxy URL/],
-    ['http://[::1', /^proxy is not a valid proxy URL/],
+    [{ https: 'http://' }, /^proxy\.https: expected a valid proxy URL/],
+    [{ https: 'socks5://' }, /^proxy\.https: expected a valid proxy URL/],
+    ['http://[::1', /^proxy: expected a valid proxy URL/],
   ])('rejects %j with a TypeError naming the field', (init, message) => {
     expect(() => resolveProxySettings(init as never, undefined, 'proxy')).toThrow(TypeError)
     expect(() => resolveProxySettings(init as never, undefined, 'proxy')).toThrow(message)
@@ -150,7 +150,7 @@ describe('resolveProxySettings: merge rules (requests merge_setting)', () => {
 
   it('validates the request value under the same field name', () => {
     expect(() => resolveProxySettings(undefined, { http: 1 } as never, 'init.proxy')).toThrow(
-      'init.proxy.http must be a proxy URL string or null, received number',
+      'init.proxy.http: expected a proxy URL string or null, got number',
     )
   })
 })
@@ -171,13 +171,15 @@ describe('normaliseProxyURL', () => {
 
   it('a non-string is a TypeError naming the field and the type', () => {
     expect(() => normaliseProxyURL(3128 as never, 'proxy.http')).toThrow(
-      new TypeError('proxy.http must be a proxy URL string, received number'),
+      Object.assign(new TypeError('proxy.http: expected a proxy URL string, got number'), {
+        field: 'proxy.http',
+      }),
     )
   })
 
   it('never repeats the password in an error message', () => {
     expect(() => normaliseProxyURL('http://user:secret@[bad', 'proxy')).toThrow(
-      'proxy is not a valid proxy URL: "http://***@[bad"',
+      'proxy: expected a valid proxy URL, got string "http://***@[bad"',
     )
     expect(() => normaliseProxyURL('http://user:secret@[bad', 'proxy')).not.toThrow(/secret/)
   })
@@ -263,10 +265,10 @@ describe('selectProxy: environment (trustEnv)', () => {
   it('an invalid proxy URL in the environment is a TypeError naming the variable', () => {
     expect(() =>
       pick('https://a.test/', undefined, undefined, { HTTPS_PROXY: 'ftp://p:1' }),
-    ).toThrow(/^HTTPS_PROXY must be an http:/)
+    ).toThrow(/^HTTPS_PROXY: expected an http:/)
     expect(() =>
       pick('https://a.test/', undefined, undefined, { https_proxy: 'http://[x' }),
-    ).toThrow(/^https_proxy is not a valid proxy URL/)
+    ).toThrow(/^https_proxy: expected a valid proxy URL/)
   })
 
   it('NO_PROXY sends listed hosts direct, lower case first', () => {

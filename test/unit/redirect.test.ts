@@ -350,7 +350,7 @@ describe('normaliseOrigin', () => {
   })
 
   it.each([
-    ['api.example', /must be an origin/],
+    ['api.example', /expected an origin/],
     ['ftp://a.test', /http: or https: origin/],
     ['https://a.test/path', /bare origin/],
     ['https://a.test?q', /bare origin/],
@@ -365,10 +365,12 @@ describe('normaliseOrigin', () => {
   it.each([
     [42, 'number'],
     [null, 'null'],
-    [['https://a.test'], 'an array'],
+    [['https://a.test'], 'array of length 1'],
   ])('rejects %j naming its type', (input, type) => {
     expect(() => normaliseOrigin(input as never)).toThrow(
-      new TypeError(`trustedOrigins must be an origin string, received ${type}`),
+      Object.assign(new TypeError(`trustedOrigins: expected an origin string, got ${type}`), {
+        field: 'trustedOrigins',
+      }),
     )
   })
 })

@@ -188,15 +188,16 @@ describe('sessionToState', () => {
   })
 
   it.each<[string, unknown, string]>([
-    ['a number', 1, 'toJSON options must be an object, got number'],
-    ['null', null, 'toJSON options must be an object, got null'],
+    ['a number', 1, 'toJSON(options): expected an object, got number'],
+    ['null', null, 'toJSON(options): expected an object, got null'],
     [
       'secrets as a string',
       { secrets: 'no' },
-      'toJSON options.secrets must be a boolean, got string',
+      'toJSON(options).secrets: expected a boolean, got string "no"',
     ],
   ])('rejects %s as options with a TypeError', (_, options, message) => {
-    expect(() => sessionToState(configured(), options as never)).toThrow(new TypeError(message))
+    expect(() => sessionToState(configured(), options as never)).toThrow(TypeError)
+    expect(() => sessionToState(configured(), options as never)).toThrow(message)
   })
 })
 
@@ -303,7 +304,7 @@ describe('sessionFromState', () => {
       'a bearer token the auth rules reject',
       (s) => (s.auth = { type: 'bearer', token: 'a\r\nb' }),
       'auth.token',
-      /^auth\.token: must not contain CR or LF$/,
+      /^auth\.token: expected a token without CR or LF, got a string of 4 characters$/,
     ],
   ])('rejects %s with a SessionStateError naming the path', (_, patch, path, message) => {
     const session = configured()
@@ -321,17 +322,21 @@ describe('sessionFromState', () => {
   })
 
   it.each<[string, unknown, string]>([
-    ['a string', 'x', 'fromJSON extras must be an object, got string'],
-    ['hooks as an array', { hooks: [] }, 'fromJSON extras.hooks must be an object, got array'],
+    ['a string', 'x', 'fromJSON(extras): expected an object, got string "x"'],
+    [
+      'hooks as an array',
+      { hooks: [] },
+      'fromJSON(extras).hooks: expected an object, got array of length 0',
+    ],
     [
       'adapters as a string',
       { adapters: 'x' },
-      'fromJSON extras.adapters must be a Map or an object, got string',
+      'fromJSON(extras).adapters: expected a Map or an object, got string "x"',
     ],
   ])('rejects extras that are %s with a TypeError', (_, extras, message) => {
     const session = configured()
     expect(() =>
       sessionFromState(classOf(session), sessionToState(session), extras as never),
-    ).toThrow(new TypeError(message))
+    ).toThrow(Object.assign(new TypeError(message), { field: message.split(':')[0] }))
   })
 })

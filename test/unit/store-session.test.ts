@@ -185,35 +185,37 @@ describe('saveSession / loadSession', () => {
     [
       'a store without set',
       () => saveSession(cookieSession(), { get: () => Promise.resolve(null) } as never, 'k'),
-      'store must have get() and set() methods, got object',
+      'store: expected an object with get() and set() methods, got object',
     ],
     [
       'a null store',
       () => loadSession(cls(cookieSession()), null as never, 'k'),
-      'store must have get() and set() methods, got null',
+      'store: expected an object with get() and set() methods, got null',
     ],
     [
       'an empty key',
       () => saveSession(cookieSession(), new MemoryStore(), ''),
-      'key must be a non-empty string, got string',
+      'key: expected a non-empty string, got string ""',
     ],
     [
       'a numeric key',
       () => loadSession(cls(cookieSession()), new MemoryStore(), 1 as never),
-      'key must be a non-empty string, got number',
+      'key: expected a non-empty string, got number',
     ],
     [
       'options as a string',
       () => saveSession(cookieSession(), new MemoryStore(), 'k', 'x' as never),
-      'save options must be an object, got string',
+      'save(options): expected an object, got string "x"',
     ],
     [
       'a negative ifVersion',
       () => saveSession(cookieSession(), new MemoryStore(), 'k', { ifVersion: -1 }),
-      'save options.ifVersion must be an integer >= 0 or null, got -1',
+      'save(options).ifVersion: expected an integer >= 0 or null, got -1',
     ],
   ])('rejects %s with a TypeError', async (_, act, message) => {
-    await expect(act()).rejects.toThrow(new TypeError(message))
+    const error: unknown = await act().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TypeError)
+    expect((error as TypeError).message).toBe(message)
   })
 })
 
@@ -329,38 +331,41 @@ describe('Autosave', () => {
   })
 
   it.each<[string, unknown, Error]>([
-    ['not an object', 'x', new TypeError('autosave must be an object, got string')],
+    ['not an object', 'x', new TypeError('autosave: expected an object, got string "x"')],
     [
       'without a store',
       { key: 'k' },
-      new TypeError('autosave.store must have get() and set() methods, got undefined'),
+      new TypeError(
+        'autosave.store: expected an object with get() and set() methods, got undefined',
+      ),
     ],
     [
       'with an empty key',
       { store: new MemoryStore(), key: '' },
-      new TypeError('autosave.key must be a non-empty string, got string'),
+      new TypeError('autosave.key: expected a non-empty string, got string ""'),
     ],
     [
       'with a negative debounce',
       { store: new MemoryStore(), key: 'k', debounce: -1 },
-      new RangeError('autosave.debounce must be a finite number >= 0, got -1'),
+      new RangeError('autosave.debounce: expected a finite number >= 0, got -1'),
     ],
     [
       'with a NaN debounce',
       { store: new MemoryStore(), key: 'k', debounce: Number.NaN },
-      new RangeError('autosave.debounce must be a finite number >= 0, got NaN'),
+      new RangeError('autosave.debounce: expected a finite number >= 0, got NaN'),
     ],
     [
       'with secrets as a string',
       { store: new MemoryStore(), key: 'k', secrets: 'no' },
-      new TypeError('autosave.secrets must be a boolean, got string'),
+      new TypeError('autosave.secrets: expected a boolean, got string "no"'),
     ],
     [
       'with onError not a function',
       { store: new MemoryStore(), key: 'k', onError: 1 },
-      new TypeError('autosave.onError must be a function, got number'),
+      new TypeError('autosave.onError: expected a function, got number'),
     ],
   ])('rejects options %s', (_, options, error) => {
-    expect(() => checkAutosaveOptions(options)).toThrow(error)
+    expect(() => checkAutosaveOptions(options)).toThrow(error.constructor as typeof Error)
+    expect(() => checkAutosaveOptions(options)).toThrow(error.message)
   })
 })

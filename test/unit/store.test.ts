@@ -87,17 +87,25 @@ describe('WebStorageStore', () => {
     [
       'undefined',
       undefined,
-      'storage must be a Storage (getItem/setItem/removeItem), got undefined',
+      'storage: expected a Storage (getItem/setItem/removeItem), got undefined',
     ],
-    ['a Map', new Map(), 'storage must be a Storage (getItem/setItem/removeItem), got object'],
-    ['null', null, 'storage must be a Storage (getItem/setItem/removeItem), got null'],
+    [
+      'a Map',
+      new Map(),
+      'storage: expected a Storage (getItem/setItem/removeItem), got Map object',
+    ],
+    ['null', null, 'storage: expected a Storage (getItem/setItem/removeItem), got null'],
   ])('rejects %s as storage with a TypeError', (_, storage, message) => {
-    expect(() => new WebStorageStore(storage as StorageLike)).toThrow(new TypeError(message))
+    expect(() => new WebStorageStore(storage as StorageLike)).toThrow(
+      Object.assign(new TypeError(message), { field: 'storage' }),
+    )
   })
 
   it('rejects a non-string prefix with a TypeError', () => {
     expect(() => new WebStorageStore(localStorageOf(), { prefix: 1 as unknown as string })).toThrow(
-      new TypeError('options.prefix must be a string, got number'),
+      Object.assign(new TypeError('options.prefix: expected a string, got number'), {
+        field: 'options.prefix',
+      }),
     )
   })
 })

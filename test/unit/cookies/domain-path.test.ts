@@ -263,7 +263,7 @@ describe('toTarget: the fast path agrees with new URL()', () => {
   })
 
   it.each([
-    ['not a url', /url: expected an absolute URL, got "not a url"/],
+    ['not a url', /url: expected an absolute URL, got string "not a url"/],
     ['/relative', /url: expected an absolute URL/],
     [42, /url: expected a string or URL, got number/],
     [null, /url: expected a string or URL, got null/],

@@ -49,7 +49,10 @@ describe('header merge (requests merge_setting, case-insensitive)', () => {
   it.each([
     [{ 'x-a': 5 }, /h\["x-a"\]: expected a string, an array of strings or null, got number/],
     [7, /h: expected Headers, pairs or a record, got number/],
-    [{ 'bad name': 'v' }, /h: invalid header "bad name"/],
+    [
+      { 'bad name': 'v' },
+      /h\["bad name"\]: expected a header name and value Fetch accepts, got a string of 1 character/,
+    ],
   ])('bad headers %j → TypeError naming the field', (input, message) => {
     expect(() => toHeaders(input as never, 'h')).toThrow(message)
   })
