@@ -29,8 +29,13 @@ import { fetchWithLimits, translateFailure } from './transport.ts'
  */
 export interface SentHop {
   readonly status: number
+  readonly statusText: string
   /** The `Location` value as `Headers.get('location')` gives it, or `null`. */
   readonly location: string | null
+  /** A header as `Headers.get(name)` gives it, or `null`. */
+  readonly header: (name: string) => string | null
+  /** The whole body without a stream, where the transport holds it (the body shortcut). */
+  readonly read?: (() => Promise<Uint8Array>) | undefined
   /** The hop's `Request`: the one sent, or made now from the data that was sent. */
   readonly request: () => Request
   readonly response: () => Response
@@ -126,7 +131,9 @@ async function sendRequest(
   const final = response
   return {
     status: final.status,
+    statusText: final.statusText,
     location: final.headers.get('location'),
+    header: (name) => final.headers.get(name),
     request: () => sent,
     response: () => final,
     head: () => final,
@@ -174,7 +181,10 @@ async function sendPlain(
   let response: Response | undefined
   return {
     status: held.status,
+    statusText: held.statusText,
     location: held.location,
+    header: (name) => (response ? response.headers.get(name) : held.header(name)),
+    read: () => held.read(),
     request,
     response: () => (response ??= held.response()),
     head: () => response ?? held.head(),

@@ -167,10 +167,15 @@ export type HopContext = Omit<AdapterContext, 'signal'> & {
  */
 export interface HopResponse {
   readonly status: number
+  readonly statusText: string
+  /** A header as `Headers.get(name)` would give it, or `null`. */
+  header(name: string): string | null
   /** The `Location` value as `Headers.get('location')` would give it, or `null`. */
   readonly location: string | null
   /** The `Set-Cookie` values, as `Headers.getSetCookie()` would list them. */
   getSetCookie(): string[]
+  /** The whole body, decoded, without a stream (the body shortcut). */
+  read(): Promise<Uint8Array>
   /** A genuine `Response` with the status, headers and URL, and no body. */
   head(): Response
   /** The genuine `Response` with its body streaming. */

@@ -7,11 +7,12 @@ import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
-import { ClosedSessionError, describeRequest } from './errors.ts'
+import { ClosedSessionError } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
 import { checkFeatures, checkPlatform, required } from './capabilities.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
+import { responsePromise } from './response-promise.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
 import {
@@ -32,7 +33,6 @@ import type {
   RetryInit,
   SessionOptions,
   SessionRequestInit,
-  SessionResponse,
   TimeoutInit,
 } from './types.ts'
 import { toHeaders } from './util/headers.ts'
@@ -380,20 +380,22 @@ export class Session {
     }
 
   #start(method: string, url: string | URL, init: SessionRequestInit | undefined): ResponsePromise {
-    const promise = this.#closed
-      ? Promise.reject(
-          new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
-        )
-      : send(this, this.#internals(), method, url, init ?? {})
-    const autosave = this.#autosave
-    // Autosave after every response (or failure: redirect hops may have set cookies).
-    if (autosave) {
-      const notify = (): void => {
-        autosave.notify()
+    return responsePromise((want) => {
+      const promise = this.#closed
+        ? Promise.reject(
+            new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
+          )
+        : send(this, this.#internals(), method, url, init ?? {}, want)
+      const autosave = this.#autosave
+      // Autosave after every response (or failure: redirect hops may have set cookies).
+      if (autosave) {
+        const notify = (): void => {
+          autosave.notify()
+        }
+        void promise.then(notify, notify)
       }
-      void promise.then(notify, notify)
-    }
-    return withShortcuts(promise)
+      return promise
+    })
   }
 
   #internals(): SessionInternals {
@@ -512,31 +514,4 @@ export interface SessionInternals {
   /** The mounted adapter or the platform's transport; `request` names the hop in an error. */
   adapterFor(url: string, request: () => Request): Adapter
   isClosed(): boolean
-}
-
-/**
- * The body parsed as JSON; a body that is not JSON rejects with a `SyntaxError` naming the
- * request and the status, the parser's error as its `cause`.
- */
-async function parseJSON<T>(response: SessionResponse): Promise<T> {
-  const text = await response.text()
-  try {
-    return JSON.parse(text) as T
-  } catch (cause) {
-    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
-    throw new SyntaxError(
-      `The response to ${describeRequest(response.request)} (${status}) is not valid JSON`,
-      { cause },
-    )
-  }
-}
-
-/** Adds `.json() .text() .arrayBuffer() .blob()` to a response promise. */
-function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
-  const p = promise as ResponsePromise
-  p.json = <T>() => promise.then((r) => parseJSON<T>(r))
-  p.text = () => promise.then((r) => r.text())
-  p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
-  p.blob = () => promise.then((r) => r.blob())
-  return p
 }

@@ -169,6 +169,34 @@ function decodersFor(codings: string[]): Transform[] {
   return decoders
 }
 
+/**
+ * A whole body decoded at once (the body shortcut), with the same codings, flush modes and
+ * failures as {@link decodersFor}: an unknown coding hands the body over as received.
+ */
+function decodeWhole(codings: string[], body: Buffer): Uint8Array {
+  if (codings.length === 0 || body.length === 0) return body
+  if (decodersFor(codings).length === 0) return body
+  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }
+  let out = body
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const coding = (codings[i] ?? '').trim()
+    if (out.length === 0) break
+    if (coding === 'gzip' || coding === 'x-gzip') out = zlib.gunzipSync(out, flush)
+    else if (coding === 'deflate')
+      out =
+        ((out[0] ?? 0) & 0x0f) === 0x08
+          ? zlib.inflateSync(out, flush)
+          : zlib.inflateRawSync(out, flush)
+    else {
+      out = zlib.brotliDecompressSync(out, {
+        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+      })
+    }
+  }
+  return out
+}
+
 /** The response header fields as undici parsed them: lower-case names, repeated fields as arrays. */
 type Fields = Record<string, string | string[] | undefined>
 
@@ -263,13 +291,15 @@ function dispatchHop(
     let controller: Dispatcher.DispatchController | undefined
     let settled = false
     // The body: 'held' until the caller decides, then 'stream' (a Response) or 'drop'.
-    let mode: 'held' | 'stream' | 'drop' = 'held'
+    // 'read': the whole body taken for the body shortcut, no stream (`HopResponse.read`).
+    let mode: 'held' | 'stream' | 'drop' | 'read' = 'held'
     // While held: the chunks received, whether the last one came, or how the body failed.
     let held: Buffer[] | undefined
     let heldBytes = 0
     let ended = false
     let failure: { error: unknown } | undefined
     let dropped: (() => void) | undefined
+    let readDone: (() => void) | undefined
     let sink: ReadableStreamDefaultController<Uint8Array> | undefined
     // With a content coding: raw bytes go into `decodeIn`, decoded bytes come out of `decodeOut`.
     let decodeIn: Transform | undefined
@@ -412,6 +442,8 @@ function dispatchHop(
         let head: Response | undefined
         resolve({
           status,
+          statusText,
+          header: (name) => headerValue(fields, name),
           location: status >= 300 && status < 400 ? headerValue(fields, 'location') : null,
           getSetCookie: () => setCookieValues(fields),
           head: () => (head ??= build(null)),
@@ -419,6 +451,34 @@ function dispatchHop(
             if (mode !== 'held') return build(null)
             mode = 'stream'
             return build(bodyStream(codings))
+          },
+          read: () => {
+            if (mode !== 'held') return Promise.reject(new TypeError('Body is unusable'))
+            mode = 'read'
+            return new Promise<Uint8Array>((ok, reject) => {
+              // What fetch's body stream would have errored with (not always an Error).
+              const fail = (reason: unknown): void => {
+                // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort reason may be any value, as fetch rejects with it
+                reject(reason)
+              }
+              readDone = () => {
+                readDone = undefined
+                unlisten()
+                const chunks = held ?? []
+                held = undefined
+                // The body's failure, as the stream would have errored with it.
+                if (failure) fail(failure.error)
+                else {
+                  try {
+                    ok(decodeWhole(codings, Buffer.concat(chunks, heldBytes)))
+                  } catch (error) {
+                    fail(bodyError(error))
+                  }
+                }
+              }
+              if (ended || failure) readDone()
+              else controller?.resume()
+            })
           },
           discard: () => {
             if (mode !== 'held') return Promise.resolve()
@@ -447,12 +507,13 @@ function dispatchHop(
         // leave it paused for undici's `finish()` (socket-guard.ts): take the bytes.
         if (mode === 'stream') {
           if (!write(chunk) && !isDraining()) c.pause()
-        } else if (mode === 'held') {
+        } else if (mode === 'held' || mode === 'read') {
           // A small body is taken whole while the caller decides (undici parses a packet in
-          // one go, so the response usually ends here); past `heldLimit` the socket pauses.
+          // one go, so the response usually ends here); past `heldLimit` the socket pauses
+          // (unless the whole body was asked for).
           ;(held ??= []).push(chunk)
           heldBytes += chunk.length
-          if (heldBytes >= heldLimit && !isDraining()) c.pause()
+          if (mode === 'held' && heldBytes >= heldLimit && !isDraining()) c.pause()
         }
       },
       onResponseEnd() {
@@ -463,6 +524,7 @@ function dispatchHop(
         } else {
           unlisten()
           dropped?.()
+          readDone?.()
         }
       },
       onResponseError(_c, error) {
@@ -475,6 +537,7 @@ function dispatchHop(
           failure ??= { error: bodyError(error) }
           unlisten()
           dropped?.()
+          readDone?.()
         }
       },
     }
