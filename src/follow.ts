@@ -39,17 +39,9 @@ export async function followRedirects(
     const { request } = sent
     const finish = (response?: Response): SessionResponse | BodyShortcut => {
       const fields = { request, history: historyOf(history), elapsed: now() - started }
-      const read = sent.read
-      if (response === undefined && read && takesShortcut(plan, sent.status)) {
-        return {
-          shortcut: true,
-          status: sent.status,
-          statusText: sent.statusText,
-          request,
-          header: sent.header,
-          read,
-          response: () => decorateResponse(sent.head(), fields),
-        }
+      const body = sent.body
+      if (response === undefined && body && takesShortcut(plan, sent.status)) {
+        return { shortcut: true, body, response: () => decorateResponse(sent.head(), fields) }
       }
       return decorateResponse(response ?? sent.response(), fields)
     }

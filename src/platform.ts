@@ -6,7 +6,7 @@
  */
 import type { CookieJar } from './cookies/jar.ts'
 import type { sendHopKey } from './capabilities.ts'
-import type { outgoingHop } from './direct.ts'
+import type { plainHop } from './direct.ts'
 import type { SessionError } from './errors.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
@@ -133,8 +133,8 @@ export interface Features {
   readonly splitSetCookie?: typeof splitSetCookie
   /** `autosave`: meaningful only where responses change the session's own jar. */
   readonly Autosave?: typeof Autosave
-  /** Internal: the hop as plain data (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
-  readonly outgoingHop?: typeof outgoingHop | undefined
+  /** Internal: the fast-path variant of one hop (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
+  readonly plainHop?: typeof plainHop | undefined
 }
 
 /**

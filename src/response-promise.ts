@@ -6,7 +6,7 @@
  * genuine `Response`.
  * @module
  */
-import { bodyOf, isShortcut, parseJSON, type BodyShortcut, type BodyWant } from './shortcut.ts'
+import { isShortcut, parseJSON, type BodyShortcut, type BodyWant } from './shortcut.ts'
 import type { ResponsePromise, SessionResponse } from './types.ts'
 
 /**
@@ -72,7 +72,7 @@ export function responsePromise(
     want.kind ??= kind
     return answer.then((value) =>
       isShortcut(value)
-        ? (bodyOf(value, kind) as Promise<T>)
+        ? (value.body(kind) as Promise<T>)
         : (fromResponse(value, kind) as Promise<T>),
     )
   }

@@ -14,7 +14,7 @@ import type { SessionResponse } from './types.ts'
 /** What a response promise's caller asked for, set before the final headers arrive. */
 export interface BodyWant {
   /** The body shortcut called first, if any. */
-  kind: 'json' | 'text' | 'arrayBuffer' | 'blob' | undefined
+  kind: BodyKind | undefined
   /** Someone subscribed to the promise itself: they will see the `Response`. */
   seen: boolean
 }
@@ -22,12 +22,8 @@ export interface BodyWant {
 /** The final hop of a request answered through the body shortcut. */
 export interface BodyShortcut {
   readonly shortcut: true
-  readonly status: number
-  readonly statusText: string
-  readonly request: () => Request
-  readonly header: (name: string) => string | null
-  /** The whole decoded body, read once. */
-  readonly read: () => Promise<Uint8Array>
+  /** The whole decoded body as `kind` asks, read once. */
+  readonly body: (kind: BodyKind) => Promise<unknown>
   /** The genuine `Response` (headers, no body: it was read) for whoever asks for it late. */
   readonly response: () => SessionResponse
 }
@@ -36,13 +32,18 @@ export function isShortcut(value: SessionResponse | BodyShortcut): value is Body
   return 'shortcut' in value
 }
 
+/** The body kinds of the promise shortcuts. */
+export type BodyKind = 'json' | 'text' | 'arrayBuffer' | 'blob'
+
 /** The bytes as a `Response` body mixin would give them for `kind`. */
-export async function bodyOf(answer: BodyShortcut, kind: BodyWant['kind']): Promise<unknown> {
-  const bytes = await answer.read()
+export function bodyOf(
+  bytes: Uint8Array,
+  kind: BodyKind,
+  head: { status: number; statusText: string; header: (name: string) => string | null },
+  request: () => Request,
+): unknown {
   if (kind === 'blob')
-    return new Blob([bytes as Uint8Array<ArrayBuffer>], {
-      type: answer.header('content-type') ?? '',
-    })
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: head.header('content-type') ?? '' })
   if (kind === 'arrayBuffer') {
     // A fresh ArrayBuffer of exactly the body (the bytes may be a view into a larger pool).
     const { buffer, byteOffset, byteLength } = bytes
@@ -51,7 +52,7 @@ export async function bodyOf(answer: BodyShortcut, kind: BodyWant['kind']): Prom
   }
   // Fetch "UTF-8 decode": a leading BOM removed, invalid sequences replaced.
   const text = new TextDecoder().decode(bytes)
-  return kind === 'json' ? parseJSON(text, answer.request, answer.status, answer.statusText) : text
+  return kind === 'json' ? parseJSON(text, request, head.status, head.statusText) : text
 }
 
 /**

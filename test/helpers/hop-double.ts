@@ -6,7 +6,7 @@
  */
 import { sendHopKey } from '../../src/capabilities.ts'
 import { CookieJar } from '../../src/cookies/index.ts'
-import { outgoingHop } from '../../src/direct.ts'
+import { plainHop } from '../../src/direct.ts'
 import { allFeatures } from '../../src/features.ts'
 import type {
   Adapter,
@@ -114,7 +114,7 @@ export function hopSession(
     env: () => undefined,
     mapError: () => undefined,
     CookieJar,
-    features: { ...allFeatures, outgoingHop },
+    features: { ...allFeatures, plainHop },
   }
   class HopSession extends Session {
     static override readonly platform: Platform = platform
