@@ -8,6 +8,8 @@
  * `state.omitted` lists them, and `fromJSON(state, { hooks, auth, adapters })` takes them back.
  * @module
  */
+import { hookNames } from '../hooks.ts'
+import { credentialHeaders } from '../origin.ts'
 import { SessionStateError } from '../errors.ts'
 import type { Adapter, Platform, TlsOptions } from '../platform.ts'
 import type {
@@ -157,9 +159,9 @@ export const stateMigrations: ReadonlyMap<number, StateMigration> = new Map()
 
 // ---------------------------------------------------------------- writing
 
-const hookNames = ['beforeRequest', 'beforeRedirect', 'response', 'error', 'beforeRetry'] as const
-// RFC 9110 §11.6.2 / §11.7.2: these carry credentials; requests strips them on redirects too.
-const credentialHeaders = ['authorization', 'proxy-authorization']
+// hookNames (src/hooks.ts) and credentialHeaders (src/origin.ts) have one source each: the
+// `omitted` list follows the hooks' firing order, and a saved `Cookie` default header counts as
+// a credential as it does on a redirect.
 
 /**
  * Writes a session's `SessionState`. `JSON.stringify` passes a property name to `toJSON`, so a
