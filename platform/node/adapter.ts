@@ -13,8 +13,7 @@
  * Node's global `fetch`, whose bundled undici differs.
  * @module
  */
-import { Transform, type TransformCallback } from 'node:stream'
-import zlib from 'node:zlib'
+import type { Transform } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { sendHopKey } from '../../src/capabilities.ts'
 import { drainLimit, shouldDrain } from '../../src/drain.ts'
@@ -28,51 +27,22 @@ import type {
   OutgoingHop,
 } from '../../src/platform.ts'
 import { toRealmResponse } from '../../src/response.ts'
+import { codingsOf, decodersFor, decodeWhole } from './decoding.ts'
 import { DispatcherPool } from './dispatcher.ts'
+import {
+  contentEncoding,
+  headerList,
+  headerValue,
+  makeResponse,
+  setCookieValues,
+  valuesOf,
+} from './fields.ts'
 import { installSocketGuard, isDraining } from './socket-guard.ts'
 
 type DispatchBody = Dispatcher.DispatchOptions['body']
 
 // Fetch §2.2.3 null body status, plus HEAD/CONNECT (§4.5 HTTP-network fetch): no body.
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
-
-// undici lib/web/fetch/index.js `defaultUserAgent`: what undici's own fetch sends.
-const defaultUserAgent = 'undici'
-
-// undici lib/web/fetch/index.js: more codings than this are refused (as urllib3 and cURL do).
-const maxContentEncodings = 5
-
-/**
- * The outgoing header list: the hop's headers plus those fetch appends when absent
- * (Fetch §4.1 main fetch step 12: `Accept`, `Accept-Language`; §4.5 HTTP-network-or-cache
- * fetch step 14 `User-Agent`, steps 18–19 `Accept-Encoding`). `content-length` is left to
- * undici, which derives it from the body as fetch does.
- */
-function headerList(headers: Headers, https: boolean): string[] {
-  const out: string[] = []
-  let accept = false
-  let acceptLanguage = false
-  let userAgent = false
-  let acceptEncoding = false
-  let range = false
-  for (const [name, value] of headers) {
-    if (name === 'content-length') continue
-    if (name === 'accept') accept = true
-    else if (name === 'accept-language') acceptLanguage = true
-    else if (name === 'user-agent') userAgent = true
-    else if (name === 'accept-encoding') acceptEncoding = true
-    else if (name === 'range') range = true
-    out.push(name, value)
-  }
-  if (!accept) out.push('accept', '*/*')
-  if (!acceptLanguage) out.push('accept-language', '*')
-  if (!userAgent) out.push('user-agent', defaultUserAgent)
-  // Fetch §4.5 step 18: a range request asks for the identity coding.
-  if (range && !acceptEncoding) out.push('accept-encoding', 'identity')
-  else if (!acceptEncoding)
-    out.push('accept-encoding', https ? 'br, gzip, deflate' : 'gzip, deflate')
-  return out
-}
 
 /**
  * The user's own body where undici takes it directly (strings and bytes keep their
@@ -98,147 +68,6 @@ function directBody(body: BodyInit | null | undefined): DispatchBody | undefined
 function bodyFor(request: Request, ctx: AdapterContext): DispatchBody {
   const direct = directBody(ctx.body)
   return direct !== undefined ? direct : (request.body as DispatchBody)
-}
-
-/**
- * `deflate` as servers send it: zlib-wrapped (RFC 1950) or, wrongly but commonly, raw
- * (RFC 1951); the first byte tells them apart (undici's `InflateStream`).
- */
-class Inflate extends Transform {
-  #inner: zlib.Inflate | zlib.InflateRaw | undefined
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.#inner) {
-      if (chunk.length === 0) {
-        callback()
-        return
-      }
-      const opts = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }
-      const inner =
-        ((chunk[0] ?? 0) & 0x0f) === 0x08 ? zlib.createInflate(opts) : zlib.createInflateRaw(opts)
-      inner.on('data', (data: Buffer) => this.push(data))
-      inner.on('end', () => this.push(null))
-      inner.on('error', (error) => this.destroy(error))
-      this.#inner = inner
-    }
-    this.#inner.write(chunk, callback)
-  }
-
-  override _final(callback: TransformCallback): void {
-    if (this.#inner) this.#inner.end()
-    else this.push(null)
-    callback()
-  }
-}
-
-/**
- * The codings of a `Content-Encoding` value, as listed.
- * @throws {Error} for more than {@link maxContentEncodings} (checked when the headers arrive).
- */
-function codingsOf(contentEncoding: string): string[] {
-  const codings = contentEncoding.toLowerCase().split(',')
-  if (codings.length > maxContentEncodings) {
-    throw new Error(
-      `too many content-encodings in response: ${codings.length}, maximum allowed is ${maxContentEncodings}`,
-    )
-  }
-  return codings
-}
-
-/**
- * zlib decoders for the codings, last coding first (RFC 9110 §8.4.1), or none when a coding
- * is unknown (fetch then hands the body over as received).
- */
-function decodersFor(codings: string[]): Transform[] {
-  // undici: Z_SYNC_FLUSH tolerates slightly truncated streams, as browsers and cURL do.
-  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }
-  const decoders: Transform[] = []
-  for (let i = codings.length - 1; i >= 0; i--) {
-    const coding = (codings[i] ?? '').trim()
-    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip(flush))
-    else if (coding === 'deflate') decoders.push(new Inflate())
-    else if (coding === 'br') {
-      decoders.push(
-        zlib.createBrotliDecompress({
-          flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-          finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        }),
-      )
-    } else return []
-  }
-  return decoders
-}
-
-/**
- * A whole body decoded at once (the body shortcut), with the same codings, flush modes and
- * failures as {@link decodersFor}: an unknown coding hands the body over as received.
- */
-function decodeWhole(codings: string[], body: Buffer): Uint8Array {
-  if (codings.length === 0 || body.length === 0) return body
-  if (decodersFor(codings).length === 0) return body
-  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }
-  let out = body
-  for (let i = codings.length - 1; i >= 0; i--) {
-    const coding = (codings[i] ?? '').trim()
-    if (out.length === 0) break
-    if (coding === 'gzip' || coding === 'x-gzip') out = zlib.gunzipSync(out, flush)
-    else if (coding === 'deflate')
-      out =
-        ((out[0] ?? 0) & 0x0f) === 0x08
-          ? zlib.inflateSync(out, flush)
-          : zlib.inflateRawSync(out, flush)
-    else {
-      out = zlib.brotliDecompressSync(out, {
-        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-      })
-    }
-  }
-  return out
-}
-
-/** The response header fields as undici parsed them: lower-case names, repeated fields as arrays. */
-type Fields = Record<string, string | string[] | undefined>
-
-/** The values of one field, repeated fields (`Set-Cookie`) kept as separate values. */
-function valuesOf(fields: Fields, name: string): readonly string[] {
-  const value = fields[name]
-  return value === undefined ? [] : typeof value === 'string' ? [value] : value
-}
-
-/**
- * A `Response` with the fields appended one by one to its own `Headers` (cheaper than handing
- * the constructor a header list, which it converts first), skipping the values it rejects.
- */
-function makeResponse(
-  body: ReadableStream<Uint8Array> | null,
-  init: ResponseInit,
-  fields: Fields,
-): Response {
-  const response = new Response(body, init)
-  const headers = response.headers
-  // Every response pays for this loop: a single value is appended without wrapping it in a list.
-  for (const name in fields) {
-    const value = fields[name]
-    if (typeof value === 'string') appendLenient(headers, name, value)
-    else if (value) for (const v of value) appendLenient(headers, name, v)
-  }
-  return response
-}
-
-function appendLenient(headers: Headers, name: string, value: string): void {
-  try {
-    headers.append(name, value)
-  } catch {
-    // NOTE(spec): undici's fetch keeps a field value that `Headers` would reject (e.g. a
-    // stray control character); a genuine `Response` cannot carry it, so it is dropped.
-  }
-}
-
-/** The `Content-Encoding` value of the fields (repeated fields joined), or `null`. */
-function contentEncoding(fields: Fields): string | null {
-  const values = valuesOf(fields, 'content-encoding')
-  return values.length === 0 ? null : values.join(', ')
 }
 
 // How much of a body is taken before the socket pauses, while the caller has not asked for
@@ -553,34 +382,6 @@ function dispatchHop(
       handler,
     )
   })
-}
-
-// Fetch's header value normalisation: leading and trailing HTTP whitespace is removed.
-const httpWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g
-const httpWhitespaceAtEnds = /^[\t\n\r ]|[\t\n\r ]$/
-
-/**
- * The values of one field, as a `Headers` holds them: trimmed, and without a value it rejects
- * (such a value is dropped from the Response, so it is not used at all).
- */
-function fieldValues(fields: Fields, field: string): string[] {
-  const values: string[] = []
-  for (const value of valuesOf(fields, field)) {
-    const v = httpWhitespaceAtEnds.test(value) ? value.replace(httpWhitespace, '') : value
-    if (!/[\0\r\n]/.test(v)) values.push(v)
-  }
-  return values
-}
-
-/** `Headers.getSetCookie()` of the fields. */
-function setCookieValues(fields: Fields): string[] {
-  return fieldValues(fields, 'set-cookie')
-}
-
-/** `Headers.get(name)` of the fields: repeated values joined with `, `, or `null`. */
-function headerValue(fields: Fields, name: string): string | null {
-  const values = fieldValues(fields, name)
-  return values.length === 0 ? null : values.join(', ')
 }
 
 /** Creates the default adapter of a Node session. */
