@@ -6,8 +6,9 @@
  *
  * The platform's fast path is a variant of this hop, not a second lifecycle: where the
  * transport speaks the hop protocol (`HopSender`, Node) and nothing needs the `Request`
- * before it is sent, the hop goes as plain data (`Platform.features.outgoingHop`), and its
- * `Request` is made by the same builder, from the same data, only if something asks for it.
+ * before it is sent, the hop goes as plain data (`Platform.features.plainHop`, in
+ * `src/direct.ts`), and its `Request` is made by the same builder, from the same data, only
+ * if something asks for it.
  * @module
  */
 import { applyAuth } from './auth.ts'
