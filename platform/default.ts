@@ -21,7 +21,8 @@ const defaultPlatform: Platform = {
     keepAlive: false,
   },
   createAdapter: () => ({
-    fetch: (request) => globalThis.fetch(request),
+    // The session's redirect mode, not the request's: a hook's `new Request(url)` says 'follow'.
+    fetch: (request, ctx) => globalThis.fetch(request, { redirect: ctx.redirect }),
   }),
   env: () => undefined,
   mapError: () => undefined,

@@ -5,7 +5,7 @@
  */
 import { CookieJar } from '../src/cookies/index.ts'
 import { allFeatures } from '../src/features.ts'
-import { outgoingHop } from '../src/direct.ts'
+import { plainHop } from '../src/direct.ts'
 import type { Platform } from '../src/platform.ts'
 import { Session as CoreSession } from '../src/session.ts'
 import { createUndiciAdapter } from './node/adapter.ts'
@@ -28,7 +28,7 @@ const nodePlatform: Platform = {
   readFile: readTextFile,
   mapError: mapNodeError,
   CookieJar,
-  features: { ...allFeatures, outgoingHop },
+  features: { ...allFeatures, plainHop },
 }
 
 export * from '../src/index.ts'

@@ -23,8 +23,11 @@ import ts from 'typescript'
 const root = resolve(import.meta.dirname, '..')
 const budget = 5120
 // Regression ratchet: the measured size when it was set, plus a little room. Lower it as the
-// browser bundle shrinks; never raise it without saying why in the commit.
-const gate = 14_848
+// browser bundle shrinks; never raise it without saying why in the commit. Raised from 14,848
+// to 15,360 with the layered lifecycle: the browser now carries the response promise that
+// knows whether it is awaited (the body shortcut), `redirect` modes, `raiseForStatus`, the
+// JSON error naming the request, and the one `checkPlatform()` (measured 15,187 B).
+const gate = 15_360
 const args = new Set(process.argv.slice(2))
 const without = process.argv
   .slice(2)

@@ -19,6 +19,7 @@ import {
 } from './redirect.ts'
 import { decorateResponse } from './response.ts'
 import type { Deadline } from './timeout.ts'
+import type { BodyShortcut } from './shortcut.ts'
 import type { SessionResponse } from './types.ts'
 
 /** One attempt: sends hops until a final response. */
@@ -26,7 +27,7 @@ export async function followRedirects(
   plan: Plan,
   deadline: Deadline,
   attempt: number,
-): Promise<SessionResponse> {
+): Promise<SessionResponse | BodyShortcut> {
   const { session } = plan
   // Each followed hop's `Response`, made only if `history` is read: a redirect followed with
   // no hook to see it is dropped without a stream ever being made for its body.
@@ -36,12 +37,14 @@ export async function followRedirects(
   for (let n = 0; ; n++) {
     const sent = await sendHop(plan, hop, deadline, attempt, n)
     const { request } = sent
-    const finish = (response = sent.response()): SessionResponse =>
-      decorateResponse(response, {
-        request,
-        history: historyOf(history),
-        elapsed: now() - started,
-      })
+    const finish = (response?: Response): SessionResponse | BodyShortcut => {
+      const fields = { request, history: historyOf(history), elapsed: now() - started }
+      const body = sent.body
+      if (response === undefined && body && takesShortcut(plan, sent.status)) {
+        return { shortcut: true, body, response: () => decorateResponse(sent.head(), fields) }
+      }
+      return decorateResponse(response ?? sent.response(), fields)
+    }
     if (plan.redirect === 'error' && redirectStatuses.has(sent.status)) {
       // Fetch §4.4 HTTP fetch: with `redirect: 'error'` a redirect status is a network error.
       await sent.discard()
@@ -88,6 +91,26 @@ export async function followRedirects(
     let made: Response | undefined
     history.push(() => (made ??= decorateResponse(sent.head(), { request, history: [], elapsed })))
   }
+}
+
+/**
+ * Whether the final response may be answered through the body shortcut: the caller asked
+ * for a body through the promise and nothing else can see the `Response` (the promise not
+ * awaited, no `response` hooks, no retry on this status, no `raiseForStatus` to throw) and
+ * no body limit needs the body as a stream (`timeout.body`, `maxResponseSize`).
+ */
+function takesShortcut(plan: Plan, status: number): boolean {
+  const { want, retry } = plan
+  return (
+    want !== undefined &&
+    want.kind !== undefined &&
+    !want.seen &&
+    plan.hooks.response.length === 0 &&
+    !(retry.limit > 0 && retry.statusCodes.has(status)) &&
+    !(plan.raiseForStatus && status >= 400 && status < 600) &&
+    plan.timeout.body === undefined &&
+    plan.maxResponseSize === undefined
+  )
 }
 
 function locationOf(sent: SentHop, name: string): string | null {

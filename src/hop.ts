@@ -6,21 +6,22 @@
  *
  * The platform's fast path is a variant of this hop, not a second lifecycle: where the
  * transport speaks the hop protocol (`HopSender`, Node) and nothing needs the `Request`
- * before it is sent, the hop goes as plain data (`Platform.features.outgoingHop`), and its
- * `Request` is made by the same builder, from the same data, only if something asks for it.
+ * before it is sent, the hop goes as plain data (`Platform.features.plainHop`, in
+ * `src/direct.ts`), and its `Request` is made by the same builder, from the same data, only
+ * if something asks for it.
  * @module
  */
 import { applyAuth } from './auth.ts'
-import { required, sendHopKey } from './capabilities.ts'
+import { required } from './capabilities.ts'
 import { discardBody } from './drain.ts'
-import { ClosedSessionError, describeRequest } from './errors.ts'
 import type { Plan } from './plan.ts'
-import type { AdapterContext, HopContext, HopResponse, HopSender, OutgoingHop } from './platform.ts'
+import type { AdapterContext } from './platform.ts'
 import { buildRequest, cookieHeader } from './prepare.ts'
 import type { HopState } from './redirect.ts'
 import { toRealmResponse } from './response.ts'
+import type { BodyKind } from './shortcut.ts'
 import type { Deadline } from './timeout.ts'
-import { fetchWithLimits, translateFailure } from './transport.ts'
+import { checkOpen, fetchWithLimits, proxyFor } from './transport.ts'
 
 /**
  * A hop whose response headers arrived. Its body is still undecided: `response()` hands it
@@ -29,8 +30,13 @@ import { fetchWithLimits, translateFailure } from './transport.ts'
  */
 export interface SentHop {
   readonly status: number
+  readonly statusText: string
   /** The `Location` value as `Headers.get('location')` gives it, or `null`. */
   readonly location: string | null
+  /** A header as `Headers.get(name)` gives it, or `null`. */
+  readonly header: (name: string) => string | null
+  /** The whole body as the body mixin's `kind` would give it, without a stream (the body shortcut). */
+  readonly body?: ((kind: BodyKind) => Promise<unknown>) | undefined
   /** The hop's `Request`: the one sent, or made now from the data that was sent. */
   readonly request: () => Request
   readonly response: () => Response
@@ -59,13 +65,12 @@ export async function sendHop(
       redirect: plan.hopRedirect,
       credentials: plan.credentials,
     })
-  const out = internals.platform.features.outgoingHop?.(plan, hop, cookie)
-  if (out) {
-    const adapter = internals.adapterFor(out.href, build)
-    // `return await`: one microtask, where returning the promise from an async function costs three.
-    if (sendHopKey in adapter)
-      return await sendPlain(plan, adapter as HopSender, out, build, deadline)
-  }
+  // The platform's fast path (Node): the same hop as plain data, or `undefined`.
+  const plain = internals.platform.features.plainHop?.(plan, hop, cookie, build, deadline, {
+    store: storeSetCookie,
+  })
+  // `return await`: one microtask, where returning the promise from an async function costs three.
+  if (plain) return await plain
   return await sendRequest(plan, hop, build(), cookie, deadline, attempt, n)
 }
 
@@ -150,60 +155,13 @@ async function sendRequest(
   const final = response
   return {
     status: final.status,
+    statusText: final.statusText,
     location: final.headers.get('location'),
+    header: (name) => final.headers.get(name),
     request: () => sent,
     response: () => final,
     head: () => final,
     discard: () => discardBody(final),
-  }
-}
-
-/** The plain-data variant: no `Request` before the hop is sent (the transport's fast path). */
-async function sendPlain(
-  plan: Plan,
-  adapter: HopSender,
-  out: OutgoingHop,
-  build: () => Request,
-  deadline: Deadline,
-): Promise<SentHop> {
-  let made: Request | undefined
-  const request = (): Request => (made ??= build())
-  const ctx: HopContext = {
-    body: out.body,
-    signal: deadline.current,
-    timeout: plan.timeout,
-    maxResponseSize: plan.maxResponseSize,
-    proxy: proxyFor(plan, out.url),
-    tls: plan.tls,
-    redirect: plan.hopRedirect,
-    credentials: plan.credentials,
-  }
-  checkOpen(plan, request)
-  // Outside the try: what the adapter throws synchronously (a bad `tls` option) is not a
-  // transport failure and is thrown as it is.
-  const pending = adapter[sendHopKey](out, ctx)
-  let held: HopResponse
-  try {
-    held = await pending
-  } catch (error) {
-    throw translateFailure(plan, error, request, ctx, deadline)
-  }
-  if (plan.internals.platform.capabilities.readSetCookie) {
-    try {
-      storeSetCookie(plan, held.getSetCookie(), out.href)
-    } catch (error) {
-      await held.discard()
-      throw error
-    }
-  }
-  let response: Response | undefined
-  return {
-    status: held.status,
-    location: held.location,
-    request,
-    response: () => (response ??= held.response()),
-    head: () => response ?? held.head(),
-    discard: () => (response ? discardBody(response) : held.discard()),
   }
 }
 
@@ -222,27 +180,10 @@ function received(plan: Plan, answer: Response, url: string): Response {
 }
 
 /** Stores a hop's `Set-Cookie` values in the jar, before the next hop is built. */
-function storeSetCookie(plan: Plan, values: string[], url: string): void {
+export function storeSetCookie(plan: Plan, values: string[], url: string): void {
   if (values.length === 0) return
   const jar = plan.session.cookies
   for (const value of values) jar.setCookie(value, url)
-}
-
-/** The proxy for a hop's URL (the one proxy selection), or `null` for a direct connection. */
-function proxyFor(plan: Plan, url: URL): string | null {
-  const { platform } = plan.internals
-  if (!platform.capabilities.proxy) return null
-  return required(platform, 'selectProxy')(url, plan.proxy, plan.env, plan.session.trustEnv)
-}
-
-/** @throws {ClosedSessionError} once the session is closed. */
-function checkOpen(plan: Plan, request: Request | (() => Request)): void {
-  if (!plan.internals.isClosed()) return
-  const sent = typeof request === 'function' ? request() : request
-  throw new ClosedSessionError(
-    `The session was closed while the request was in flight: ${describeRequest(sent)}`,
-    { request: sent },
-  )
 }
 
 /** Milliseconds on a monotonic clock where there is one. */

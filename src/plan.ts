@@ -14,6 +14,7 @@ import type { HopState, RedirectPolicy } from './redirect.ts'
 import type { ResolvedRetry } from './retry.ts'
 import { resolveRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
+import type { BodyWant } from './shortcut.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
 import type { Hooks, SessionRequestInit } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
@@ -44,6 +45,8 @@ export interface Plan {
   readonly hopRedirect: RequestRedirect
   /** A final 4xx/5xx rejects with `HTTPError`. */
   readonly raiseForStatus: boolean
+  /** The body the caller asked for through the promise (the body shortcut), if any. */
+  readonly want: BodyWant | undefined
   readonly hooks: Hooks
   readonly policy: RedirectPolicy
   readonly credentials: RequestCredentials | undefined
@@ -63,6 +66,7 @@ export function resolvePlan(
   method: string,
   input: string | URL,
   init: SessionRequestInit,
+  want?: BodyWant,
 ): Plan {
   const url = resolveURL(input, session.baseURL)
   appendParams(url, mergeParams(session.params, init.params, 'init.params'))
@@ -136,6 +140,7 @@ export function resolvePlan(
           ? 'manual'
           : 'follow',
     raiseForStatus: flag(init.raiseForStatus, 'init.raiseForStatus', session.raiseForStatus),
+    want,
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,

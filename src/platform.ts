@@ -6,7 +6,7 @@
  */
 import type { CookieJar } from './cookies/jar.ts'
 import type { sendHopKey } from './capabilities.ts'
-import type { outgoingHop } from './direct.ts'
+import type { plainHop } from './direct.ts'
 import type { SessionError } from './errors.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { splitSetCookie } from './cookies/split.ts'
@@ -143,8 +143,8 @@ export interface Features {
   readonly splitSetCookie?: typeof splitSetCookie
   /** `autosave`: meaningful only where responses change the session's own jar. */
   readonly Autosave?: typeof Autosave
-  /** Internal: the hop as plain data (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
-  readonly outgoingHop?: typeof outgoingHop | undefined
+  /** Internal: the fast-path variant of one hop (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
+  readonly plainHop?: typeof plainHop | undefined
   /** `auth: { type: 'digest' }` (RFC 7616); elsewhere users import `digestAuth` themselves. */
   readonly digestAuth?: typeof digestAuth
   /** `trustEnv`'s `.netrc` and CA bundle (used where `Platform.readFile` exists). */
@@ -181,10 +181,15 @@ export type HopContext = Omit<AdapterContext, 'signal'> & {
  */
 export interface HopResponse {
   readonly status: number
+  readonly statusText: string
+  /** A header as `Headers.get(name)` would give it, or `null`. */
+  header(name: string): string | null
   /** The `Location` value as `Headers.get('location')` would give it, or `null`. */
   readonly location: string | null
   /** The `Set-Cookie` values, as `Headers.getSetCookie()` would list them. */
   getSetCookie(): string[]
+  /** The whole body, decoded, without a stream (the body shortcut). */
+  read(): Promise<Uint8Array>
   /** A genuine `Response` with the status, headers and URL, and no body. */
   head(): Response
   /** The genuine `Response` with its body streaming. */

@@ -23,6 +23,7 @@ import { decorateResponse } from './response.ts'
 import { planRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import { Deadline, sleep } from './timeout.ts'
+import { isShortcut, type BodyShortcut, type BodyWant } from './shortcut.ts'
 import type { SessionRequestInit, SessionResponse } from './types.ts'
 
 /** Sends one request through the session: the whole lifecycle, retries and redirects included. */
@@ -32,12 +33,14 @@ export async function send(
   method: string,
   input: string | URL,
   init: SessionRequestInit,
-): Promise<SessionResponse> {
-  const plan = resolvePlan(session, internals, method, input, init)
+  want?: BodyWant,
+): Promise<SessionResponse | BodyShortcut> {
+  const plan = resolvePlan(session, internals, method, input, init, want)
   const deadline = new Deadline(init.signal, plan.timeout.total)
   try {
     const response = await attempts(plan, deadline)
     deadline.settle()
+    if (isShortcut(response)) return response
     // Body limits and body errors as SessionErrors, where the transport does not see to them.
     return limitBody(response, {
       body: plan.timeout.body,
@@ -51,7 +54,7 @@ export async function send(
 }
 
 /** Attempts, each following its redirects; the retry policy decides on another. */
-async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse> {
+async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse | BodyShortcut> {
   const { first } = plan
   const { platform } = plan.internals
   // Where the session follows redirects itself, the redirect follower (src/follow.ts) runs
@@ -63,7 +66,11 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
     let response: SessionResponse | undefined
     let failure: unknown
     try {
-      response = await follow(plan, deadline, attempt)
+      const answer = await follow(plan, deadline, attempt)
+      // The follower answers through the body shortcut only when no retry, hook or
+      // `raiseForStatus` would look at the response.
+      if (isShortcut(answer)) return answer
+      response = answer
     } catch (error) {
       failure = toSessionError(error, deadline)
     }

@@ -7,14 +7,14 @@ import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
-import { ClosedSessionError, describeRequest } from './errors.ts'
+import { ClosedSessionError } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
 import { checkFeatures, checkPlatform, required } from './capabilities.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
+import { responsePromise } from './response-promise.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { send } from './send.ts'
-import { eventsOf, linesOf } from './response-extras.ts'
 import { sessionFromState } from './state/read.ts'
 import type {
   SessionClassLike,
@@ -35,7 +35,6 @@ import type {
   ParamsInit,
   SessionOptions,
   SessionRequestInit,
-  SessionResponse,
   TimeoutInit,
 } from './types.ts'
 import { toHeaders } from './util/headers.ts'
@@ -516,23 +515,27 @@ export class Session {
     init: SessionRequestInit | undefined,
     strict = true,
   ): ResponsePromise {
-    const badInit = strict ? initError(init) : undefined
-    const promise = badInit
-      ? Promise.reject(badInit)
-      : this.#closed
-        ? Promise.reject(
-            new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
-          )
-        : send(this, this.#internals(), method, url, init ?? {})
-    const autosave = this.#autosave
-    // Autosave after every response (or failure: redirect hops may have set cookies).
-    if (autosave) {
-      const notify = (): void => {
-        autosave.notify()
+    return responsePromise((want) => {
+      const badInit = strict ? initError(init) : undefined
+      const promise = badInit
+        ? Promise.reject(badInit)
+        : this.#closed
+          ? Promise.reject(
+              new ClosedSessionError(
+                `The session is closed: ${method} ${String(url)} was not sent`,
+              ),
+            )
+          : send(this, this.#internals(), method, url, init ?? {}, want)
+      const autosave = this.#autosave
+      // Autosave after every response (or failure: redirect hops may have set cookies).
+      if (autosave) {
+        const notify = (): void => {
+          autosave.notify()
+        }
+        void promise.then(notify, notify)
       }
-      void promise.then(notify, notify)
-    }
-    return withShortcuts(promise)
+      return promise
+    })
   }
 
   #internals(): SessionInternals {
@@ -685,33 +688,4 @@ export interface SessionInternals {
   isClosed(): boolean
   /** A signal that `close()` aborts with a `ClosedSessionError`. */
   closeSignal(): AbortSignal
-}
-
-/**
- * The body parsed as JSON; a body that is not JSON rejects with a `SyntaxError` naming the
- * request and the status, the parser's error as its `cause`.
- */
-async function parseJSON<T>(response: SessionResponse): Promise<T> {
-  const text = await response.text()
-  try {
-    return JSON.parse(text) as T
-  } catch (cause) {
-    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
-    throw new SyntaxError(
-      `The response to ${describeRequest(response.request)} (${status}) is not valid JSON`,
-      { cause },
-    )
-  }
-}
-
-/** Adds `.json() .text() .arrayBuffer() .blob() .lines() .events()` to a response promise. */
-function withShortcuts(promise: Promise<SessionResponse>): ResponsePromise {
-  const p = promise as ResponsePromise
-  p.json = <T>() => promise.then((r) => parseJSON<T>(r))
-  p.text = () => promise.then((r) => r.text())
-  p.arrayBuffer = () => promise.then((r) => r.arrayBuffer())
-  p.blob = () => promise.then((r) => r.blob())
-  p.lines = () => linesOf(promise)
-  p.events = () => eventsOf(promise)
-  return p
 }

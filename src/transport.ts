@@ -4,7 +4,14 @@
  * (the platform's mapping first, then the core's).
  * @module
  */
-import { ConnectionError, describeRequest, SessionError, TimeoutError } from './errors.ts'
+import { required } from './capabilities.ts'
+import {
+  ClosedSessionError,
+  ConnectionError,
+  describeRequest,
+  SessionError,
+  TimeoutError,
+} from './errors.ts'
 import type { Plan } from './plan.ts'
 import type { AdapterContext, HopContext } from './platform.ts'
 import type { Deadline } from './timeout.ts'
@@ -85,4 +92,21 @@ export function translateFailure(
 /** A `TimeoutError` raised by a timer knows no request; give it one for its message. */
 function withRequest(error: TimeoutError, request: Request): TimeoutError {
   return error.request ? error : new TimeoutError(error.limit, error.timeout, { request })
+}
+
+/** The proxy for a hop's URL (the one proxy selection), or `null` for a direct connection. */
+export function proxyFor(plan: Plan, url: URL): string | null {
+  const { platform } = plan.internals
+  if (!platform.capabilities.proxy) return null
+  return required(platform, 'selectProxy')(url, plan.proxy, plan.env, plan.session.trustEnv)
+}
+
+/** @throws {ClosedSessionError} once the session is closed. */
+export function checkOpen(plan: Plan, request: Request | (() => Request)): void {
+  if (!plan.internals.isClosed()) return
+  const sent = typeof request === 'function' ? request() : request
+  throw new ClosedSessionError(
+    `The session was closed while the request was in flight: ${describeRequest(sent)}`,
+    { request: sent },
+  )
 }

@@ -16,8 +16,7 @@
  * Node's global `fetch`, whose bundled undici differs.
  * @module
  */
-import { Transform, type TransformCallback } from 'node:stream'
-import zlib from 'node:zlib'
+import type { Transform } from 'node:stream'
 import { errors as undiciErrors, type Dispatcher } from 'undici'
 import { sendHopKey } from '../../src/capabilities.ts'
 import { drainLimit, shouldDrain } from '../../src/drain.ts'
@@ -38,53 +37,23 @@ import {
   TimeoutError,
 } from '../../src/errors.ts'
 import { toRealmResponse } from '../../src/response.ts'
-import { trimHttpWhitespace } from '../../src/util/text.ts'
+import { codingsOf, decodersFor, decodeWhole } from './decoding.ts'
 import { DispatcherPool } from './dispatcher.ts'
 import { InFlight } from './in-flight.ts'
+import {
+  contentEncoding,
+  headerList,
+  headerValue,
+  makeResponse,
+  setCookieValues,
+  valuesOf,
+} from './fields.ts'
 import { installSocketGuard, isDraining } from './socket-guard.ts'
 
 type DispatchBody = Dispatcher.DispatchOptions['body']
 
 // Fetch §2.2.3 null body status, plus HEAD/CONNECT (§4.5 HTTP-network fetch): no body.
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
-
-// undici lib/web/fetch/index.js `defaultUserAgent`: what undici's own fetch sends.
-const defaultUserAgent = 'undici'
-
-// undici lib/web/fetch/index.js: more codings than this are refused (as urllib3 and cURL do).
-const maxContentEncodings = 5
-
-/**
- * The outgoing header list: the hop's headers plus those fetch appends when absent
- * (Fetch §4.1 main fetch step 12: `Accept`, `Accept-Language`; §4.5 HTTP-network-or-cache
- * fetch step 14 `User-Agent`, steps 18–19 `Accept-Encoding`). `content-length` is left to
- * undici, which derives it from the body as fetch does.
- */
-function headerList(headers: Headers, https: boolean): string[] {
-  const out: string[] = []
-  let accept = false
-  let acceptLanguage = false
-  let userAgent = false
-  let acceptEncoding = false
-  let range = false
-  for (const [name, value] of headers) {
-    if (name === 'content-length') continue
-    if (name === 'accept') accept = true
-    else if (name === 'accept-language') acceptLanguage = true
-    else if (name === 'user-agent') userAgent = true
-    else if (name === 'accept-encoding') acceptEncoding = true
-    else if (name === 'range') range = true
-    out.push(name, value)
-  }
-  if (!accept) out.push('accept', '*/*')
-  if (!acceptLanguage) out.push('accept-language', '*')
-  if (!userAgent) out.push('user-agent', defaultUserAgent)
-  // Fetch §4.5 step 18: a range request asks for the identity coding.
-  if (range && !acceptEncoding) out.push('accept-encoding', 'identity')
-  else if (!acceptEncoding)
-    out.push('accept-encoding', https ? 'br, gzip, deflate' : 'gzip, deflate')
-  return out
-}
 
 /**
  * The user's own body where undici takes it directly (strings and bytes keep their
@@ -110,119 +79,6 @@ function directBody(body: BodyInit | null | undefined): DispatchBody | undefined
 function bodyFor(request: Request, ctx: AdapterContext): DispatchBody {
   const direct = directBody(ctx.body)
   return direct !== undefined ? direct : (request.body as DispatchBody)
-}
-
-/**
- * `deflate` as servers send it: zlib-wrapped (RFC 1950) or, wrongly but commonly, raw
- * (RFC 1951); the first byte tells them apart (undici's `InflateStream`).
- */
-class Inflate extends Transform {
-  #inner: zlib.Inflate | zlib.InflateRaw | undefined
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.#inner) {
-      if (chunk.length === 0) {
-        callback()
-        return
-      }
-      const opts = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }
-      const inner =
-        ((chunk[0] ?? 0) & 0x0f) === 0x08 ? zlib.createInflate(opts) : zlib.createInflateRaw(opts)
-      inner.on('data', (data: Buffer) => this.push(data))
-      inner.on('end', () => this.push(null))
-      inner.on('error', (error) => this.destroy(error))
-      this.#inner = inner
-    }
-    this.#inner.write(chunk, callback)
-  }
-
-  override _final(callback: TransformCallback): void {
-    if (this.#inner) this.#inner.end()
-    else this.push(null)
-    callback()
-  }
-}
-
-/**
- * The codings of a `Content-Encoding` value, as listed.
- * @throws {Error} for more than {@link maxContentEncodings} (checked when the headers arrive).
- */
-function codingsOf(contentEncoding: string): string[] {
-  const codings = contentEncoding.toLowerCase().split(',')
-  if (codings.length > maxContentEncodings) {
-    throw new Error(
-      `too many content-encodings in response: ${codings.length}, maximum allowed is ${maxContentEncodings}`,
-    )
-  }
-  return codings
-}
-
-/**
- * zlib decoders for the codings, last coding first (RFC 9110 §8.4.1), or none when a coding
- * is unknown (fetch then hands the body over as received).
- */
-function decodersFor(codings: string[]): Transform[] {
-  // undici: Z_SYNC_FLUSH tolerates slightly truncated streams, as browsers and cURL do.
-  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }
-  const decoders: Transform[] = []
-  for (let i = codings.length - 1; i >= 0; i--) {
-    const coding = (codings[i] ?? '').trim()
-    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(zlib.createGunzip(flush))
-    else if (coding === 'deflate') decoders.push(new Inflate())
-    else if (coding === 'br') {
-      decoders.push(
-        zlib.createBrotliDecompress({
-          flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-          finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        }),
-      )
-    } else return []
-  }
-  return decoders
-}
-
-/** The response header fields as undici parsed them: lower-case names, repeated fields as arrays. */
-type Fields = Record<string, string | string[] | undefined>
-
-/** The values of one field, repeated fields (`Set-Cookie`) kept as separate values. */
-function valuesOf(fields: Fields, name: string): readonly string[] {
-  const value = fields[name]
-  return value === undefined ? [] : typeof value === 'string' ? [value] : value
-}
-
-/**
- * A `Response` with the fields appended one by one to its own `Headers` (cheaper than handing
- * the constructor a header list, which it converts first), skipping the values it rejects.
- */
-function makeResponse(
-  body: ReadableStream<Uint8Array> | null,
-  init: ResponseInit,
-  fields: Fields,
-): Response {
-  const response = new Response(body, init)
-  const headers = response.headers
-  // Every response pays for this loop: a single value is appended without wrapping it in a list.
-  for (const name in fields) {
-    const value = fields[name]
-    if (typeof value === 'string') appendLenient(headers, name, value)
-    else if (value) for (const v of value) appendLenient(headers, name, v)
-  }
-  return response
-}
-
-function appendLenient(headers: Headers, name: string, value: string): void {
-  try {
-    headers.append(name, value)
-  } catch {
-    // NOTE(spec): undici's fetch keeps a field value that `Headers` would reject (e.g. a
-    // stray control character); a genuine `Response` cannot carry it, so it is dropped.
-  }
-}
-
-/** The `Content-Encoding` value of the fields (repeated fields joined), or `null`. */
-function contentEncoding(fields: Fields): string | null {
-  const values = valuesOf(fields, 'content-encoding')
-  return values.length === 0 ? null : values.join(', ')
 }
 
 // How much of a body is taken before the socket pauses, while the caller has not asked for
@@ -278,13 +134,15 @@ function dispatchHop(
     let controller: Dispatcher.DispatchController | undefined
     let settled = false
     // The body: 'held' until the caller decides, then 'stream' (a Response) or 'drop'.
-    let mode: 'held' | 'stream' | 'drop' = 'held'
+    // 'read': the whole body taken for the body shortcut, no stream (`HopResponse.read`).
+    let mode: 'held' | 'stream' | 'drop' | 'read' = 'held'
     // While held: the chunks received, whether the last one came, or how the body failed.
     let held: Buffer[] | undefined
     let heldBytes = 0
     let ended = false
     let failure: { error: unknown } | undefined
     let dropped: (() => void) | undefined
+    let readDone: (() => void) | undefined
     let sink: ReadableStreamDefaultController<Uint8Array> | undefined
     // With a content coding: raw bytes go into `decodeIn`, decoded bytes come out of `decodeOut`.
     let decodeIn: Transform | undefined
@@ -459,6 +317,8 @@ function dispatchHop(
         let head: Response | undefined
         resolve({
           status,
+          statusText,
+          header: (name) => headerValue(fields, name),
           location: status >= 300 && status < 400 ? headerValue(fields, 'location') : null,
           getSetCookie: () => setCookieValues(fields),
           head: () => (head ??= build(null)),
@@ -475,6 +335,34 @@ function dispatchHop(
               }, ms)
             }
             return response
+          },
+          read: () => {
+            if (mode !== 'held') return Promise.reject(new TypeError('Body is unusable'))
+            mode = 'read'
+            return new Promise<Uint8Array>((ok, reject) => {
+              // What fetch's body stream would have errored with (not always an Error).
+              const fail = (reason: unknown): void => {
+                // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an abort reason may be any value, as fetch rejects with it
+                reject(reason)
+              }
+              readDone = () => {
+                readDone = undefined
+                unlisten()
+                const chunks = held ?? []
+                held = undefined
+                // The body's failure, as the stream would have errored with it.
+                if (failure) fail(failure.error)
+                else {
+                  try {
+                    ok(decodeWhole(codings, Buffer.concat(chunks, heldBytes)))
+                  } catch (error) {
+                    fail(bodyError(error))
+                  }
+                }
+              }
+              if (ended || failure) readDone()
+              else controller?.resume()
+            })
           },
           discard: () => {
             if (mode !== 'held') return Promise.resolve()
@@ -503,12 +391,13 @@ function dispatchHop(
         // leave it paused for undici's `finish()` (socket-guard.ts): take the bytes.
         if (mode === 'stream') {
           if (!write(chunk) && !isDraining()) c.pause()
-        } else if (mode === 'held') {
+        } else if (mode === 'held' || mode === 'read') {
           // A small body is taken whole while the caller decides (undici parses a packet in
-          // one go, so the response usually ends here); past `heldLimit` the socket pauses.
+          // one go, so the response usually ends here); past `heldLimit` the socket pauses
+          // (unless the whole body was asked for).
           ;(held ??= []).push(chunk)
           heldBytes += chunk.length
-          if (heldBytes >= heldLimit && !isDraining()) c.pause()
+          if (mode === 'held' && heldBytes >= heldLimit && !isDraining()) c.pause()
         }
       },
       onResponseEnd() {
@@ -519,6 +408,7 @@ function dispatchHop(
         } else {
           unlisten()
           dropped?.()
+          readDone?.()
         }
       },
       onResponseError(_c, error) {
@@ -531,6 +421,7 @@ function dispatchHop(
           failure ??= { error: bodyError(error) }
           unlisten()
           dropped?.()
+          readDone?.()
         }
       },
     }
@@ -551,6 +442,7 @@ function dispatchHop(
         unlisten()
         controller?.abort(closedBy)
         dropped?.()
+        readDone?.()
       }
     }
     if (inflight) untrack = inflight.add(endHop)
@@ -578,31 +470,6 @@ function dispatchHop(
       handler,
     )
   })
-}
-
-/**
- * The values of one field, as a `Headers` holds them: trimmed, and without a value it rejects
- * (such a value is dropped from the Response, so it is not used at all).
- */
-function fieldValues(fields: Fields, field: string): string[] {
-  const values: string[] = []
-  for (const value of valuesOf(fields, field)) {
-    // Fetch's header value normalisation, in linear time (a server controls the value).
-    const v = trimHttpWhitespace(value)
-    if (!/[\0\r\n]/.test(v)) values.push(v)
-  }
-  return values
-}
-
-/** `Headers.getSetCookie()` of the fields. */
-function setCookieValues(fields: Fields): string[] {
-  return fieldValues(fields, 'set-cookie')
-}
-
-/** `Headers.get(name)` of the fields: repeated values joined with `, `, or `null`. */
-function headerValue(fields: Fields, name: string): string | null {
-  const values = fieldValues(fields, name)
-  return values.length === 0 ? null : values.join(', ')
 }
 
 /** The limits a hop is sent under (the hop's context). */

@@ -1,4 +1,4 @@
-// The Node fast path (src/direct.ts `outgoingHop`, src/hop.ts, platform/node/adapter.ts `sendHopKey`): a hop
+// The Node fast path (src/direct.ts `plainHop`, src/hop.ts, platform/node/adapter.ts `sendHopKey`): a hop
 // with no auth, no beforeRequest hook and no mounted adapter is sent as plain data, its
 // `Request` built only when asked for, and a redirect followed without hooks drops its body
 // unread. Everything observable must be what the `Request` path gives.

@@ -51,3 +51,24 @@ describe('redirect mode', () => {
     expect(adapter.contexts[0]?.redirect).toBe('error')
   })
 })
+
+describe('the default platform (an unknown runtime)', () => {
+  it("hands fetch the session's mode, not the mode of a hook's Request", async () => {
+    const { Session } = await import('../../platform/default.ts')
+    const modes: (RequestRedirect | undefined)[] = []
+    const original = globalThis.fetch
+    globalThis.fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      modes.push(init?.redirect)
+      return new Response('ok')
+    }) as typeof fetch
+    try {
+      const s = new Session({
+        hooks: { beforeRequest: [({ request }) => new Request(request.url)] },
+      })
+      await s.get('http://a.test/x')
+      expect(modes).toEqual(['manual'])
+    } finally {
+      globalThis.fetch = original
+    }
+  })
+})

@@ -216,6 +216,8 @@ describe('sessionToState: objects the session does not own', () => {
     }
     const adapters = new Map<string, Adapter>([['mock:', { fetch: () => Promise.reject() }]])
     const state = sessionToState(fakeSession({ hooks, adapters }))
+    // The fixed order is the hooks' firing order (src/hooks.ts `hookNames`, the one list of
+    // hook names; state.ts had its own copy with beforeRetry last).
     expect(state.omitted).toEqual([
       'hooks.beforeRequest[0]',
       'hooks.beforeRetry[0]',
