@@ -1,8 +1,12 @@
 // Builds one ESM and one CommonJS entry per runtime with the core as a shared chunk,
 // and bundles the type declarations once (every entry exports the same names).
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import esbuild from 'rollup-plugin-esbuild'
 import { dts } from 'rollup-plugin-dts'
+
+// The default User-Agent carries src/version.ts's VERSION: it must be package.json's.
+execFileSync(process.execPath, ['scripts/version.mjs', '--check'], { stdio: 'inherit' })
 
 const runtimes = ['node', 'deno', 'bun', 'workerd', 'browser', 'default']
 const input = Object.fromEntries(

@@ -16,6 +16,7 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import zlib from 'node:zlib'
 import { fetch as undiciFetch, type Dispatcher } from 'undici'
+import { addDefaultUserAgent, defaultUserAgent } from '../../src/version.ts'
 import {
   sendHopKey,
   type Adapter,
@@ -35,9 +36,6 @@ type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>
 
 // Fetch §2.2.3 null body status, plus HEAD/CONNECT (§4.5 HTTP-network fetch): no body.
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
-
-// undici lib/web/fetch/index.js `defaultUserAgent`: what undici's own fetch sends.
-const defaultUserAgent = 'undici'
 
 // undici lib/web/fetch/index.js: more codings than this are refused (as urllib3 and cURL do).
 const maxContentEncodings = 5
@@ -527,6 +525,7 @@ async function viaFetch(
   ctx: AdapterContext,
 ): Promise<Response> {
   const body = bodyFor(request, ctx)
+  addDefaultUserAgent(request.headers)
   const response = await undiciFetch(request.url, {
     method: request.method,
     headers: request.headers as unknown as NonNullable<UndiciInit['headers']>,
