@@ -27,7 +27,7 @@ import { ConnectionError, describeRequest, SessionStateError } from '../src/erro
 import type { SessionError } from '../src/errors.ts'
 import type { CookieJarState } from '../src/cookies/index.ts'
 import type { Adapter, AdapterContext, CookieJarClass, Platform } from '../src/platform.ts'
-import type { ResponsePromise, SessionRequestInit } from '../src/types.ts'
+import type { ResponsePromise, SessionOptions, SessionRequestInit } from '../src/types.ts'
 
 const jarMessage =
   'in the browser, session cookies are kept by the browser itself (sent and stored as the ' +
@@ -258,11 +258,15 @@ export class Session extends CoreSession {
   /** The browser platform binding. */
   static override readonly platform: Platform = browserPlatform
 
-  override readonly fetch: CoreSession['fetch'] = ((fetch) => (input, init) => {
-    if (input instanceof Request) return fetch(input, init) // its own credentials mode
-    const url = pageRelative(this, input)
-    return fetch(url, withCredentials(this, url, init))
-  })(this.fetch)
+  constructor(options?: SessionOptions) {
+    super(options)
+    const fetch = this.fetch
+    ;(this as { fetch: CoreSession['fetch'] }).fetch = (input, init) => {
+      if (input instanceof Request) return fetch(input, init) // its own credentials mode
+      const url = pageRelative(this, input)
+      return fetch(url, withCredentials(this, url, init))
+    }
+  }
 
   override request(method: string, url: string | URL, init?: SessionRequestInit): ResponsePromise {
     const target = pageRelative(this, url)
