@@ -36,6 +36,7 @@ function foreignKind(input: unknown): string | undefined {
   if (Array.isArray(input)) return 'a list'
   if (typeof input !== 'object' || input === null || 'version' in input) return undefined
   const values = Object.values(input)
+  if (values.length === 0) return undefined
   if (values.length > 0 && values.every((v) => typeof v === 'string')) {
     return 'a dict of cookies or headers (for cookies: new Session({ cookies: { name: value } }))'
   }

@@ -26,6 +26,7 @@ interface Outcome {
 
 // No Chromium: a skip with the reason locally, a failure on CI (launchChromium throws it).
 const skip = chromiumMissing !== undefined && !process.env.CI
+if (skip) console.warn(`browser tests skipped: ${chromiumMissing}`)
 
 let browser: Chromium
 let app: Origin
