@@ -170,22 +170,12 @@ function pageRelative(session: CoreSession, url: string | URL): string | URL {
  */
 function defaultCredentialsFor(session: CoreSession, url: string | URL): RequestCredentials {
   const base = session.baseURL ?? pageBase()
-  let target: string
   try {
-    target = new URL(url, base).origin
+    const own = [base, ...session.trustedOrigins].map((o) => o && new URL(o).origin)
+    return own.includes(new URL(url, base).origin) ? 'include' : 'same-origin'
   } catch {
-    return 'same-origin' // the session reports the bad URL itself
+    return 'same-origin' // a bad URL: the session reports it (and sends nothing)
   }
-  const own = new Set<string>()
-  if (base !== undefined) own.add(new URL(base).origin)
-  for (const origin of session.trustedOrigins) {
-    try {
-      own.add(new URL(origin).origin)
-    } catch {
-      // Not a URL: it names no origin to send credentials to.
-    }
-  }
-  return own.has(target) ? 'include' : 'same-origin'
 }
 
 /** The request's init with the default credentials mode filled in where nothing sets one. */
@@ -272,25 +262,12 @@ export class Session extends CoreSession {
     const target = pageRelative(this, url)
     return super.request(method, target, withCredentials(this, target, init))
   }
-  override get(url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    return this.request('GET', url, init)
-  }
-  override head(url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    return this.request('HEAD', url, init)
-  }
-  override options(url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    return this.request('OPTIONS', url, init)
-  }
-  override delete(url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    return this.request('DELETE', url, init)
-  }
-  override post(url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    return this.request('POST', url, init)
-  }
-  override put(url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    return this.request('PUT', url, init)
-  }
-  override patch(url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    return this.request('PATCH', url, init)
+  // The shortcuts go through `request()` above (the core's call its private start directly).
+  static {
+    for (const method of ['get', 'head', 'options', 'delete', 'post', 'put', 'patch'] as const) {
+      this.prototype[method] = function (this: Session, url, init) {
+        return this.request(method.toUpperCase(), url, init)
+      }
+    }
   }
 }

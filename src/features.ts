@@ -9,6 +9,7 @@ import { Autosave } from './state/autosave.ts'
 import { splitSetCookie } from './cookies/split.ts'
 import { resolveProxySettings, selectProxy } from './proxy.ts'
 import { followRedirects } from './follow.ts'
+import { rejectForeignState } from './state/foreign.ts'
 import type { Features } from './platform.ts'
 
 /** Every feature: what the server-side runtimes (Node, Deno, Bun, workerd, default) use. */
@@ -18,4 +19,5 @@ export const allFeatures: Features = {
   selectProxy,
   splitSetCookie,
   Autosave,
+  rejectForeignState,
 }

@@ -4,6 +4,7 @@
  * on `capabilities`, never on globals.
  * @module
  */
+import type { rejectForeignState } from './state/foreign.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import type { sendDirect } from './direct.ts'
 import type { SessionError } from './errors.ts'
@@ -134,6 +135,8 @@ export interface Features {
   readonly Autosave?: typeof Autosave
   /** Internal: the hop fast path (`src/direct.ts`), for an entry whose transport is a {@link HopSender}. */
   readonly sendDirect?: typeof sendDirect | undefined
+  /** `fromJSON` naming input that is plainly not saved state (a dict of cookies, a pickle). */
+  readonly rejectForeignState?: typeof rejectForeignState
 }
 
 /**

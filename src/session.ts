@@ -3,7 +3,6 @@
  * exposes `request/get/…/fetch/mount/close`, and delegates each request to `send()`.
  * @module
  */
-import { rejectForeignState } from './state/foreign.ts'
 import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import type { Autosave } from './state/autosave.ts'
@@ -477,7 +476,7 @@ export class Session {
     state: SessionState | string,
     extras?: SessionExtras,
   ): InstanceType<T> {
-    rejectForeignState(state)
+    this.platform.features.rejectForeignState?.(state)
     return sessionFromState(this as unknown as SessionClassLike<InstanceType<T>>, state, extras)
   }
 
