@@ -1,9 +1,13 @@
 // Builds one ESM and one CommonJS entry per runtime with the core as a shared chunk,
 // and bundles the type declarations once (every entry exports the same names).
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import esbuild from 'rollup-plugin-esbuild'
 import { dts } from 'rollup-plugin-dts'
+
+// The default User-Agent carries src/version.ts's VERSION: it must be package.json's.
+execFileSync(process.execPath, ['scripts/version.mjs', '--check'], { stdio: 'inherit' })
 
 const runtimes = ['node', 'deno', 'bun', 'workerd', 'browser', 'default']
 const input = Object.fromEntries(
@@ -45,13 +49,32 @@ const js = {
   }),
 }
 
+// Fetch's `RequestCredentials`, `RequestRedirect` and `BodyInit` are DOM-lib globals: a
+// project on `@tsconfig/node20` (no DOM lib) has none of them. The declarations declare
+// module-local equivalents (same members, so they stay assignable both ways), which shadow
+// the globals where these exist. `RequestInit` itself is global in both the DOM lib and
+// @types/node. `Symbol.dispose`/`Symbol.asyncDispose` (the session's `using` support) are
+// in neither lib es2023 nor a DOM-only project: declared here too (TypeScript merges
+// repeated `unique symbol` declarations with lib esnext or @types/node). Checked by
+// `scripts/types-matrix.mjs`, which type-checks the packed package in each setup.
+const localFetchTypes = `declare global {
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol
+    readonly dispose: unique symbol
+  }
+}
+type RequestCredentials = 'omit' | 'same-origin' | 'include'
+type RequestRedirect = 'follow' | 'error' | 'manual'
+type BodyInit = Exclude<RequestInit['body'], null | undefined>
+`
+
 const types = {
   input: 'src/index.ts',
   external,
   plugins: [dts({ tsconfig: 'tsconfig.json', compilerOptions: { stripInternal: true } })],
   output: [
-    { file: 'dist/index.d.mts', format: 'es' },
-    { file: 'dist/index.d.cts', format: 'es' },
+    { file: 'dist/index.d.mts', format: 'es', banner: localFetchTypes },
+    { file: 'dist/index.d.cts', format: 'es', banner: localFetchTypes },
   ],
 }
 

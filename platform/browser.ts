@@ -3,9 +3,16 @@
  *
  * A page cannot do what the session does elsewhere, so this entry hands those jobs to the
  * browser and says so instead of pretending:
- * - cookies live in the browser's own jar: requests go out with `credentials` (default
- *   `'include'`), the browser stores `Set-Cookie` (scripts never see it, Fetch §3.2.6
- *   forbidden response-header names) and sends `Cookie` (a forbidden request-header name);
+ * - cookies live in the browser's own jar: the browser stores `Set-Cookie` (scripts never
+ *   see it, Fetch §3.2.6 forbidden response-header names) and sends `Cookie` (a forbidden
+ *   request-header name) as the request's `credentials` mode allows. By default that is
+ *   `'include'` for the session's own origins (the `baseURL`'s origin, or the page's when
+ *   there is none, plus `trustedOrigins`) and fetch's `'same-origin'` anywhere else: a
+ *   public API answering `Access-Control-Allow-Origin: *` must not be sent credentials
+ *   (Fetch §3.2.5 CORS check), as fetch, ky, ofetch and axios do by default. An explicit
+ *   `credentials` (session or request) wins;
+ * - relative URLs without a `baseURL` resolve against the page (`document.baseURI`, or the
+ *   worker's `location`), as `fetch` resolves them;
  * - redirects are followed by the browser (`redirect: 'manual'` only yields an opaque
  *   response, Fetch §4.4), so there are no hops to see: `history` is empty;
  * - proxies, TLS and keep-alive belong to the browser.
@@ -20,10 +27,11 @@ import { ConnectionError, describeRequest, SessionStateError } from '../src/erro
 import type { SessionError } from '../src/errors.ts'
 import type { CookieJarState } from '../src/cookies/index.ts'
 import type { Adapter, AdapterContext, CookieJarClass, Platform } from '../src/platform.ts'
+import type { ResponsePromise, SessionOptions, SessionRequestInit } from '../src/types.ts'
 
 const jarMessage =
-  'in the browser, session cookies are kept by the browser itself (sent and stored through ' +
-  "credentials: 'include'); scripts cannot read or set them through fetch-session. Use " +
+  'in the browser, session cookies are kept by the browser itself (sent and stored as the ' +
+  "request's credentials mode allows); scripts cannot read or set them through fetch-session. Use " +
   'document.cookie for cookies that are not HttpOnly, or `new CookieJar()` for a standalone jar'
 
 function unsupported(operation: string): never {
@@ -117,16 +125,69 @@ class BrowserCookieJar {
   }
 }
 
-/** `fetch` with the session's credentials mode; the browser follows redirects and keeps cookies. */
+/** `fetch` with the request's credentials mode; the browser follows redirects and keeps cookies. */
 function createBrowserAdapter(): Adapter {
   return {
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       return globalThis.fetch(request, {
         redirect: ctx.redirect,
-        credentials: ctx.credentials ?? 'include',
+        credentials: ctx.credentials ?? 'same-origin',
       })
     },
   }
+}
+
+interface PageGlobals {
+  document?: { baseURI?: string }
+  location?: { href: string; origin: string }
+}
+
+/** The page's base URL (`document.baseURI`, or a worker's `location`), if there is a page. */
+function pageBase(): string | undefined {
+  const { document, location } = globalThis as PageGlobals
+  return document?.baseURI ?? location?.href
+}
+
+// WHATWG URL: a scheme followed by `:` makes a URL absolute.
+const absoluteURL = /^[a-z][a-z\d+\-.]*:/i
+
+/**
+ * The request URL as the session will see it: a relative URL with no `baseURL` resolves
+ * against the page, as `fetch` does (Fetch §5.4 Request constructor step 5, "parse input
+ * with baseURL" = the current settings object's API base URL). Without a page the URL is
+ * left as it is, and the session says a relative URL needs a `baseURL`.
+ */
+function pageRelative(session: CoreSession, url: string | URL): string | URL {
+  if (typeof url !== 'string' || absoluteURL.test(url) || session.baseURL !== undefined) return url
+  const base = pageBase()
+  return base === undefined ? url : new URL(url, base).href
+}
+
+/**
+ * The credentials mode for a request that sets none (nor its session): `'include'` for the
+ * session's own origins, the `baseURL`'s origin (the page's when there is none) and
+ * `trustedOrigins`; fetch's default `'same-origin'` for any other origin.
+ */
+function defaultCredentialsFor(session: CoreSession, url: string | URL): RequestCredentials {
+  const base = session.baseURL ?? pageBase()
+  try {
+    const own = [base, ...session.trustedOrigins].map((o) => o && new URL(o).origin)
+    return own.includes(new URL(url, base).origin) ? 'include' : 'same-origin'
+  } catch {
+    return 'same-origin' // a bad URL: the session reports it (and sends nothing)
+  }
+}
+
+/** The request's init with the default credentials mode filled in where nothing sets one. */
+function withCredentials(
+  session: CoreSession,
+  url: string | URL,
+  init: SessionRequestInit | undefined,
+): SessionRequestInit | undefined {
+  // Bad input (not an object) is left for the session to report as it is.
+  if (init !== undefined && (typeof init !== 'object' || init === null)) return init
+  if (init?.credentials !== undefined || session.credentials !== undefined) return init
+  return { ...init, credentials: defaultCredentialsFor(session, url) }
 }
 
 // Fetch §4.1 main fetch: a network error, a CORS rejection and a blocked request all reject
@@ -161,7 +222,8 @@ const browserPlatform: Platform = {
   // BrowserCookieJar stands in for the in-memory jar on purpose (see above); the cast
   // is needed because the real class has #private fields, which TypeScript types nominally.
   CookieJar: BrowserCookieJar as unknown as CookieJarClass,
-  defaultCredentials: 'include',
+  // Fetch's own default; the browser `Session` picks `'include'` for its own origins.
+  defaultCredentials: 'same-origin',
   // None of the optional parts: the browser plans redirects, picks proxies and parses
   // Set-Cookie itself, and its jar never changes under the session (nothing to autosave).
   features: {},
@@ -170,8 +232,12 @@ const browserPlatform: Platform = {
 export * from '../src/index.ts'
 
 /**
- * A `Session` bound to the browser: requests carry `credentials` (default `'include'`), the
- * browser follows redirects and keeps cookies.
+ * A `Session` bound to the browser: the browser follows redirects and keeps cookies.
+ * Requests to the session's own origins (the `baseURL`'s, or the page's when there is none,
+ * plus `trustedOrigins`) carry `credentials: 'include'`; requests elsewhere carry fetch's
+ * default `'same-origin'`, so public APIs that answer `Access-Control-Allow-Origin: *` work.
+ * A `credentials` option (session or request) wins. Relative URLs without a `baseURL`
+ * resolve against the page, as `fetch` does.
  * @example
  * import { Session } from 'fetch-session'
  * const api = new Session({ baseURL: 'https://api.example', headers: { 'x-client': 'web' } })
@@ -181,4 +247,27 @@ export * from '../src/index.ts'
 export class Session extends CoreSession {
   /** The browser platform binding. */
   static override readonly platform: Platform = browserPlatform
+
+  constructor(options?: SessionOptions) {
+    super(options)
+    const fetch = this.fetch
+    ;(this as { fetch: CoreSession['fetch'] }).fetch = (input, init) => {
+      if (input instanceof Request) return fetch(input, init) // its own credentials mode
+      const url = pageRelative(this, input)
+      return fetch(url, withCredentials(this, url, init))
+    }
+  }
+
+  override request(method: string, url: string | URL, init?: SessionRequestInit): ResponsePromise {
+    const target = pageRelative(this, url)
+    return super.request(method, target, withCredentials(this, target, init))
+  }
+  // The shortcuts go through `request()` above (the core's call its private start directly).
+  static {
+    for (const method of ['get', 'head', 'options', 'delete', 'post', 'put', 'patch'] as const) {
+      this.prototype[method] = function (this: Session, url, init) {
+        return this.request(method.toUpperCase(), url, init)
+      }
+    }
+  }
 }

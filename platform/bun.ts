@@ -4,6 +4,7 @@
  * to the process, so `close()` has nothing to release.
  * @module
  */
+import { addDefaultUserAgent } from '../src/version.ts'
 import { Session as CoreSession } from '../src/session.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
@@ -39,6 +40,7 @@ function createBunAdapter(): Adapter {
       const init: BunFetchInit = { redirect: ctx.redirect, proxy: ctx.proxy ?? false }
       if (ctx.tls !== undefined) init.tls = bunTls(ctx.tls)
       const fetch = (globalThis as unknown as { fetch: BunFetch }).fetch
+      addDefaultUserAgent(request.headers)
       return fetch(request, init)
     },
   }

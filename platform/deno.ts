@@ -5,6 +5,7 @@
  * touches `Deno` at import time.
  * @module
  */
+import { addDefaultUserAgent } from '../src/version.ts'
 import { Session as CoreSession } from '../src/session.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
@@ -90,6 +91,7 @@ function createDenoAdapter(): Adapter {
         clients.set(key, client)
       }
       const fetch = (globalThis as unknown as { fetch: DenoFetch }).fetch
+      addDefaultUserAgent(request.headers)
       return fetch(request, { client, redirect: ctx.redirect })
     },
     close(): void {

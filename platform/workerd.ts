@@ -5,6 +5,7 @@
  * environment access: bindings reach a Worker through its handler's `env`, not globals.
  * @module
  */
+import { addDefaultUserAgent } from '../src/version.ts'
 import { Session as CoreSession } from '../src/session.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
@@ -18,6 +19,7 @@ function createWorkerdAdapter(): Adapter {
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       // NOTE(spec): no `credentials` here: workerd rejects RequestInit fields it does not
       // implement (https://developers.cloudflare.com/workers/runtime-apis/request/).
+      addDefaultUserAgent(request.headers)
       return globalThis.fetch(request, { redirect: ctx.redirect })
     },
   }

@@ -11,11 +11,8 @@ const stages = [
   ['typecheck (all)', 'npx', ['tsc', '-p', 'tsconfig.json']],
   ['build', 'npx', ['rollup', '-c', '--silent']],
   ['publint', 'npx', ['publint', '--strict']],
-  [
-    'are the types wrong',
-    'npx',
-    ['attw', '--pack', '.', '--profile', 'node16', '--format', 'table-flipped'],
-  ],
+  ['are the types wrong', 'npx', ['attw', '--pack', '.', '--format', 'table-flipped']],
+  ['consumer type-check matrix', 'node', ['scripts/types-matrix.mjs']],
   ...(existsSync('scripts/size.mjs')
     ? [['bundle size', 'node', ['scripts/size.mjs', '--no-build']]]
     : []),

@@ -9,6 +9,7 @@ import { Autosave } from './state/autosave.ts'
 import { splitSetCookie } from './cookies/split.ts'
 import { resolveProxySettings, selectProxy } from './proxy.ts'
 import { followRedirects } from './follow.ts'
+import { rejectForeignState } from './state/foreign.ts'
 import type { Features } from './platform.ts'
 import { digestAuth } from './auth/digest.ts'
 import { envTls, netrcAuth } from './trust-env.ts'
@@ -22,4 +23,5 @@ export const allFeatures: Features = {
   Autosave,
   digestAuth,
   trustEnv: { netrcAuth, envTls },
+  rejectForeignState,
 }

@@ -4,6 +4,7 @@
  * key, is `src/capabilities.ts`). The core branches on `capabilities`, never on globals.
  * @module
  */
+import type { rejectForeignState } from './state/foreign.ts'
 import type { CookieJar } from './cookies/jar.ts'
 import type { sendHopKey } from './capabilities.ts'
 import type { plainHop } from './direct.ts'
@@ -149,6 +150,8 @@ export interface Features {
   readonly digestAuth?: typeof digestAuth
   /** `trustEnv`'s `.netrc` and CA bundle (used where `Platform.readFile` exists). */
   readonly trustEnv?: { readonly netrcAuth: typeof netrcAuth; readonly envTls: typeof envTls }
+  /** `fromJSON` naming input that is plainly not saved state (a dict of cookies, a pickle). */
+  readonly rejectForeignState?: typeof rejectForeignState
 }
 
 /**

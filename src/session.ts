@@ -627,6 +627,7 @@ export class Session {
     state: SessionState | string,
     extras?: SessionExtras,
   ): InstanceType<T> {
+    this.platform.features.rejectForeignState?.(state)
     return sessionFromState(this as unknown as SessionClassLike<InstanceType<T>>, state, extras)
   }
 

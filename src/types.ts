@@ -22,11 +22,13 @@ export type ParamsInit =
 
 /**
  * Headers: anything `new Headers()` takes, or a record in which `null`/`undefined` remove
- * a session default for one request and arrays become repeated values.
+ * a session default for one request and arrays become repeated values. Pairs are typed
+ * `readonly string[]` (each must hold exactly a name and a value; checked when given) so
+ * that every lib's `HeadersInit` (`string[][]` in Node's types) fits.
  */
 export type HeadersInitLike =
   | Headers
-  | Iterable<readonly [string, string]>
+  | Iterable<readonly string[]>
   | Record<string, string | readonly string[] | null | undefined>
 
 /**

@@ -4,9 +4,8 @@
  * @module
  */
 import { trimHttpWhitespace } from '../../src/util/text.ts'
-
-// undici lib/web/fetch/index.js `defaultUserAgent`: what undici's own fetch sends.
-const defaultUserAgent = 'undici'
+// `fetch-session/<version>`, as python-requests sends `python-requests/<version>`.
+import { defaultUserAgent } from '../../src/version.ts'
 
 /**
  * The outgoing header list: the hop's headers plus those fetch appends when absent

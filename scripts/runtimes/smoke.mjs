@@ -43,6 +43,20 @@ export async function smoke(lib, { base, expected, closedURL }) {
     }
   })
 
+  await check('the default User-Agent is fetch-session/<version>; a set one wins', async () => {
+    const s = new Session({ baseURL: base })
+    try {
+      const sent = (await s.get('/echo').json()).headers['user-agent']
+      if (!/^fetch-session\/\d+\.\d+\.\d+/.test(sent ?? '')) {
+        throw new Error(`user-agent: expected fetch-session/<version>, got ${JSON.stringify(sent)}`)
+      }
+      const own = await s.get('/echo', { headers: { 'user-agent': 'mine/1' } }).json()
+      equal(own.headers['user-agent'], 'mine/1', 'user-agent set by the request')
+    } finally {
+      await s.close()
+    }
+  })
+
   await check('basic auth sends an Authorization header the server accepts', async () => {
     const s = new Session({ baseURL: base, auth: ['ada', 'lovelace'] })
     try {

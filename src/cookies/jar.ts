@@ -13,6 +13,7 @@ import { isPublicSuffix } from './public-suffix.ts'
 import { StoredCookie, toCookie } from './record.ts'
 import { fromNetscapeText, parseJarState, toJarState, toNetscapeText } from './serialize.ts'
 import { toTarget, type Target } from './target.ts'
+import { invalid } from '../util/validate.ts'
 import type {
   Cookie,
   CookieAccessOptions,
@@ -32,7 +33,6 @@ import {
   prefixOf,
   securePrefix,
 } from './validate.ts'
-import { invalid } from '../util/validate.ts'
 
 /** 6265bis §5.6.1 / §5.6.2: expiry is capped at 400 days from now. */
 const maxAgeMs = 400 * 24 * 60 * 60 * 1000
@@ -397,11 +397,21 @@ export class CookieJar {
    * cookie, `#HttpOnly_` before the domain of HttpOnly cookies, `0` as the expiry of session
    * cookies. Cookies without a domain (`set()` without `domain`) have no such form and are
    * left out.
+   *
+   * For Python's `http.cookiejar.MozillaCookieJar`, pass `{ sessionExpires: '' }`: Python
+   * drops a cookie whose expiry is `0` as expired and reads an empty expiry as a session
+   * cookie (load it with `ignore_discard=True`), while curl drops a line with an empty one.
    * @example
    * fs.writeFileSync('cookies.txt', jar.toNetscape()) // then: curl -b cookies.txt …
+   * fs.writeFileSync('py-cookies.txt', jar.toNetscape({ sessionExpires: '' }))
+   * @throws {TypeError} for a `sessionExpires` other than `0` or `''`.
    */
-  toNetscape(): string {
-    return toNetscapeText(this.#all())
+  toNetscape(options?: { sessionExpires?: 0 | '' | undefined }): string {
+    const sessionExpires = options?.sessionExpires ?? 0
+    if (sessionExpires !== 0 && sessionExpires !== '') {
+      throw invalid('options.sessionExpires', "0 or ''", sessionExpires)
+    }
+    return toNetscapeText(this.#all(), sessionExpires)
   }
 
   /**

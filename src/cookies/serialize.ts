@@ -233,15 +233,15 @@ const netscapeHeader =
 /**
  * The Netscape cookies.txt form (curl's `cookie.c` get_netscape_format): domain (with a
  * leading dot for domain cookies, `#HttpOnly_` before it for HttpOnly ones), subdomains
- * flag, path, secure flag, expiry in seconds (`0` for a session cookie), name, value — tab
- * separated. Cookies without a domain, or with a tab or line break in name or value, have
- * no such form and are left out.
+ * flag, path, secure flag, expiry in seconds (`sessionExpires`, default `0`, for a session
+ * cookie), name, value — tab separated. Cookies without a domain, or with a tab or line break
+ * in name or value, have no such form and are left out.
  */
-export function toNetscapeText(records: StoredCookie[]): string {
+export function toNetscapeText(records: StoredCookie[], sessionExpires: 0 | '' = 0): string {
   let text = netscapeHeader
   for (const r of records) {
     if (r.domain === '' || /[\t\r\n]/.test(r.name + r.value)) continue
-    const expires = r.expires === null ? 0 : Math.max(1, Math.ceil(r.expires / 1000))
+    const expires = r.expires === null ? sessionExpires : Math.max(1, Math.ceil(r.expires / 1000))
     text +=
       `${r.httpOnly ? '#HttpOnly_' : ''}${r.hostOnly ? '' : '.'}${r.domain}\t` +
       `${r.hostOnly ? 'FALSE' : 'TRUE'}\t${r.path}\t${r.secure ? 'TRUE' : 'FALSE'}\t` +
@@ -318,7 +318,8 @@ export function fromNetscapeText(
         `path: expected a path starting with "/", got ${JSON.stringify(path)}`,
       )
     }
-    if (!/^-?\d+$/.test(expiry)) {
+    // Python's MozillaCookieJar writes a session cookie's expiry as an empty field.
+    if (expiry !== '' && !/^-?\d+$/.test(expiry)) {
       throw new SessionStateError(
         `line ${n}`,
         `expires: expected whole seconds, got ${JSON.stringify(expiry)}`,

@@ -157,3 +157,26 @@ export function startApiOrigin(allowedOrigin: () => string): Promise<Origin> {
     }
   })
 }
+
+/**
+ * A public API origin: `Access-Control-Allow-Origin: *` without credentials, as most public
+ * APIs answer. Fetch §3.2.5 CORS check: a request sent with `credentials: 'include'` fails
+ * against it; one sent with `'same-origin'` (fetch's default) succeeds.
+ */
+export function startPublicOrigin(): Promise<Origin> {
+  return listen((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    res.setHeader('access-control-allow-origin', '*')
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-methods', 'GET, POST')
+      res.setHeader('access-control-allow-headers', '*')
+      res.statusCode = 204
+      res.end()
+      return
+    }
+    if (!api(req, res, url)) {
+      res.statusCode = 404
+      res.end()
+    }
+  })
+}

@@ -47,12 +47,12 @@ describe('browser platform', () => {
       transportTimeouts: false,
       keepAlive: false,
     })
-    expect(Session.platform.defaultCredentials).toBe('include')
+    expect(Session.platform.defaultCredentials).toBe('same-origin')
     expect(Session.platform.env('HTTP_PROXY')).toBeUndefined()
   })
 
   it.each([
-    // [session credentials, request credentials, sent]
+    // [session credentials, request credentials, sent] for a request to the baseURL's origin
     [undefined, undefined, 'include'],
     ['omit', undefined, 'omit'],
     ['same-origin', undefined, 'same-origin'],
@@ -61,12 +61,68 @@ describe('browser platform', () => {
   ] as const)(
     'session credentials %s with request credentials %s sends %s',
     async (session, request, sent) => {
-      const s = new Session(session === undefined ? {} : { credentials: session })
+      const s = new Session({
+        baseURL: 'https://api.test',
+        ...(session === undefined ? {} : { credentials: session }),
+      })
       await s.get('https://api.test/x', request === undefined ? {} : { credentials: request })
       expect(calls).toHaveLength(1)
       expect(calls[0]!.init?.credentials).toBe(sent)
     },
   )
+
+  it.each([
+    // [baseURL, trustedOrigins, url, sent]
+    ['https://api.test/v1', [], '/me', 'include'],
+    ['https://api.test/v1', [], 'https://api.test/other', 'include'],
+    ['https://api.test/v1', [], 'https://public.test/x', 'same-origin'],
+    ['https://api.test/v1', [], 'https://api.test:8443/x', 'same-origin'],
+    ['https://api.test/v1', ['https://auth.test'], 'https://auth.test/token', 'include'],
+    [undefined, [], `${location.origin}/me`, 'include'],
+    [undefined, [], '/me', 'include'],
+    [undefined, [], 'https://public.test/x', 'same-origin'],
+  ] as const)(
+    'baseURL %s, trustedOrigins %j: a request to %s sends credentials %s by default',
+    async (baseURL, trustedOrigins, url, sent) => {
+      const s = new Session({ baseURL, trustedOrigins: [...trustedOrigins] })
+      await s.get(url)
+      expect(calls[0]!.init?.credentials).toBe(sent)
+    },
+  )
+
+  it('s.fetch picks the same default; a Request keeps its own credentials mode', async () => {
+    const s = new Session({ baseURL: 'https://api.test' })
+    await s.fetch('https://api.test/x')
+    await s.fetch('https://public.test/x')
+    await s.fetch(new Request('https://public.test/x', { credentials: 'include' }))
+    expect(calls.map((c) => c.init?.credentials)).toEqual(['include', 'same-origin', 'include'])
+  })
+
+  it('resolves relative URLs against the page when there is no baseURL, as fetch does', async () => {
+    const s = new Session()
+    await s.get('/api/me')
+    await s.post('api/items', { json: {} })
+    await s.fetch('/api/f')
+    const page = document.baseURI
+    expect(calls.map((c) => c.request.url)).toEqual([
+      new URL('/api/me', page).href,
+      new URL('api/items', page).href,
+      new URL('/api/f', page).href,
+    ])
+  })
+
+  it('keeps the clear error for a relative URL where there is no page', async () => {
+    vi.stubGlobal('document', undefined)
+    vi.stubGlobal('location', undefined)
+    try {
+      await expect(async () => new Session().get('/api/me')).rejects.toThrow(
+        /relative URL needs the session baseURL/,
+      )
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect(calls).toHaveLength(0)
+  })
 
   it('lets the browser follow redirects', async () => {
     await new Session().get('https://api.test/x')

@@ -178,12 +178,12 @@ describe('requests', () => {
   it("sends fetch's default headers when absent", async () => {
     await using s = new Session({ baseURL: server.origin })
     const { headers } = await s.get('/echo').json<{ headers: Record<string, string> }>()
-    // Fetch §4.1 step 12 and §4.5 steps 14, 19; undici's User-Agent.
+    // Fetch §4.1 step 12 and §4.5 steps 14, 19; the session's own User-Agent.
     expect(headers).toMatchObject({
       accept: '*/*',
       'accept-language': '*',
       'accept-encoding': 'gzip, deflate',
-      'user-agent': 'undici',
+      'user-agent': expect.stringMatching(/^fetch-session\/\d+\.\d+\.\d+/),
     })
   })
 
