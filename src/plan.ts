@@ -5,16 +5,18 @@
  */
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import { checkPlatform, required } from './capabilities.ts'
+import { resolveDebug } from './debug.ts'
 import { mergeHooks } from './hooks.ts'
 import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.ts'
 import { firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
+import { resolveProgress, type ResolvedProgress } from './progress.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import type { HopState, RedirectPolicy } from './redirect.ts'
 import type { ResolvedRetry } from './retry.ts'
 import { resolveRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
-import type { Hooks, SessionRequestInit } from './types.ts'
+import type { DebugHandler, Hooks, SessionRequestInit } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
 import { checkNonNegative, invalid } from './util/validate.ts'
@@ -46,6 +48,12 @@ export interface Plan {
   readonly credentials: RequestCredentials | undefined
   /** The platform's environment, each variable read at most once per request. */
   readonly env: (key: string) => string | undefined
+  /** `onDownloadProgress` / `onUploadProgress`: the request's, else the session's. */
+  readonly progress: ResolvedProgress
+  /** Receives one event per hop (`debug`, `FETCH_SESSION_DEBUG`); `undefined` when off. */
+  readonly debug: DebugHandler | undefined
+  /** Sent by `s.send(request)`: the first hop's `Cookie` is the request's, rebuilt on redirects. */
+  readonly prepared?: boolean
 }
 
 /**
@@ -96,6 +104,7 @@ export function resolvePlan(
       : session.maxRedirects
   const allowRedirects = init.allowRedirects ?? true
   const redirect = redirectMode(init.redirect)
+  const env = envOnce((key) => internals.platform.env(key))
   return {
     session,
     internals,
@@ -123,7 +132,9 @@ export function resolvePlan(
     hooks,
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
-    env: envOnce((key) => internals.platform.env(key)),
+    env,
+    progress: resolveProgress(session, init),
+    debug: resolveDebug(session, env),
   }
 }
 

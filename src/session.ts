@@ -13,7 +13,9 @@ import { checkFeatures, checkPlatform, required } from './capabilities.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
-import { send } from './send.ts'
+import { planRequest, prepareRequest } from './prepared.ts'
+import { checkHandler } from './progress.ts'
+import { send, sendPlan } from './send.ts'
 import {
   sessionFromState,
   sessionToState,
@@ -26,7 +28,9 @@ import { loadSession, saveSession, type SaveOptions, type StateStore } from './s
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
 import type {
   AuthInit,
+  DebugHandler,
   Hooks,
+  ProgressHandler,
   ProxyInit,
   ResponsePromise,
   RetryInit,
@@ -89,6 +93,9 @@ const knownOptions = new Set([
   'allowH2',
   'autosave',
   'raiseForStatus',
+  'onDownloadProgress',
+  'onUploadProgress',
+  'debug',
 ])
 
 function checkBoolean(value: unknown, field: string): boolean {
@@ -166,6 +173,15 @@ export class Session {
   readonly allowH2: boolean
   /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
   raiseForStatus: boolean
+  /** Download progress of every response body; a request's own handler replaces it. */
+  onDownloadProgress: ProgressHandler | undefined
+  /** Upload progress of every request body (where the runtime can stream one); a request's own handler replaces it. */
+  onUploadProgress: ProgressHandler | undefined
+  /**
+   * One event per hop: `true` writes a line each to stderr (the console in a browser), a
+   * function receives them. Unset, `FETCH_SESSION_DEBUG=1` turns it on under `trustEnv`.
+   */
+  debug: boolean | DebugHandler | undefined
 
   #baseURL: string | undefined
   #auth: ResolvedAuth | null = null
@@ -224,6 +240,12 @@ export class Session {
         : checkNonNegative(options.connections, 'options.connections', true)
     this.allowH2 = options.allowH2 ?? false
     this.raiseForStatus = checkBoolean(options.raiseForStatus, 'options.raiseForStatus')
+    this.onDownloadProgress = checkHandler(options.onDownloadProgress, 'options.onDownloadProgress')
+    this.onUploadProgress = checkHandler(options.onUploadProgress, 'options.onUploadProgress')
+    const { debug } = options
+    if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function')
+      throw invalid('options.debug', 'a boolean or a function', debug)
+    this.debug = debug
     // Last: it reads the finished session (issue 5 item 7).
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
@@ -379,12 +401,58 @@ export class Session {
       return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init)
     }
 
+  /**
+   * The request merged over the session as its first hop would be sent (requests'
+   * `prepare_request`): headers, params, body, the jar's `Cookie`, basic or bearer auth.
+   * Nothing is sent; an auth handler (a function, Digest) runs when it is sent.
+   * @example
+   * const req = s.prepareRequest('POST', '/upload', { json: data })
+   * req.headers.set('x-signature', await sign(req))
+   * const r = await s.send(req)
+   */
+  prepareRequest(method: string, url: string | URL, init?: SessionRequestInit): Request {
+    if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(method))
+      throw invalid('method', 'an HTTP method token', method)
+    return prepareRequest(this, this.#internals(), method, url, init ?? {})
+  }
+
+  /**
+   * Sends a `Request` as it is (requests' `Session.send`): no session headers, params or
+   * auth are merged in, but the session's cookie jar, redirects, hooks, retries and auth
+   * handler apply. `init` takes per-request options only (`timeout`, `allowRedirects`,
+   * `hooks`, `retry`, `onDownloadProgress`…).
+   * @throws {TypeError} for an `init` key that belongs on the `Request` (`headers`, `body`…).
+   * @example
+   * const r = await s.send(s.prepareRequest('GET', '/me'), { timeout: 5000 })
+   */
+  send(request: Request, init?: SessionRequestInit): ResponsePromise {
+    return this.#begin(describeSent(request), () =>
+      planRequest(this, this.#internals(), request, init ?? {}).then((plan) =>
+        sendPlan(plan, init?.signal ?? request.signal),
+      ),
+    )
+  }
+
+  /**
+   * The adapter that serves `url` (requests' `get_adapter`): the mounted one with the
+   * longest matching prefix, else the platform's transport for `http:` and `https:`.
+   * @throws {NoAdapterError} for another scheme with nothing mounted.
+   */
+  getAdapter(url: string | URL): Adapter {
+    const href = String(url)
+    return this.#adapterFor(href, () => new Request(href))
+  }
+
   #start(method: string, url: string | URL, init: SessionRequestInit | undefined): ResponsePromise {
+    return this.#begin(`${method} ${String(url)}`, () =>
+      send(this, this.#internals(), method, url, init ?? {}),
+    )
+  }
+
+  #begin(what: string, run: () => Promise<SessionResponse>): ResponsePromise {
     const promise = this.#closed
-      ? Promise.reject(
-          new ClosedSessionError(`The session is closed: ${method} ${String(url)} was not sent`),
-        )
-      : send(this, this.#internals(), method, url, init ?? {})
+      ? Promise.reject(new ClosedSessionError(`The session is closed: ${what} was not sent`))
+      : run()
     const autosave = this.#autosave
     // Autosave after every response (or failure: redirect hops may have set cookies).
     if (autosave) {
@@ -512,6 +580,10 @@ export interface SessionInternals {
   /** The mounted adapter or the platform's transport; `request` names the hop in an error. */
   adapterFor(url: string, request: () => Request): Adapter
   isClosed(): boolean
+}
+
+function describeSent(request: unknown): string {
+  return request instanceof Request ? `${request.method} ${request.url}` : 'the request'
 }
 
 /**

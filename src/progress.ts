@@ -1,0 +1,166 @@
+/**
+ * Progress of a body as it moves (ky's `onDownloadProgress` / `onUploadProgress`): the final
+ * response body is read through a counter; a request body is sent as a stream that counts
+ * what the transport pulls, made afresh for each hop so a 307/308 or a retry sends it again.
+ * @module
+ */
+import type { HopState } from './redirect.ts'
+import type { Session } from './session.ts'
+import type { Progress, ProgressHandler, SessionRequestInit } from './types.ts'
+import { invalid } from './util/validate.ts'
+
+/** The progress handlers of one request: the request's own, else the session's. */
+export interface ResolvedProgress {
+  readonly download: ProgressHandler | undefined
+  readonly upload: ProgressHandler | undefined
+}
+
+/** Checks a progress handler option: a function or `undefined`. */
+export function checkHandler(value: unknown, field: string): ProgressHandler | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'function') throw invalid(field, 'a function', value)
+  return value as ProgressHandler
+}
+
+/** The request's handlers over the session's. */
+export function resolveProgress(session: Session, init: SessionRequestInit): ResolvedProgress {
+  return {
+    download:
+      checkHandler(init.onDownloadProgress, 'init.onDownloadProgress') ??
+      checkHandler(session.onDownloadProgress, 'session.onDownloadProgress'),
+    upload:
+      checkHandler(init.onUploadProgress, 'init.onUploadProgress') ??
+      checkHandler(session.onUploadProgress, 'session.onUploadProgress'),
+  }
+}
+
+const empty = new Uint8Array(0)
+
+/**
+ * Counts chunks: one event before the first byte (`percent: 0`), one per chunk (`percent`
+ * stays below 1, as in ky, since a `Content-Length` may undercount), and one at the end
+ * (`percent: 1`, `totalBytes` then what was transferred when it was unknown or smaller).
+ */
+function counter(totalBytes: number, report: ProgressHandler) {
+  let transferredBytes = 0
+  report({ percent: 0, transferredBytes, totalBytes }, empty)
+  return {
+    chunk: (chunk: Uint8Array): void => {
+      transferredBytes += chunk.byteLength
+      const percent =
+        totalBytes === 0 ? 0 : Math.min(transferredBytes / totalBytes, 1 - Number.EPSILON)
+      report({ percent, transferredBytes, totalBytes }, chunk)
+    },
+    done: (): void => {
+      const total = Math.max(totalBytes, transferredBytes)
+      report({ percent: 1, transferredBytes, totalBytes: total }, empty)
+    },
+  }
+}
+
+/**
+ * The response with its body read through `report`. `totalBytes` is the `Content-Length`,
+ * or 0 when unknown or when the body is decoded (`Content-Encoding`: the length counts the
+ * encoded bytes, the events the decoded ones).
+ */
+export function trackDownload(response: Response, report: ProgressHandler): Response {
+  const { body, headers } = response
+  const coding = headers.get('content-encoding')
+  const encoded = coding !== null && coding.trim().toLowerCase() !== 'identity'
+  const count = counter(encoded ? 0 : Number(headers.get('content-length')) || 0, report)
+  if (!body) {
+    count.done()
+    return response
+  }
+  const counted = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        count.chunk(chunk)
+        controller.enqueue(chunk)
+      },
+      flush: count.done,
+    }),
+  )
+  const out = new Response(counted, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  })
+  Object.defineProperty(out, 'url', { value: response.url, configurable: true })
+  return out
+}
+
+let requestStreams: boolean | undefined
+
+/**
+ * Whether `fetch` can send a `ReadableStream` body (Fetch's `duplex: 'half'`): Node, Deno,
+ * Bun and Chromium can; Firefox and Safari cannot (their `Request` turns the stream into
+ * the text "[object ReadableStream]").
+ */
+function canStreamRequests(): boolean {
+  if (requestStreams !== undefined) return requestStreams
+  let duplex = false
+  try {
+    const typed = new Request('http://localhost/', {
+      method: 'POST',
+      body: new ReadableStream(),
+      get duplex() {
+        duplex = true
+        return 'half'
+      },
+    } as RequestInit).headers.has('content-type')
+    requestStreams = duplex && !typed
+  } catch {
+    requestStreams = false
+  }
+  return requestStreams
+}
+
+const chunkSize = 64 * 1024
+
+/**
+ * The hop with its body as a counting stream (a new one per hop; the hop's own source stays
+ * for the next hop or attempt), its `Content-Type` set as fetch would set it for the source.
+ * Unchanged where the runtime cannot stream a request body, or the hop has none.
+ */
+export async function trackUpload(hop: HopState, report: ProgressHandler): Promise<HopState> {
+  const source = hop.body.value
+  if (source === null || !canStreamRequests()) return hop
+  const headers = new Headers(hop.headers)
+  let stream: ReadableStream<Uint8Array>
+  if (source instanceof ReadableStream) {
+    const count = counter(0, report)
+    stream = source.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          count.chunk(chunk)
+          controller.enqueue(chunk)
+        },
+        flush: count.done,
+      }),
+    )
+  } else {
+    // Fetch §4 "extract a body": the bytes and the type fetch would send for this source.
+    const extracted = new Response(source)
+    const type = extracted.headers.get('content-type')
+    if (type !== null && !headers.has('content-type')) headers.set('content-type', type)
+    const bytes = new Uint8Array(await extracted.arrayBuffer())
+    const count = counter(bytes.byteLength, report)
+    let offset = 0
+    stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bytes.byteLength) {
+          count.done()
+          controller.close()
+          return
+        }
+        const chunk = bytes.subarray(offset, (offset += chunkSize))
+        count.chunk(chunk)
+        controller.enqueue(chunk)
+      },
+    })
+  }
+  return { ...hop, headers, body: { value: stream, replayable: false } }
+}
+
+export type { Progress, ProgressHandler }
