@@ -29,16 +29,14 @@ export function redactURL(input: URL | string): string {
   url.password = ''
   url.hash = ''
   if (url.search !== '') {
-    const params = url.searchParams
+    const redacted = new URLSearchParams()
     let changed = false
-    for (const name of new Set(params.keys())) {
-      if (!secretParam.test(name)) continue
-      const count = params.getAll(name).length
-      params.delete(name)
-      for (let i = 0; i < count; i++) params.append(name, 'REDACTED')
-      changed = true
+    for (const [name, value] of url.searchParams) {
+      const secret = secretParam.test(name)
+      changed ||= secret
+      redacted.append(name, secret ? 'REDACTED' : value)
     }
-    if (changed) url.search = params.toString()
+    if (changed) url.search = redacted.toString()
   }
   return url.href
 }

@@ -42,17 +42,11 @@ const sendOptions = new Set([
 ])
 
 /**
- * The plan that sends `request` as it is (requests' `Session.send`): its URL, method, headers
- * (a `Cookie` and `Authorization` included) and body go unchanged; the session adds its
- * cookies and auth only on redirect hops, where the follower rebuilds them.
- * @throws {TypeError} for an option that belongs on the `Request` (headers, body, params…).
+ * Checks the arguments of `s.send()` as they are given.
+ * @throws {TypeError} for something else than a `Request`, or an option that belongs on it
+ * (headers, body, params…).
  */
-export async function planRequest(
-  session: Session,
-  internals: SessionInternals,
-  request: Request,
-  init: SessionRequestInit,
-): Promise<Plan> {
+export function checkSend(request: unknown, init: SessionRequestInit): void {
   if (!(request instanceof Request)) throw invalid('request', 'a Request', request)
   for (const key of Object.keys(init)) {
     if (!sendOptions.has(key))
@@ -60,6 +54,19 @@ export async function planRequest(
         hint: 'send() sends the Request as it is: set it on the Request, or use prepareRequest()',
       })
   }
+}
+
+/**
+ * The plan that sends `request` as it is (requests' `Session.send`): its URL, method, headers
+ * (a `Cookie` and `Authorization` included) and body go unchanged; the session adds its
+ * cookies and auth only on redirect hops, where the follower rebuilds them.
+ */
+export async function planRequest(
+  session: Session,
+  internals: SessionInternals,
+  request: Request,
+  init: SessionRequestInit,
+): Promise<Plan> {
   // Timeouts, retries, hooks, proxy and redirects resolved as for any request; the first hop
   // and auth are the Request's own.
   const base = resolvePlan(session, internals, request.method, request.url, init)

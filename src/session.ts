@@ -13,7 +13,7 @@ import { checkFeatures, checkPlatform, required } from './capabilities.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
-import { planRequest, prepareRequest } from './prepared.ts'
+import { checkSend, planRequest, prepareRequest } from './prepared.ts'
 import { checkHandler } from './progress.ts'
 import { send, sendPlan } from './send.ts'
 import {
@@ -426,6 +426,7 @@ export class Session {
    * const r = await s.send(s.prepareRequest('GET', '/me'), { timeout: 5000 })
    */
   send(request: Request, init?: SessionRequestInit): ResponsePromise {
+    checkSend(request, init ?? {})
     return this.#begin(describeSent(request), () =>
       planRequest(this, this.#internals(), request, init ?? {}).then((plan) =>
         sendPlan(plan, init?.signal ?? request.signal),

@@ -308,7 +308,7 @@ export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signa
 /** A genuine `Response` plus what the session knows about how it was obtained. */
 export interface SessionResponse extends Response {
   /** The redirect responses, oldest first. */
-  readonly history: Response[]
+  readonly history: SessionResponse[]
   /** What was sent last (the final hop). */
   readonly request: Request
   /** Milliseconds from sending the first hop to receiving the final headers. */
