@@ -11,7 +11,7 @@ import { hopEvent, strippedBetween } from './debug.ts'
 import { describeRequest, RedirectError, TooManyRedirectsError } from './errors.ts'
 import { now, sendHop, type SentHop } from './hop.ts'
 import type { Plan } from './plan.ts'
-import { nextRequest } from './next.ts'
+import { nextRequest } from './next-request.ts'
 import { trackDownload } from './progress.ts'
 import {
   planRedirect,

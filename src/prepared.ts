@@ -4,7 +4,7 @@
  * session with no second merge of its defaults. At the plan's layer. Pure: no I/O.
  * @module
  */
-import { bodyOf, hopRequest } from './next.ts'
+import { bodyOf, hopRequest } from './unsent.ts'
 import { resolvePlan, type Plan } from './plan.ts'
 import { firstHop } from './prepare.ts'
 import type { BodySource } from './redirect.ts'

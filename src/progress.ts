@@ -37,25 +37,27 @@ export function resolveProgress(session: Session, init: SessionRequestInit): Res
 const empty = new Uint8Array(0)
 
 /**
- * Counts chunks: one event before the first byte (`percent: 0`), one per chunk (`percent`
- * stays below 1, as in ky, since a `Content-Length` may undercount), and one at the end
- * (`percent: 1`, `totalBytes` then what was transferred when it was unknown or smaller).
+ * A pass-through that counts chunks: one event when made (`percent: 0`), one per chunk
+ * (`percent` stays below 1, as in ky, since a `Content-Length` may undercount), and one at
+ * the end (`percent: 1`; `totalBytes` then what was transferred, when it was unknown or smaller).
  */
-function counter(totalBytes: number, report: ProgressHandler) {
+function counting(totalBytes: number, report: ProgressHandler) {
   let transferredBytes = 0
-  report({ percent: 0, transferredBytes, totalBytes }, empty)
-  return {
-    chunk: (chunk: Uint8Array): void => {
-      transferredBytes += chunk.byteLength
-      const percent =
-        totalBytes === 0 ? 0 : Math.min(transferredBytes / totalBytes, 1 - Number.EPSILON)
-      report({ percent, transferredBytes, totalBytes }, chunk)
-    },
-    done: (): void => {
-      const total = Math.max(totalBytes, transferredBytes)
-      report({ percent: 1, transferredBytes, totalBytes: total }, empty)
-    },
+  const emit = (percent: number, chunk: Uint8Array): void => {
+    report({ percent, transferredBytes, totalBytes }, chunk)
   }
+  emit(0, empty)
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      transferredBytes += chunk.byteLength
+      emit(totalBytes && Math.min(transferredBytes / totalBytes, 1 - Number.EPSILON), chunk)
+      controller.enqueue(chunk)
+    },
+    flush() {
+      totalBytes = Math.max(totalBytes, transferredBytes)
+      emit(1, empty)
+    },
+  })
 }
 
 /**
@@ -66,22 +68,16 @@ function counter(totalBytes: number, report: ProgressHandler) {
 export function trackDownload(response: Response, report: ProgressHandler): Response {
   const { body, headers } = response
   const coding = headers.get('content-encoding')
-  const encoded = coding !== null && coding.trim().toLowerCase() !== 'identity'
-  const count = counter(encoded ? 0 : Number(headers.get('content-length')) || 0, report)
+  const totalBytes =
+    coding && coding.trim().toLowerCase() !== 'identity'
+      ? 0
+      : Number(headers.get('content-length')) || 0
+  const counter = counting(totalBytes, report)
   if (!body) {
-    count.done()
+    report({ percent: 1, transferredBytes: 0, totalBytes }, empty)
     return response
   }
-  const counted = body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        count.chunk(chunk)
-        controller.enqueue(chunk)
-      },
-      flush: count.done,
-    }),
-  )
-  const out = new Response(counted, {
+  const out = new Response(body.pipeThrough(counter), {
     status: response.status,
     statusText: response.statusText,
     headers,
@@ -127,39 +123,24 @@ export async function trackUpload(hop: HopState, report: ProgressHandler): Promi
   const source = hop.body.value
   if (source === null || !canStreamRequests()) return hop
   const headers = new Headers(hop.headers)
-  let stream: ReadableStream<Uint8Array>
-  if (source instanceof ReadableStream) {
-    const count = counter(0, report)
-    stream = source.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          count.chunk(chunk)
-          controller.enqueue(chunk)
-        },
-        flush: count.done,
-      }),
-    )
-  } else {
+  let stream = source as ReadableStream<Uint8Array>
+  let totalBytes = 0
+  if (!(source instanceof ReadableStream)) {
     // Fetch §4 "extract a body": the bytes and the type fetch would send for this source.
     const extracted = new Response(source)
     const type = extracted.headers.get('content-type')
     if (type !== null && !headers.has('content-type')) headers.set('content-type', type)
     const bytes = new Uint8Array(await extracted.arrayBuffer())
-    const count = counter(bytes.byteLength, report)
+    totalBytes = bytes.byteLength
     let offset = 0
     stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (offset >= bytes.byteLength) {
-          count.done()
-          controller.close()
-          return
-        }
-        const chunk = bytes.subarray(offset, (offset += chunkSize))
-        count.chunk(chunk)
-        controller.enqueue(chunk)
+        if (offset < totalBytes) controller.enqueue(bytes.subarray(offset, (offset += chunkSize)))
+        else controller.close()
       },
     })
   }
+  stream = stream.pipeThrough(counting(totalBytes, report))
   return { ...hop, headers, body: { value: stream, replayable: false } }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Plan } from './plan.ts'
 import { buildRequest, cookieHeader } from './prepare.ts'
-import { planRedirect, type BodySource, type HopState } from './redirect.ts'
+import type { BodySource, HopState } from './redirect.ts'
 
 /**
  * The body each prepared `Request` was made from, so `send()` can send it again on a 307/308
@@ -45,20 +45,4 @@ export function hopRequest(plan: Plan, hop: HopState, signal: AbortSignal | unde
 /** The body `request` was made from, when {@link hopRequest} made it. */
 export function bodyOf(request: Request): BodySource | 'buffer' | undefined {
   return bodies.get(request)
-}
-
-/**
- * With `allowRedirects: false`, the `Request` the follower would send next for `hop`'s
- * response, or `null` when it would not follow it.
- */
-export function nextRequest(
-  plan: Plan,
-  hop: HopState,
-  head: { status: number; headers: Pick<Headers, 'get'> },
-): () => Request | null {
-  const decision = planRedirect(hop, head, plan.policy)
-  if (decision.type !== 'follow') return () => null
-  const next = decision.next
-  // Made when read: the jar then holds this response's cookies, as the follower's next hop would.
-  return () => hopRequest(plan, next, undefined)
 }
