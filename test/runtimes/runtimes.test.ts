@@ -61,6 +61,7 @@ const smokeChecks = [
   'a standalone CookieJar follows RFC 6265 and the public suffix list',
   'responses are genuine Response objects with the session extras',
   'a refused connection rejects with ConnectionError',
+  'download progress counts the final body to percent 1',
 ]
 
 function expectAllPassed(checks: SmokeCheck[]): void {

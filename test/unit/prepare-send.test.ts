@@ -186,3 +186,23 @@ describe('response.cookies and response.next', () => {
     expect(r.next?.headers.get('cookie')).toBe('k=v')
   })
 })
+
+describe('where the runtime follows redirects (the browser)', () => {
+  it('reports one debug event, download progress, and never a next', async () => {
+    const events: unknown[] = []
+    const percents: number[] = []
+    const { session } = mockSession(
+      () => new Response('hello', { headers: { 'content-length': '5' } }),
+      { debug: (e) => events.push(e), onDownloadProgress: (p) => percents.push(p.percent) },
+      { manualRedirect: false, readSetCookie: false, sendCookie: false },
+    )
+    const r = await session.get('http://a.test/x?token=t0p', { allowRedirects: false })
+    expect(await r.text()).toBe('hello')
+    expect(r.next).toBeNull()
+    expect(r.cookies).toEqual([])
+    expect(percents).toEqual([0, 1 - Number.EPSILON, 1])
+    expect(events).toMatchObject([
+      { method: 'GET', url: 'http://a.test/x?token=REDACTED', status: 200, redirect: 'final' },
+    ])
+  })
+})
