@@ -35,7 +35,7 @@ const lifecycle = [
   { files: ['src/hop.ts'], above: ['send', 'plan', 'session', 'follow'] },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/{index,session,send,features,follow,hop}.ts'],
+    ignores: ['src/{index,session,send,features,follow,hop,prepared}.ts'],
     above: ['send', 'plan', 'session', 'follow', 'hop'],
   },
 ]

@@ -6,6 +6,7 @@
  * and its body can be read whole without a stream (the body shortcut).
  * @module
  */
+import type { Cookie } from './cookies/types.ts'
 import { sendHopKey } from './capabilities.ts'
 import { discardBody } from './drain.ts'
 import type { SentHop } from './hop.ts'
@@ -18,7 +19,7 @@ import { checkOpen, proxyFor, translateFailure } from './transport.ts'
 
 /** What the hop layer lends the fast path: its one `Set-Cookie` store. */
 export interface HopJar {
-  readonly store: (plan: Plan, values: string[], url: string) => void
+  readonly store: (plan: Plan, values: string[], url: string) => Cookie[]
 }
 
 /**
@@ -109,9 +110,10 @@ async function sendPlain(
   } catch (error) {
     throw translateFailure(plan, error, request, ctx, deadline)
   }
+  let cookies: Cookie[] = []
   if (plan.internals.platform.capabilities.readSetCookie) {
     try {
-      jar.store(plan, held.getSetCookie(), out.href)
+      cookies = jar.store(plan, held.getSetCookie(), out.href)
     } catch (error) {
       await held.discard()
       throw error
@@ -128,5 +130,6 @@ async function sendPlain(
     response: () => (response ??= held.response()),
     head: () => response ?? held.head(),
     discard: () => (response ? discardBody(response) : held.discard()),
+    cookies,
   }
 }

@@ -7,9 +7,12 @@
  * the browser, which follows them itself, does not bundle it.
  * @module
  */
+import { hopEvent, strippedBetween } from './debug.ts'
 import { describeRequest, RedirectError, TooManyRedirectsError } from './errors.ts'
 import { now, sendHop, type SentHop } from './hop.ts'
 import type { Plan } from './plan.ts'
+import { nextRequest } from './next-request.ts'
+import { trackDownload } from './progress.ts'
 import {
   planRedirect,
   redirectStatuses,
@@ -20,7 +23,7 @@ import {
 import { decorateResponse } from './response.ts'
 import type { Deadline } from './timeout.ts'
 import type { BodyShortcut } from './shortcut.ts'
-import type { SessionResponse } from './types.ts'
+import type { DebugEvent, SessionResponse } from './types.ts'
 
 /** One attempt: sends hops until a final response. */
 export async function followRedirects(
@@ -34,18 +37,54 @@ export async function followRedirects(
   const history: (() => Response)[] = []
   const started = now()
   let hop = plan.first
+  const { debug } = plan
+  const download = plan.progress.download
   for (let n = 0; ; n++) {
-    const sent = await sendHop(plan, hop, deadline, attempt, n)
-    const { request } = sent
-    const finish = (response?: Response): SessionResponse | BodyShortcut => {
-      const fields = { request, history: historyOf(history), elapsed: now() - started }
+    const hopStarted = debug ? now() : 0
+    const sent = debug
+      ? await sendHop(plan, hop, deadline, attempt, n).catch((error: unknown) => {
+          const ms = now() - hopStarted
+          debug(hopEvent(hop, { status: 0, ms, attempt, hop: n, redirect: 'failed', error }))
+          throw error
+        })
+      : await sendHop(plan, hop, deadline, attempt, n)
+    const { request, cookies } = sent
+    const current = hop
+    // Debug: one event per hop, with the decision taken for it.
+    const report = (redirect: DebugEvent['redirect'], next?: HopState): void =>
+      debug?.(
+        hopEvent(current, {
+          status: sent.status,
+          ms: now() - hopStarted,
+          attempt,
+          hop: n,
+          cookies,
+          redirect,
+          location: next?.url,
+          stripped:
+            next && strippedBetween(current, next, plan.policy, !!plan.auth, !!plan.cookies),
+        }),
+      )
+    const finish = (
+      response?: Response,
+      next?: () => Request | null,
+    ): SessionResponse | BodyShortcut => {
+      const fields = {
+        request,
+        history: historyOf(history),
+        elapsed: now() - started,
+        cookies,
+        next,
+      }
       const body = sent.body
-      if (response === undefined && body && takesShortcut(plan, sent.status)) {
+      if (response === undefined && body && !download && takesShortcut(plan, sent.status)) {
         return { shortcut: true, body, response: () => decorateResponse(sent.head(), fields) }
       }
-      return decorateResponse(response ?? sent.response(), fields)
+      const final = response ?? sent.response()
+      return decorateResponse(download ? trackDownload(final, download) : final, fields)
     }
     if (plan.redirect === 'error' && redirectStatuses.has(sent.status)) {
+      report('not-followed')
       // Fetch §4.4 HTTP fetch: with `redirect: 'error'` a redirect status is a network error.
       await sent.discard()
       const cause = new RedirectError(
@@ -54,12 +93,19 @@ export async function followRedirects(
       )
       throw new TypeError('fetch failed: unexpected redirect', { cause })
     }
-    if (!plan.allowRedirects || plan.redirect === 'manual') return finish()
     // The planner reads only `status` and `location`: no `Headers` is built for it.
     const head = { status: sent.status, headers: { get: (name: string) => locationOf(sent, name) } }
+    if (!plan.allowRedirects || plan.redirect === 'manual') {
+      report(redirectStatuses.has(sent.status) ? 'not-followed' : 'final')
+      return finish(undefined, plan.allowRedirects ? undefined : nextRequest(plan, hop, head))
+    }
     const decision = planRedirect(hop, head, plan.policy)
-    if (decision.type === 'final') return finish()
+    if (decision.type === 'final') {
+      report('final')
+      return finish()
+    }
     if (decision.type === 'refuse') {
+      report('refused')
       await sent.discard()
       throw new RedirectError(
         `Refused to follow the redirect from ${describeRequest(request())}: ${decision.reason}`,
@@ -67,6 +113,7 @@ export async function followRedirects(
       )
     }
     if (history.length >= plan.maxRedirects) {
+      report('too-many')
       const response = sent.response()
       await sent.discard()
       throw new TooManyRedirectsError(
@@ -77,19 +124,27 @@ export async function followRedirects(
       )
     }
     const next = decision.next
+    // requests resolve_redirects: a sent Request's own Cookie header is rebuilt from the jar.
+    if (plan.prepared) next.headers.delete('cookie')
     if (plan.hooks.beforeRedirect.length > 0) {
       const response = sent.response()
       const editable = { url: next.url, method: next.method, headers: next.headers }
       for (const hook of plan.hooks.beforeRedirect) {
         const ctx = { request: request(), response, next: editable, session, hop: n + 1 }
-        if ((await hook(ctx)) === false) return finish(response)
+        if ((await hook(ctx)) === false) {
+          report('stopped')
+          return finish(response)
+        }
       }
       hop = retarget(next, editable, plan.policy)
     } else hop = next
+    if (debug) report('follow', hop)
     await sent.discard()
     const elapsed = now() - started
     let made: Response | undefined
-    history.push(() => (made ??= decorateResponse(sent.head(), { request, history: [], elapsed })))
+    history.push(
+      () => (made ??= decorateResponse(sent.head(), { request, history: [], elapsed, cookies })),
+    )
   }
 }
 

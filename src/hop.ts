@@ -13,10 +13,12 @@
  */
 import { applyAuth } from './auth.ts'
 import { required } from './capabilities.ts'
+import type { Cookie } from './cookies/types.ts'
 import { discardBody } from './drain.ts'
 import type { Plan } from './plan.ts'
 import type { AdapterContext } from './platform.ts'
 import { buildRequest, cookieHeader } from './prepare.ts'
+import { trackUpload } from './progress.ts'
 import type { HopState } from './redirect.ts'
 import { toRealmResponse } from './response.ts'
 import type { BodyKind } from './shortcut.ts'
@@ -42,6 +44,8 @@ export interface SentHop {
   readonly response: () => Response
   readonly head: () => Response
   readonly discard: () => Promise<void>
+  /** The cookies this hop's `Set-Cookie` stored in the jar (the response's `cookies`). */
+  readonly cookies: Cookie[]
 }
 
 /** Sends one hop: Cookie header, Request, auth, `beforeRequest` hooks, adapter, jar. */
@@ -54,6 +58,9 @@ export async function sendHop(
 ): Promise<SentHop> {
   const { session, internals } = plan
   deadline.throwIfAborted()
+  // Upload progress: this hop's body as a counting stream, made from the hop's own source.
+  const upload = plan.progress.upload
+  if (upload && hop.body.value !== null) hop = await trackUpload(hop, upload)
   const cookie = internals.platform.capabilities.sendCookie
     ? cookieHeader(session.cookies, hop.url, hop.requestCookiesAllowed ? plan.cookies : undefined)
     : ''
@@ -121,13 +128,17 @@ async function sendRequest(
     redirect: plan.hopRedirect,
     credentials: plan.credentials,
   }
+  let cookies: Cookie[] = []
+  const keep = (stored: Cookie[]): void => {
+    cookies = stored
+  }
   const exchange = async (sent: Request, context: AdapterContext): Promise<Response> => {
     checkOpen(plan, sent)
     const adapter = internals.adapterFor(sent.url, () => sent)
     const answer = await fetchWithLimits(plan, adapter.fetch.bind(adapter), sent, context, deadline)
-    return received(plan, answer, sent.url)
+    return received(plan, answer, sent.url, keep)
   }
-  response = response ? received(plan, response, request.url) : await exchange(request, ctx)
+  response = response ? received(plan, response, request.url, keep) : await exchange(request, ctx)
   const onResponse = plan.auth?.kind === 'handler' ? plan.auth.handler.onResponse : undefined
   if (onResponse && hop.authAllowed) {
     response = await onResponse(
@@ -162,11 +173,17 @@ async function sendRequest(
     response: () => final,
     head: () => final,
     discard: () => discardBody(final),
+    cookies,
   }
 }
 
 /** A transport's (or a hook's) response as this realm's `Response`, its `Set-Cookie` stored. */
-function received(plan: Plan, answer: Response, url: string): Response {
+function received(
+  plan: Plan,
+  answer: Response,
+  url: string,
+  stored: (cookies: Cookie[]) => void,
+): Response {
   const response = toRealmResponse(answer, answer.url || url)
   if (plan.internals.platform.capabilities.readSetCookie) {
     const headers = response.headers
@@ -174,16 +191,25 @@ function received(plan: Plan, answer: Response, url: string): Response {
       typeof headers.getSetCookie === 'function'
         ? headers.getSetCookie()
         : required(plan.internals.platform, 'splitSetCookie')(headers.get('set-cookie') ?? '')
-    storeSetCookie(plan, values, response.url || url)
+    stored(storeSetCookie(plan, values, response.url || url))
   }
   return response
 }
 
-/** Stores a hop's `Set-Cookie` values in the jar, before the next hop is built. */
-export function storeSetCookie(plan: Plan, values: string[], url: string): void {
-  if (values.length === 0) return
+/**
+ * Stores a hop's `Set-Cookie` values in the jar, before the next hop is built; returns the
+ * cookies stored (those the jar ignored or that expired on arrival are not listed).
+ */
+export function storeSetCookie(plan: Plan, values: string[], url: string): Cookie[] {
+  if (values.length === 0) return []
   const jar = plan.session.cookies
-  for (const value of values) jar.setCookie(value, url)
+  const stored: Cookie[] = []
+  for (const value of values) {
+    const cookie = jar.setCookie(value, url)
+    // A cookie that arrives expired deletes its namesake: nothing was stored.
+    if (cookie && (cookie.expires === null || cookie.expires > Date.now())) stored.push(cookie)
+  }
+  return stored
 }
 
 /** Milliseconds on a monotonic clock where there is one. */

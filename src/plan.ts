@@ -5,10 +5,12 @@
  */
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import { checkPlatform, required } from './capabilities.ts'
+import { resolveDebug } from './debug.ts'
 import type { TlsOptions } from './platform.ts'
 import { mergeHooks } from './hooks.ts'
 import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.ts'
 import { firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
+import { resolveProgress, type ResolvedProgress } from './progress.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import type { HopState, RedirectPolicy } from './redirect.ts'
 import type { ResolvedRetry } from './retry.ts'
@@ -16,7 +18,7 @@ import { resolveRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import type { BodyWant } from './shortcut.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
-import type { Hooks, SessionRequestInit } from './types.ts'
+import type { DebugHandler, Hooks, SessionRequestInit } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
 import { checkNonNegative, invalid } from './util/validate.ts'
@@ -54,6 +56,12 @@ export interface Plan {
   readonly env: (key: string) => string | undefined
   /** The session's TLS settings, with `trustEnv`'s CA bundle (`src/trust-env.ts`). */
   readonly tls: TlsOptions | undefined
+  /** `onDownloadProgress` / `onUploadProgress`: the request's, else the session's. */
+  readonly progress: ResolvedProgress
+  /** Receives one event per hop (`debug`, `FETCH_SESSION_DEBUG`); `undefined` when off. */
+  readonly debug: DebugHandler | undefined
+  /** Sent by `s.send(request)`: the first hop's `Cookie` is the request's, rebuilt on redirects. */
+  readonly prepared?: boolean
 }
 
 /**
@@ -146,6 +154,8 @@ export function resolvePlan(
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
     env,
     tls: trust ? trust.envTls(session, session.tls, internals.platform, env) : session.tls,
+    progress: resolveProgress(session, init),
+    debug: resolveDebug(session, env),
   }
 }
 

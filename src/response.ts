@@ -3,6 +3,7 @@
  * without subclassing, so `instanceof Response` holds and the body stays the runtime's own.
  * @module
  */
+import type { Cookie } from './cookies/types.ts'
 import { HTTPError } from './errors.ts'
 import { addResponseExtras } from './response-extras.ts'
 import type { SessionResponse } from './types.ts'
@@ -34,6 +35,20 @@ function raiseForStatus(this: SessionResponse): SessionResponse {
   return this
 }
 
+const noNext: PropertyDescriptor = { value: null, configurable: true }
+
+/** `next`, made on first access (the jar then holds this response's cookies) and kept. */
+function lazyNext(make: () => Request | null): PropertyDescriptor {
+  return {
+    get(this: Response) {
+      const value = make()
+      Object.defineProperty(this, 'next', { value, configurable: true })
+      return value
+    },
+    configurable: true,
+  }
+}
+
 /** A value, or a getter that makes it on first access and keeps it. */
 function field<T extends object>(name: string, value: T | (() => T)): PropertyDescriptor {
   if (typeof value !== 'function') return { value, configurable: true }
@@ -58,6 +73,10 @@ export function decorateResponse(
     request: Request | (() => Request)
     history: Response[] | (() => Response[])
     elapsed: number
+    /** What this response's `Set-Cookie` stored; `[]` when absent. */
+    cookies?: Cookie[] | undefined
+    /** With `allowRedirects: false`: makes the request the session would send next. */
+    next?: (() => Request | null) | undefined
   },
 ): SessionResponse {
   const { request, history } = fields
@@ -67,6 +86,9 @@ export function decorateResponse(
   Object.defineProperty(response, 'elapsed', { value: fields.elapsed, configurable: true })
   Object.defineProperty(response, 'raiseForStatus', { value: raiseForStatus, configurable: true })
   addResponseExtras(response)
+  Object.defineProperty(response, 'cookies', { value: fields.cookies ?? [], configurable: true })
+  const { next } = fields
+  Object.defineProperty(response, 'next', next ? lazyNext(next) : noNext)
   // A history still to be made has hops in it.
   if ((typeof history === 'function' || history.length > 0) && !response.redirected) {
     Object.defineProperty(response, 'redirected', { value: true, configurable: true })

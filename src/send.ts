@@ -16,10 +16,12 @@
  */
 import { limitBody } from './body.ts'
 import { required } from './capabilities.ts'
+import { hopEvent } from './debug.ts'
 import { SessionError, TimeoutError } from './errors.ts'
 import { now, sendHop } from './hop.ts'
 import { resolvePlan, type Plan } from './plan.ts'
 import { decorateResponse } from './response.ts'
+import { trackDownload } from './progress.ts'
 import { planRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import { Deadline, sleep } from './timeout.ts'
@@ -35,8 +37,15 @@ export async function send(
   init: SessionRequestInit,
   want?: BodyWant,
 ): Promise<SessionResponse | BodyShortcut> {
-  const plan = resolvePlan(session, internals, method, input, init, want)
-  const deadline = new Deadline(init.signal, plan.timeout.total)
+  return sendPlan(resolvePlan(session, internals, method, input, init, want), init.signal)
+}
+
+/** Sends a resolved plan (a request, or a `Request` sent as it is by `s.send()`). */
+export async function sendPlan(
+  plan: Plan,
+  signal: AbortSignal | null | undefined,
+): Promise<SessionResponse | BodyShortcut> {
+  const deadline = new Deadline(signal, plan.timeout.total)
   try {
     const response = await attempts(plan, deadline)
     deadline.settle()
@@ -45,7 +54,7 @@ export async function send(
     return limitBody(response, {
       body: plan.timeout.body,
       maxResponseSize: plan.maxResponseSize,
-      closed: internals.closeSignal(),
+      closed: plan.internals.closeSignal(),
     })
   } catch (error) {
     deadline.dispose()
@@ -115,11 +124,31 @@ function final(plan: Plan, response: SessionResponse): SessionResponse {
  */
 async function sendOnce(plan: Plan, deadline: Deadline, attempt: number): Promise<SessionResponse> {
   const started = now()
-  const sent = await sendHop(plan, plan.first, deadline, attempt, 0)
-  return decorateResponse(sent.response(), {
+  const { debug, first } = plan
+  const sent = await sendHop(plan, first, deadline, attempt, 0).catch((error: unknown) => {
+    const ms = now() - started
+    debug?.(hopEvent(first, { status: 0, ms, attempt, hop: 0, redirect: 'failed', error }))
+    throw error
+  })
+  const { cookies } = sent
+  const elapsed = now() - started
+  debug?.(
+    hopEvent(first, {
+      status: sent.status,
+      ms: elapsed,
+      attempt,
+      hop: 0,
+      cookies,
+      redirect: 'final',
+    }),
+  )
+  const download = plan.progress.download
+  const response = sent.response()
+  return decorateResponse(download ? trackDownload(response, download) : response, {
     request: sent.request,
     history: [],
-    elapsed: now() - started,
+    elapsed,
+    cookies,
   })
 }
 

@@ -14,7 +14,10 @@ import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import { responsePromise } from './response-promise.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
-import { send } from './send.ts'
+import { checkSend, planRequest, prepareRequest } from './prepared.ts'
+import { checkHandler } from './progress.ts'
+import { send, sendPlan } from './send.ts'
+import type { BodyShortcut, BodyWant } from './shortcut.ts'
 import { sessionFromState } from './state/read.ts'
 import type {
   SessionClassLike,
@@ -27,7 +30,9 @@ import { loadSession, saveSession, type SaveOptions, type StateStore } from './s
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
 import type {
   AuthInit,
+  DebugHandler,
   Hooks,
+  ProgressHandler,
   ProxyInit,
   ResponsePromise,
   RetryInit,
@@ -35,6 +40,7 @@ import type {
   ParamsInit,
   SessionOptions,
   SessionRequestInit,
+  SessionResponse,
   TimeoutInit,
 } from './types.ts'
 import { toHeaders } from './util/headers.ts'
@@ -101,7 +107,20 @@ const knownOptions = new Set([
   'autosave',
   'raiseForStatus',
   'maxResponseSize',
+  'onDownloadProgress',
+  'onUploadProgress',
+  'debug',
 ])
+
+function checkDebug(value: unknown, field: string): boolean | DebugHandler | undefined {
+  if (value === undefined || typeof value === 'boolean' || typeof value === 'function')
+    return value as boolean | DebugHandler | undefined
+  throw invalid(field, 'a boolean or a function', value)
+}
+
+function describeSent(request: unknown): string {
+  return request instanceof Request ? `${request.method} ${request.url}` : 'the request'
+}
 
 /** `maxResponseSize`: a whole number of bytes, or `undefined`/`null` for no limit. */
 function checkSize(value: unknown, field: string): number | undefined {
@@ -145,6 +164,9 @@ export class Session {
   readonly #connections: number | undefined
   readonly #allowH2: boolean
   #raiseForStatus = false
+  #onDownloadProgress: ProgressHandler | undefined
+  #onUploadProgress: ProgressHandler | undefined
+  #debug: boolean | DebugHandler | undefined
 
   #baseURL: string | undefined
   #headers!: Headers
@@ -234,6 +256,12 @@ export class Session {
         : checkNonNegative(options.connections, 'options.connections', true)
     this.#allowH2 = checkBoolean(options.allowH2 ?? false, 'options.allowH2')
     this.#raiseForStatus = checkBoolean(options.raiseForStatus ?? false, 'options.raiseForStatus')
+    this.#onDownloadProgress = checkHandler(
+      options.onDownloadProgress,
+      'options.onDownloadProgress',
+    )
+    this.#onUploadProgress = checkHandler(options.onUploadProgress, 'options.onUploadProgress')
+    this.#debug = checkDebug(options.debug, 'options.debug')
     // Last: it reads the finished session (issue 5 item 7).
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
@@ -397,6 +425,36 @@ export class Session {
     this.#maxResponseSize = checkSize(value, 'session.maxResponseSize')
   }
 
+  /** Download progress of every response body; a request's own handler replaces it. */
+  get onDownloadProgress(): ProgressHandler | undefined {
+    return this.#onDownloadProgress
+  }
+  set onDownloadProgress(value: ProgressHandler | undefined) {
+    this.#onDownloadProgress = checkHandler(value, 'session.onDownloadProgress')
+  }
+
+  /**
+   * Upload progress of every request body (where the runtime can stream one); a request's own
+   * handler replaces it.
+   */
+  get onUploadProgress(): ProgressHandler | undefined {
+    return this.#onUploadProgress
+  }
+  set onUploadProgress(value: ProgressHandler | undefined) {
+    this.#onUploadProgress = checkHandler(value, 'session.onUploadProgress')
+  }
+
+  /**
+   * One event per hop: `true` writes a line each to stderr (the console in a browser), a
+   * function receives them. Unset, `FETCH_SESSION_DEBUG=1` turns it on under `trustEnv`.
+   */
+  get debug(): boolean | DebugHandler | undefined {
+    return this.#debug
+  }
+  set debug(value: boolean | DebugHandler | undefined) {
+    this.#debug = checkDebug(value, 'session.debug')
+  }
+
   /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
   get raiseForStatus(): boolean {
     return this.#raiseForStatus
@@ -515,17 +573,68 @@ export class Session {
     init: SessionRequestInit | undefined,
     strict = true,
   ): ResponsePromise {
-    return responsePromise((want) => {
+    return this.#begin(`${method} ${String(url)}`, (want) => {
       const badInit = strict ? initError(init) : undefined
-      const promise = badInit
+      return badInit
         ? Promise.reject(badInit)
-        : this.#closed
-          ? Promise.reject(
-              new ClosedSessionError(
-                `The session is closed: ${method} ${String(url)} was not sent`,
-              ),
-            )
-          : send(this, this.#internals(), method, url, init ?? {}, want)
+        : send(this, this.#internals(), method, url, init ?? {}, want)
+    })
+  }
+
+  /**
+   * The request merged over the session as its first hop would be sent (requests'
+   * `prepare_request`): headers, params, body, the jar's `Cookie`, basic or bearer auth.
+   * Nothing is sent; an auth handler (a function, Digest) runs when it is sent.
+   * @example
+   * const req = s.prepareRequest('POST', '/upload', { json: data })
+   * req.headers.set('x-signature', await sign(req))
+   * const r = await s.send(req)
+   */
+  prepareRequest(method: string, url: string | URL, init?: SessionRequestInit): Request {
+    if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(method))
+      throw invalid('method', 'an HTTP method token', method)
+    const bad = initError(init)
+    if (bad) throw bad
+    return prepareRequest(this, this.#internals(), method, url, init ?? {})
+  }
+
+  /**
+   * Sends a `Request` as it is (requests' `Session.send`): no session headers, params or
+   * auth are merged in, but the session's cookie jar, redirects, hooks, retries and auth
+   * handler apply. `init` takes per-request options only (`timeout`, `allowRedirects`,
+   * `hooks`, `retry`, `onDownloadProgress`…).
+   * @throws {TypeError} for an `init` key that belongs on the `Request` (`headers`, `body`…).
+   * @example
+   * const r = await s.send(s.prepareRequest('GET', '/me'), { timeout: 5000 })
+   */
+  send(request: Request, init?: SessionRequestInit): ResponsePromise {
+    checkSend(request, init ?? {})
+    return this.#begin(describeSent(request), () =>
+      planRequest(this, this.#internals(), request, init ?? {}).then((plan) =>
+        sendPlan(plan, init?.signal ?? request.signal),
+      ),
+    )
+  }
+
+  /**
+   * The adapter that serves `url` (requests' `get_adapter`): the mounted one with the
+   * longest matching prefix, else the platform's transport for `http:` and `https:`.
+   * @throws {NoAdapterError} for another scheme with nothing mounted.
+   */
+  getAdapter(url: string | URL): Adapter {
+    const href = String(url)
+    return this.#adapterFor(href, () => new Request(href))
+  }
+
+  /** Starts a request unless the session is closed; autosave hears of every outcome. */
+  #begin(
+    what: string,
+    run: (want: BodyWant) => Promise<SessionResponse | BodyShortcut>,
+  ): ResponsePromise {
+    return responsePromise((want) => {
+      const promise = this.#closed
+        ? Promise.reject(new ClosedSessionError(`The session is closed: ${what} was not sent`))
+        : run(want)
       const autosave = this.#autosave
       // Autosave after every response (or failure: redirect hops may have set cookies).
       if (autosave) {

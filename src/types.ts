@@ -5,6 +5,7 @@
  */
 import type { AutosaveOptions } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
+import type { Cookie } from './cookies/types.ts'
 import type { Adapter, TlsOptions } from './platform.ts'
 import type { Session } from './session.ts'
 
@@ -187,6 +188,55 @@ export interface Hooks {
   beforeRetry: BeforeRetryHook[]
 }
 
+/** How far a body has moved (ky's shape). */
+export interface Progress {
+  /** 0 to 1; 0 throughout when the total is unknown, and exactly 1 only in the last event. */
+  percent: number
+  /** Bytes so far (decoded bytes for a response body). */
+  transferredBytes: number
+  /** The expected total, or 0 when unknown (no `Content-Length`, a compressed response, a stream). */
+  totalBytes: number
+}
+/**
+ * Called with the progress and the chunk that moved: once at the start (`percent: 0`, an
+ * empty chunk), once per chunk, and once at the end (`percent: 1`, an empty chunk).
+ * @example
+ * await s.get(url, { onDownloadProgress: (p) => console.log(Math.round(p.percent * 100)) })
+ */
+export type ProgressHandler = (progress: Progress, chunk: Uint8Array) => void
+
+/** One hop as the `debug` option reports it. Never holds a secret. */
+export interface DebugEvent {
+  method: string
+  /** The URL without userinfo or fragment, secret-looking query values (`token`, `key`, `sig`…) as `REDACTED`. */
+  url: string
+  /** The response status, or 0 when the hop failed (see `error`). */
+  status: number
+  /** Milliseconds from the start of the hop to its response headers. */
+  ms: number
+  /** 0 for the first attempt, then 1, 2… for retries. */
+  attempt: number
+  /** 0 for the first hop, then 1, 2… for redirect hops. */
+  hop: number
+  /**
+   * What the session did next: `'follow'` (to `location`), `'final'` (not a redirect),
+   * `'not-followed'` (`allowRedirects: false` or a `redirect` mode), `'stopped'` (a
+   * `beforeRedirect` hook), `'refused'` (an unsafe Location or a spent body), `'too-many'`
+   * (`maxRedirects`), `'failed'` (no response: see `error`).
+   */
+  redirect: 'follow' | 'final' | 'not-followed' | 'stopped' | 'refused' | 'too-many' | 'failed'
+  /** The next URL (redacted) when `redirect` is `'follow'`. */
+  location?: string
+  /** Credentials dropped for the next hop: header names, `'auth'`, `'cookies'` (request cookies). */
+  stripped: string[]
+  /** Names (never values) of the cookies this hop's `Set-Cookie` stored. */
+  cookies: string[]
+  /** The error's name (`ConnectionError`, `TimeoutError`…) when the hop failed; never its message. */
+  error?: string
+}
+/** Receives each {@link DebugEvent}. */
+export type DebugHandler = (event: DebugEvent) => void
+
 /** Options of `new Session()`. Every one is also a mutable property of the session. */
 export interface SessionOptions {
   /** Relative request URLs resolve against it (WHATWG URL rules; see README). */
@@ -229,6 +279,16 @@ export interface SessionOptions {
   maxResponseSize?: number | undefined
   /** Save the session to `store` under `key` after responses that change the jar, and on `close()`. */
   autosave?: AutosaveOptions | undefined
+  /** Download progress of every response body (a request's own handler replaces it). */
+  onDownloadProgress?: ProgressHandler | undefined
+  /** Upload progress of every request body, where the runtime can stream one (a request's own handler replaces it). */
+  onUploadProgress?: ProgressHandler | undefined
+  /**
+   * One {@link DebugEvent} per hop: `true` writes a line each to stderr (the console in a
+   * browser), a function receives them. Unset, `FETCH_SESSION_DEBUG=1` turns it on where the
+   * environment is readable and `trustEnv` holds.
+   */
+  debug?: boolean | DebugHandler | undefined
 }
 
 /** Per-request options: `RequestInit` plus the session extras. */
@@ -257,16 +317,39 @@ export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signa
   signal?: AbortSignal | null | undefined
   /** `'half'` for a streaming request body (Fetch's `RequestInit.duplex`). */
   duplex?: 'half' | undefined
+  /** Download progress of this response's body; replaces the session's handler. */
+  onDownloadProgress?: ProgressHandler | undefined
+  /**
+   * Upload progress of this request's body; replaces the session's handler. The body is then
+   * sent as a stream (chunked), where the runtime can stream one (not Firefox or Safari).
+   */
+  onUploadProgress?: ProgressHandler | undefined
 }
 
 /** A genuine `Response` plus what the session knows about how it was obtained. */
 export interface SessionResponse extends Response {
   /** The redirect responses, oldest first. */
-  readonly history: Response[]
+  readonly history: SessionResponse[]
   /** What was sent last (the final hop). */
   readonly request: Request
   /** Milliseconds from sending the first hop to receiving the final headers. */
   readonly elapsed: number
+  /**
+   * The cookies this response's own `Set-Cookie` stored in the session's jar (each `history`
+   * entry has its own); `[]` where the runtime hides `Set-Cookie` (browsers).
+   * @example
+   * const r = await s.get('/login'); r.cookies.map((c) => c.name) // ['sid']
+   */
+  readonly cookies: Cookie[]
+  /**
+   * With `allowRedirects: false`, the request the session would send next for this redirect
+   * (as the redirect follower plans it: method, body, credentials stripped across origins,
+   * the jar's cookies), ready for `s.send()`; `null` for a response that is not followed.
+   * @example
+   * let r = await s.get(url, { allowRedirects: false })
+   * while (r.next) r = await s.send(r.next, { allowRedirects: false })
+   */
+  readonly next: Request | null
   /**
    * Throws `HTTPError` for a 4xx/5xx status; returns the response otherwise.
    * @throws {HTTPError}

@@ -204,5 +204,19 @@ export async function smoke(lib, { base, expected, closedURL }) {
     }
   })
 
+  await check('download progress counts the final body to percent 1', async () => {
+    const s = new Session({ baseURL: base })
+    try {
+      const seen = []
+      const r = await s.get('/echo', { onDownloadProgress: (p) => seen.push(p) })
+      const length = (await r.arrayBuffer()).byteLength
+      equal(seen[0]?.percent, 0, 'first percent')
+      equal(seen.at(-1)?.percent, 1, 'last percent')
+      equal(seen.at(-1)?.transferredBytes, length, 'transferredBytes at the end')
+    } finally {
+      await s.close()
+    }
+  })
+
   return results
 }

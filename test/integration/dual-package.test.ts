@@ -78,7 +78,11 @@ describe('published types', () => {
       )
       // The build's local stand-ins for fetch's enums (rollup.config.mjs `localFetchTypes`), so
       // the types need no DOM lib: module-scoped aliases of standard names, not internals.
-      const standIns = new Set(['RequestCredentials', 'RequestRedirect', 'BodyInit'])
+      const standIns = new Set<string | undefined>([
+        'RequestCredentials',
+        'RequestRedirect',
+        'BodyInit',
+      ])
       expect(declared.length).toBeGreaterThan(0)
       expect(declared.filter((name) => !exported.has(name) && !standIns.has(name))).toEqual([])
     },

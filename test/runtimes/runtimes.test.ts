@@ -64,6 +64,7 @@ const smokeChecks = [
   'digest auth answers the 401 challenge, then preemptively',
   'lines() and events() read a streamed body',
   'a refused connection rejects with ConnectionError',
+  'download progress counts the final body to percent 1',
 ]
 
 function expectAllPassed(checks: SmokeCheck[]): void {
