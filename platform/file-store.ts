@@ -367,8 +367,10 @@ export class FileStore implements StateStore {
 
   /**
    * Removes `.<name>.json.<random>.tmp` files, left by a writer killed before its rename, and
-   * lock files written aside (`<name>.json.lock.<random>`) by a process killed while it asked
-   * for the lock (judged like a lock: owner gone or older than `staleLockMs`).
+   * lock files written aside (`<name>.json.lock.<random>`). We hold the lock, so an aside file
+   * can only belong to a process killed while it asked for the lock, or to one that is asking
+   * now and would get EEXIST anyway: without its aside file its link(2) fails with ENOENT and
+   * it simply asks again (`#create`). Either way the file can go, even half-written.
    */
   async #removeTemporaries(name: string): Promise<void> {
     const temporary = `.${name}.json.`
@@ -378,8 +380,7 @@ export class FileStore implements StateStore {
       if (entry.startsWith(temporary) && entry.endsWith('.tmp')) {
         await unlink(path).catch(() => undefined)
       } else if (entry.startsWith(aside)) {
-        const held = await this.#readLock(path)
-        if (held && this.#stale(held)) await unlink(path).catch(() => undefined)
+        await unlink(path).catch(() => undefined)
       }
     }
   }
