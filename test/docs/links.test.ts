@@ -57,8 +57,7 @@ describe('documentation links and references', () => {
       expect(missing).toEqual([])
     })
 
-    // bench/README.md is the contributors' tuning history; the rest is for users.
-    it.skipIf(file.startsWith('bench/'))(`${file}: no internal notes`, () => {
+    it(`${file}: no internal notes`, () => {
       const text = readFileSync(join(repoRoot, file), 'utf8')
       const found = internal
         .map((pattern) => pattern.exec(text)?.[0])

@@ -7,7 +7,7 @@ import { repoRoot } from '../runtimes/harness.ts'
 
 /** Every Markdown file a user reads: the README, docs/, examples/, bench/, CONTRIBUTING. */
 export function docFiles(): string[] {
-  const files = ['README.md', 'CONTRIBUTING.md', 'bench/README.md'].filter((f) =>
+  const files = ['README.md', 'CHANGELOG.md', 'CONTRIBUTING.md', 'bench/README.md'].filter((f) =>
     existsSync(join(repoRoot, f)),
   )
   for (const dir of ['docs', 'examples']) files.push(...markdownBelow(dir))
