@@ -74,4 +74,5 @@ export function checkFeatures(platform: Platform): void {
     required(platform, 'resolveProxy')
     required(platform, 'selectProxy')
   }
+  if (platform.capabilities.tls) required(platform, 'checkTls')
 }

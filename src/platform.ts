@@ -15,6 +15,7 @@ import type { resolveProxySettings, selectProxy } from './proxy.ts'
 import type { followRedirects } from './follow.ts'
 import type { digestAuth } from './auth/digest.ts'
 import type { envTls, netrcAuth } from './trust-env.ts'
+import type { checkTls } from './settings.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -152,6 +153,8 @@ export interface Features {
   readonly trustEnv?: { readonly netrcAuth: typeof netrcAuth; readonly envTls: typeof envTls }
   /** `fromJSON` naming input that is plainly not saved state (a dict of cookies, a pickle). */
   readonly rejectForeignState?: typeof rejectForeignState
+  /** The shape of `tls` (with `capabilities.tls`; elsewhere a request with `tls` is refused). */
+  readonly checkTls?: typeof checkTls
 }
 
 /**
