@@ -14,6 +14,8 @@ import type { Features } from './platform.ts'
 import { digestAuth } from './auth/digest.ts'
 import { envTls, netrcAuth } from './trust-env.ts'
 import { checkTls } from './settings.ts'
+import { cookieHeader, toCookieOverlay } from './prepare.ts'
+import { storeSetCookie } from './hop.ts'
 
 /** Every feature: what the server-side runtimes (Node, Deno, Bun, workerd, default) use. */
 export const allFeatures: Features = {
@@ -26,4 +28,7 @@ export const allFeatures: Features = {
   trustEnv: { netrcAuth, envTls },
   rejectForeignState,
   checkTls,
+  cookieHeader,
+  cookieOverlay: toCookieOverlay,
+  storeSetCookie,
 }
