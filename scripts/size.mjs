@@ -3,7 +3,7 @@
 // tree shaking, minify), gzips the result and prints the sizes:
 // - browser condition: the target is 5 KB (5120 bytes) gzipped. The browser Session (merge
 //   rules, hooks, retries, saved state; without the jar, redirect and proxy planners, which
-//   the browser entry does not take: src/features.ts) is about 14 KB today, so the target is
+//   the browser entry does not take: src/features.ts) is about 21 KB today, so the target is
 //   not met; until a slimmer browser client exists this exits 1 only above the ratchet `gate`,
 //   so that the bundle cannot silently grow (README "Runtimes": bundle size);
 // - workerd condition (the in-memory jar and the public suffix list included): reported.
@@ -23,11 +23,15 @@ import ts from 'typescript'
 const root = resolve(import.meta.dirname, '..')
 const budget = 5120
 // Regression ratchet: the measured size when it was set, plus a little room. Lower it as the
-// browser bundle shrinks; never raise it without saying why in the commit. Raised from 14,848
-// to 15,360 with the layered lifecycle: the browser now carries the response promise that
-// knows whether it is awaited (the body shortcut), `redirect` modes, `raiseForStatus`, the
-// JSON error naming the request, and the one `checkPlatform()` (measured 15,187 B).
-const gate = 15_360
+// browser bundle shrinks; never raise it without saying why in the commit. Raised from 15,360
+// to 21,504 (21 KB) after this release's browser features landed (the build measured 21,336 B,
+// 21,033 B once the tls check and the session's own cookie handling became server-only
+// features): request-init key checking with hints, validated setters, the response promise
+// and shortcuts, lines()/events()/links, progress, debug, prepareRequest/send, body limits
+// (docs/performance.md "Bundle size" has the table). The ~470 B of room is what one more
+// validated option or error message costs, so a small fix does not trip CI while a new
+// feature in the browser path does.
+const gate = 21_504
 const args = new Set(process.argv.slice(2))
 const without = process.argv
   .slice(2)

@@ -74,4 +74,10 @@ export function checkFeatures(platform: Platform): void {
     required(platform, 'resolveProxy')
     required(platform, 'selectProxy')
   }
+  if (platform.capabilities.tls) required(platform, 'checkTls')
+  if (platform.capabilities.sendCookie) {
+    required(platform, 'cookieHeader')
+    required(platform, 'cookieOverlay')
+  }
+  if (platform.capabilities.readSetCookie) required(platform, 'storeSetCookie')
 }

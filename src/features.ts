@@ -13,6 +13,9 @@ import { rejectForeignState } from './state/foreign.ts'
 import type { Features } from './platform.ts'
 import { digestAuth } from './auth/digest.ts'
 import { envTls, netrcAuth } from './trust-env.ts'
+import { checkTls } from './settings.ts'
+import { cookieHeader, toCookieOverlay } from './prepare.ts'
+import { storeSetCookie } from './hop.ts'
 
 /** Every feature: what the server-side runtimes (Node, Deno, Bun, workerd, default) use. */
 export const allFeatures: Features = {
@@ -24,4 +27,8 @@ export const allFeatures: Features = {
   digestAuth,
   trustEnv: { netrcAuth, envTls },
   rejectForeignState,
+  checkTls,
+  cookieHeader,
+  cookieOverlay: toCookieOverlay,
+  storeSetCookie,
 }

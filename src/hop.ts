@@ -17,7 +17,7 @@ import type { Cookie } from './cookies/types.ts'
 import { discardBody } from './drain.ts'
 import type { Plan } from './plan.ts'
 import type { AdapterContext } from './platform.ts'
-import { buildRequest, cookieHeader } from './prepare.ts'
+import { buildRequest } from './prepare.ts'
 import { trackUpload } from './progress.ts'
 import type { HopState } from './redirect.ts'
 import { toRealmResponse } from './response.ts'
@@ -62,7 +62,11 @@ export async function sendHop(
   const upload = plan.progress.upload
   if (upload && hop.body.value !== null) hop = await trackUpload(hop, upload)
   const cookie = internals.platform.capabilities.sendCookie
-    ? cookieHeader(session.cookies, hop.url, hop.requestCookiesAllowed ? plan.cookies : undefined)
+    ? required(internals.platform, 'cookieHeader')(
+        session.cookies,
+        hop.url,
+        hop.requestCookiesAllowed ? plan.cookies : undefined,
+      )
     : ''
   // The one `Request` builder of a hop (`src/prepare.ts`), for both variants.
   const build = (): Request =>
@@ -74,7 +78,7 @@ export async function sendHop(
     })
   // The platform's fast path (Node): the same hop as plain data, or `undefined`.
   const plain = internals.platform.features.plainHop?.(plan, hop, cookie, build, deadline, {
-    store: storeSetCookie,
+    store: required(internals.platform, 'storeSetCookie'),
   })
   // `return await`: one microtask, where returning the promise from an async function costs three.
   if (plain) return await plain
@@ -149,7 +153,7 @@ async function sendRequest(
           internals.platform.capabilities.sendCookie &&
           retried.headers.get('cookie') === (cookie || null)
         ) {
-          const fresh = cookieHeader(
+          const fresh = required(internals.platform, 'cookieHeader')(
             session.cookies,
             new URL(retried.url),
             hop.requestCookiesAllowed ? plan.cookies : undefined,
@@ -191,7 +195,7 @@ function received(
       typeof headers.getSetCookie === 'function'
         ? headers.getSetCookie()
         : required(plan.internals.platform, 'splitSetCookie')(headers.get('set-cookie') ?? '')
-    stored(storeSetCookie(plan, values, response.url || url))
+    stored(required(plan.internals.platform, 'storeSetCookie')(plan, values, response.url || url))
   }
   return response
 }

@@ -9,7 +9,7 @@ import { resolveDebug } from './debug.ts'
 import type { TlsOptions } from './platform.ts'
 import { mergeHooks } from './hooks.ts'
 import { credentialHeaders, dropsCredentials, normaliseOrigin } from './origin.ts'
-import { firstHop, prepareBody, toCookieOverlay } from './prepare.ts'
+import { firstHop, prepareBody } from './prepare.ts'
 import { resolveProgress, type ResolvedProgress } from './progress.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import type { HopState, RedirectPolicy } from './redirect.ts'
@@ -108,11 +108,17 @@ export function resolvePlan(
     headers.set('content-type', contentType)
 
   const hooks = mergeHooks(session.hooks, init.hooks)
-  const cookies = toCookieOverlay(init.cookies, 'init.cookies')
   const { platform } = internals
+  // Request-level cookies go into the `Cookie` header the session builds (not in the browser).
+  const cookies = platform.capabilities.sendCookie
+    ? required(platform, 'cookieOverlay')(init.cookies, 'init.cookies')
+    : undefined
   // Session settings assigned after construction are checked here (the constructor checks its options).
   checkPlatform(platform, 'session.', { proxy: session.proxy, tls: session.tls })
-  checkPlatform(platform, 'init.', { proxy: init.proxy, foreignCookies: cookies !== undefined })
+  checkPlatform(platform, 'init.', {
+    proxy: init.proxy,
+    foreignCookies: init.cookies !== undefined && init.cookies !== null,
+  })
   checkPlatform(platform, '', { beforeRedirect: hooks.beforeRedirect.length })
   const maxRedirects =
     init.maxRedirects !== undefined

@@ -15,6 +15,9 @@ import type { resolveProxySettings, selectProxy } from './proxy.ts'
 import type { followRedirects } from './follow.ts'
 import type { digestAuth } from './auth/digest.ts'
 import type { envTls, netrcAuth } from './trust-env.ts'
+import type { checkTls } from './settings.ts'
+import type { cookieHeader, toCookieOverlay } from './prepare.ts'
+import type { storeSetCookie } from './hop.ts'
 
 /** What a runtime can do; the core reads only these flags. */
 export interface Capabilities {
@@ -152,6 +155,13 @@ export interface Features {
   readonly trustEnv?: { readonly netrcAuth: typeof netrcAuth; readonly envTls: typeof envTls }
   /** `fromJSON` naming input that is plainly not saved state (a dict of cookies, a pickle). */
   readonly rejectForeignState?: typeof rejectForeignState
+  /** The shape of `tls` (with `capabilities.tls`; elsewhere a request with `tls` is refused). */
+  readonly checkTls?: typeof checkTls
+  /** The jar's `Cookie` header and request-level `cookies` (with `capabilities.sendCookie`). */
+  readonly cookieHeader?: typeof cookieHeader
+  readonly cookieOverlay?: typeof toCookieOverlay
+  /** Stores a response's `Set-Cookie` in the jar (with `capabilities.readSetCookie`). */
+  readonly storeSetCookie?: typeof storeSetCookie
 }
 
 /**

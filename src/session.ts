@@ -51,7 +51,6 @@ import {
   checkHeaderName,
   checkOrigin,
   checkStringList,
-  checkTls,
 } from './settings.ts'
 import { checkBaseURL, toSearchParams } from './util/url.ts'
 import { checkNonNegative, invalid } from './util/validate.ts'
@@ -134,6 +133,19 @@ function isJar(value: unknown): value is CookieJar {
     typeof (value as CookieJar).getCookieString === 'function' &&
     typeof (value as CookieJar).setCookie === 'function'
   )
+}
+
+/**
+ * Validates a `tls` setting with the platform's check, if it has one. Without it (the
+ * browser) `tls` is refused: by the constructor, and by send() for one assigned later.
+ */
+function resolveTls(
+  platform: Platform,
+  value: TlsOptions | undefined,
+  field: string,
+): TlsOptions | undefined {
+  const check = platform.features.checkTls
+  return check ? check(value, field) : (value ?? undefined)
 }
 
 /** Validates and resolves a `proxy` setting with the platform's proxy feature, if it has one. */
@@ -248,7 +260,7 @@ export class Session {
     this.#resolvedProxy = resolveProxy(platform, options.proxy, 'options.proxy')
     this.#proxy = options.proxy
     this.#trustEnv = checkBoolean(options.trustEnv ?? true, 'options.trustEnv')
-    this.#tls = checkTls(options.tls, 'options.tls')
+    this.#tls = resolveTls(platform, options.tls, 'options.tls')
     this.#credentials = checkCredentials(options.credentials, 'options.credentials')
     this.#connections =
       options.connections === undefined
@@ -337,7 +349,7 @@ export class Session {
     return this.#tls
   }
   set tls(value: TlsOptions | undefined) {
-    this.#tls = checkTls(value, 'session.tls')
+    this.#tls = resolveTls((this.constructor as typeof Session).platform, value, 'session.tls')
   }
 
   /** Extra headers stripped on an origin change, like `Authorization`. */

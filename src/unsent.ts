@@ -5,7 +5,8 @@
  * @module
  */
 import type { Plan } from './plan.ts'
-import { buildRequest, cookieHeader } from './prepare.ts'
+import { buildRequest } from './prepare.ts'
+import { required } from './capabilities.ts'
 import type { BodySource, HopState } from './redirect.ts'
 
 /**
@@ -23,7 +24,11 @@ const bodies = new WeakMap<Request, BodySource | 'buffer'>()
 export function hopRequest(plan: Plan, hop: HopState, signal: AbortSignal | undefined): Request {
   const { internals, session } = plan
   const cookie = internals.platform.capabilities.sendCookie
-    ? cookieHeader(session.cookies, hop.url, hop.requestCookiesAllowed ? plan.cookies : undefined)
+    ? required(internals.platform, 'cookieHeader')(
+        session.cookies,
+        hop.url,
+        hop.requestCookiesAllowed ? plan.cookies : undefined,
+      )
     : ''
   const request = buildRequest(hop, {
     cookie,
