@@ -146,6 +146,24 @@ function timedConnector(
   }
 }
 
+/** The TLS fields as they were when resolved (`ca` copied: an array may be edited in place). */
+type TlsFields = readonly [unknown, unknown, unknown, unknown]
+
+function fieldsOf(tls: TlsOptions | undefined): TlsFields {
+  if (tls === undefined) return [undefined, undefined, undefined, undefined]
+  const ca: unknown = Array.isArray(tls.ca) ? [...(tls.ca as unknown[])] : tls.ca
+  return [ca, tls.cert, tls.key, tls.rejectUnauthorized]
+}
+
+function sameFields(fields: TlsFields, tls: TlsOptions | undefined): boolean {
+  const now = fieldsOf(tls)
+  return fields.every((value, i) => {
+    const other = now[i]
+    if (!Array.isArray(value) || !Array.isArray(other)) return value === other
+    return value.length === other.length && value.every((v: unknown, j) => v === other[j])
+  })
+}
+
 /**
  * Dispatchers by (proxy, TLS settings): one keep-alive pool per session whatever the
  * requests' timeouts. A request's `connect` limit is set on the pool while it is dispatched
@@ -159,7 +177,11 @@ export class DispatcherPool {
   readonly #timed = new WeakMap<Dispatcher, Map<string, Dispatcher>>()
   /** The `connect` limit of the request being dispatched, read by the connector. */
   #attempt: number | undefined
-  #lastTls: { input: TlsOptions | undefined; snapshot: string; resolved: ResolvedTls } | undefined
+  #lastTls:
+    | { input: TlsOptions | undefined; fields: TlsFields; id: string; resolved: ResolvedTls }
+    | undefined
+  /** A small id per distinct TLS setting, so a pool key never carries a CA bundle's text. */
+  readonly #tlsIds = new Map<string, string>()
 
   constructor(options: AdapterOptions) {
     this.#options = options
@@ -172,7 +194,7 @@ export class DispatcherPool {
    */
   get(ctx: Pick<AdapterContext, 'proxy' | 'tls' | 'timeout'>): Dispatcher {
     const tls = this.#resolveTls(ctx.tls)
-    const key = `${ctx.proxy ?? ''}\n${tls.snapshot}`
+    const key = `${ctx.proxy ?? ''}\n${tls.id}`
     let dispatcher = this.#dispatchers.get(key)
     if (!dispatcher) {
       dispatcher = this.#create(ctx, tls.resolved)
@@ -184,16 +206,25 @@ export class DispatcherPool {
       : dispatcher
   }
 
-  /** Resolves (and reads files) once per distinct setting; `s.tls` may be replaced or edited. */
-  #resolveTls(input: TlsOptions | undefined): { snapshot: string; resolved: ResolvedTls } {
+  /**
+   * Resolves (and reads files) once per distinct setting; `s.tls` may be replaced or edited.
+   * Every request passes here, and `ca` may be a whole CA bundle (`REQUESTS_CA_BUNDLE`): the
+   * same setting is recognised by identity, field by field, never by serialising it.
+   */
+  #resolveTls(input: TlsOptions | undefined): { id: string; resolved: ResolvedTls } {
+    const last = this.#lastTls
+    if (last && last.input === input && sameFields(last.fields, input)) return last
     const snapshot =
       input === undefined
         ? ''
         : JSON.stringify([input.ca, input.cert, input.key, input.rejectUnauthorized])
-    const last = this.#lastTls
-    if (last && last.input === input && last.snapshot === snapshot) return last
+    let id = this.#tlsIds.get(snapshot)
+    if (id === undefined) {
+      id = String(this.#tlsIds.size)
+      this.#tlsIds.set(snapshot, id)
+    }
     const resolved = resolveTls(input)
-    this.#lastTls = { input, snapshot, resolved }
+    this.#lastTls = { input, fields: fieldsOf(input), id, resolved }
     return this.#lastTls
   }
 
