@@ -31,6 +31,7 @@ const sendOptions = new Set([
   'credentials',
   'hooks',
   'maxRedirects',
+  'maxResponseSize',
   'onDownloadProgress',
   'onUploadProgress',
   'proxy',
