@@ -205,7 +205,7 @@ async function printExchange(
   const stdout = process.stdout
   const sections: string[] = []
   if (args.verbose && response) {
-    for (const hop of response.history as Lib.SessionResponse[]) {
+    for (const hop of response.history) {
       sections.push(formatRequestHead(hop.request, p), formatResponseHead(hop, p))
     }
   }
