@@ -262,7 +262,7 @@ export class Session {
     )
     this.#onUploadProgress = checkHandler(options.onUploadProgress, 'options.onUploadProgress')
     this.#debug = checkDebug(options.debug, 'options.debug')
-    // Last: it reads the finished session (issue 5 item 7).
+    // Last: autosave reads the finished session.
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
     }
@@ -377,7 +377,7 @@ export class Session {
     return this.#allowH2
   }
 
-  /** Relative request URLs are joined to it (see README: "Base URL"). */
+  /** Relative request URLs are joined to it (docs/sessions.md, "Base URL"). */
   get baseURL(): string | undefined {
     return this.#baseURL
   }
@@ -715,7 +715,7 @@ export class Session {
   }
 
   /**
-   * The session as versioned plain JSON (see README "Saving sessions"): `JSON.stringify(s)`
+   * The session as versioned plain JSON (docs/saving.md): `JSON.stringify(s)`
    * works. Hooks, handler auth and adapters are left out and listed in `omitted`.
    * @example
    * fs.writeFileSync('me.json', JSON.stringify(s.toJSON({ secrets: false })))
