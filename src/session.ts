@@ -7,7 +7,7 @@ import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
-import { ClosedSessionError } from './errors.ts'
+import { ClosedSessionError, describeRequest, redactURL } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
 import { checkFeatures, checkPlatform, required } from './capabilities.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
@@ -116,10 +116,6 @@ function checkDebug(value: unknown, field: string): boolean | DebugHandler | und
   if (value === undefined || typeof value === 'boolean' || typeof value === 'function')
     return value as boolean | DebugHandler | undefined
   throw invalid(field, 'a boolean or a function', value)
-}
-
-function describeSent(request: unknown): string {
-  return request instanceof Request ? `${request.method} ${request.url}` : 'the request'
 }
 
 /** `maxResponseSize`: a whole number of bytes, or `undefined`/`null` for no limit. */
@@ -573,7 +569,8 @@ export class Session {
     init: SessionRequestInit | undefined,
     strict = true,
   ): ResponsePromise {
-    return this.#begin(`${method} ${String(url)}`, (want) => {
+    // The URL's userinfo never reaches the message (`ClosedSessionError`).
+    return this.#begin(`${method} ${redactURL(url)}`, (want) => {
       const badInit = strict ? initError(init) : undefined
       return badInit
         ? Promise.reject(badInit)
@@ -609,7 +606,7 @@ export class Session {
    */
   send(request: Request, init?: SessionRequestInit): ResponsePromise {
     checkSend(request, init ?? {})
-    return this.#begin(describeSent(request), () =>
+    return this.#begin(describeRequest(request), () =>
       planRequest(this, this.#internals(), request, init ?? {}).then((plan) =>
         sendPlan(plan, init?.signal ?? request.signal),
       ),
