@@ -51,7 +51,8 @@ export function resolveURL(input: string | URL, baseURL: string | undefined): UR
       baseURL === undefined && !absoluteURL.test(input)
         ? 'a relative URL needs the session baseURL'
         : 'not a valid URL'
-    throw new InvalidURLError(href, reason, { cause })
+    // The parser's error keeps the whole input (`error.input`): not passed on when it has userinfo.
+    throw new InvalidURLError(href, reason, redactURL(href) === href ? { cause } : {})
   }
   return url
 }

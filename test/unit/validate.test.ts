@@ -6,6 +6,7 @@ import { CookieJar } from '../../src/cookies/index.ts'
 import {
   ClosedSessionError,
   ConnectionError,
+  InvalidURLError,
   SessionError,
   SessionStateError,
 } from '../../src/errors.ts'
@@ -359,6 +360,13 @@ describe('baseURL: an absolute http(s) URL', () => {
       expect(inspect(error)).not.toContain('hunter2')
     },
   )
+
+  it('a request URL that cannot be parsed is refused without its password', async () => {
+    const { session } = mockSession(echo)
+    const error = await session.get('http://me:hunter2@bad host/').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidURLError)
+    expect(inspect(error)).not.toContain('hunter2')
+  })
 
   it('http and https bases are kept', () => {
     expect(mockSession(echo, { baseURL: 'http://localhost:8080' }).session.baseURL).toBe(
