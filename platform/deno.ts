@@ -78,7 +78,7 @@ function clientOptions(
  * NOTE(spec): a client without `proxy` still applies HTTP(S)_PROXY from the process
  * environment, and Deno has no option to go direct (denoland/deno#28385), so a hop the
  * session sends directly (`trustEnv: false`, `proxy: null`) can still be proxied by Deno
- * (`NO_PROXY` is honoured). Documented in the README runtime table.
+ * (`NO_PROXY` is honoured). Documented in docs/runtimes.md.
  */
 function createDenoAdapter(): Adapter {
   const clients = new Map<string, DenoHttpClient>()

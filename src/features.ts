@@ -2,7 +2,7 @@
  * The parts of the core a runtime may go without. Each platform entry hands its `Session` the
  * features it can use (`Platform.features`), so a runtime that cannot use one does not bundle
  * it: the browser follows redirects, keeps cookies and picks proxies itself, so its entry
- * supplies none of these and `import { Session }` there stays small (README "Bundle size").
+ * supplies none of these and `import { Session }` there stays small (docs/runtimes.md, "Bundle size").
  * @module
  */
 import { Autosave } from './state/autosave.ts'

@@ -26,7 +26,7 @@ const fetchKeys = [
   'dispatcher',
 ]
 
-/** The session's own request options (README "Request options"). */
+/** The session's own request options (docs/options.md). */
 const sessionKeys = [
   'params',
   'json',

@@ -3,6 +3,7 @@
  * lookup requests' `get_netrc_auth` does. Reading the file is the platform's job.
  * @module
  */
+import { readQuoted } from './util/text.ts'
 
 /** One `machine` (or the `default`) entry. */
 export interface NetrcEntry {
@@ -32,16 +33,10 @@ export function parseNetrc(text: string): NetrcEntry[] {
       if (text[i] !== '#') break
       while (i < n && text[i] !== '\n') i++
     }
-    let token = ''
     if (text[i] === '"') {
-      i++
-      while (i < n && text[i] !== '"') {
-        if (text[i] === '\\') i++
-        token += text.charAt(i)
-        i++
-      }
-      i++
-      return token
+      const quoted = readQuoted(text, i)
+      i = quoted.end
+      return quoted.value
     }
     const start = i
     while (i < n && !/\s/.test(text.charAt(i))) i++

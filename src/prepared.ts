@@ -31,6 +31,7 @@ const sendOptions = new Set([
   'credentials',
   'hooks',
   'maxRedirects',
+  'maxResponseSize',
   'onDownloadProgress',
   'onUploadProgress',
   'proxy',
@@ -58,8 +59,9 @@ export function checkSend(request: unknown, init: SessionRequestInit): void {
 
 /**
  * The plan that sends `request` as it is (requests' `Session.send`): its URL, method, headers
- * (a `Cookie` and `Authorization` included) and body go unchanged; the session adds its
- * cookies and auth only on redirect hops, where the follower rebuilds them.
+ * (a `Cookie` and `Authorization` included) and body go unchanged. On redirect hops the
+ * follower rebuilds `Cookie` from the jar; a fixed session auth is not added (requests'
+ * `rebuild_auth` only strips it), while an auth handler (Digest, `.netrc`) still answers.
  */
 export async function planRequest(
   session: Session,

@@ -7,12 +7,24 @@ import { MountTable } from './adapters.ts'
 import { resolveAuth, type ResolvedAuth } from './auth.ts'
 import type { Autosave } from './state/autosave.ts'
 import type { CookieJar } from './cookies/jar.ts'
-import { ClosedSessionError } from './errors.ts'
+import { ClosedSessionError, describeRequest, redactURL } from './errors.ts'
 import { resolveHooks } from './hooks.ts'
 import { checkFeatures, checkPlatform, required } from './capabilities.ts'
 import type { Adapter, Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
 import { responsePromise } from './response-promise.ts'
+import {
+  checkDebug,
+  checkMethod,
+  checkOptionKeys,
+  checkSize,
+  initError,
+  isJar,
+  noPlatform,
+  resolveProxy,
+  resolveTls,
+  toJar,
+} from './session-options.ts'
 import { resolveRetry, type ResolvedRetry } from './retry.ts'
 import { checkSend, planRequest, prepareRequest } from './prepared.ts'
 import { checkHandler } from './progress.ts'
@@ -44,7 +56,6 @@ import type {
   TimeoutInit,
 } from './types.ts'
 import { toHeaders } from './util/headers.ts'
-import { checkRequestInit, hintFor, sessionAliases } from './init.ts'
 import {
   checkBoolean,
   checkCredentials,
@@ -53,112 +64,7 @@ import {
   checkStringList,
 } from './settings.ts'
 import { checkBaseURL, toSearchParams } from './util/url.ts'
-import { checkNonNegative, invalid } from './util/validate.ts'
-
-function missing(what: string): never {
-  throw new TypeError(
-    `Session.platform.${what}: this Session class has no platform; import Session from 'fetch-session' (or a platform entry), not from its core`,
-  )
-}
-
-/** The platform of the bare core class: every use fails with a clear message. */
-const noPlatform: Platform = {
-  name: 'none',
-  capabilities: {
-    manualRedirect: true,
-    readSetCookie: true,
-    sendCookie: true,
-    proxy: false,
-    tls: false,
-    transportTimeouts: false,
-    keepAlive: false,
-  },
-  createAdapter: () => missing('createAdapter'),
-  env: () => undefined,
-  mapError: () => undefined,
-  get CookieJar(): never {
-    return missing('CookieJar')
-  },
-  features: {},
-}
-
-/** Proxy settings where none can be set: the environment decides, and a proxy-less platform reads none. */
-const environmentProxy: ResolvedProxy = { mode: 'environment' }
-
-const knownOptions = new Set([
-  'baseURL',
-  'headers',
-  'params',
-  'auth',
-  'cookies',
-  'timeout',
-  'maxRedirects',
-  'sensitiveHeaders',
-  'trustedOrigins',
-  'retry',
-  'hooks',
-  'proxy',
-  'trustEnv',
-  'tls',
-  'credentials',
-  'connections',
-  'allowH2',
-  'autosave',
-  'raiseForStatus',
-  'maxResponseSize',
-  'onDownloadProgress',
-  'onUploadProgress',
-  'debug',
-])
-
-function checkDebug(value: unknown, field: string): boolean | DebugHandler | undefined {
-  if (value === undefined || typeof value === 'boolean' || typeof value === 'function')
-    return value as boolean | DebugHandler | undefined
-  throw invalid(field, 'a boolean or a function', value)
-}
-
-function describeSent(request: unknown): string {
-  return request instanceof Request ? `${request.method} ${request.url}` : 'the request'
-}
-
-/** `maxResponseSize`: a whole number of bytes, or `undefined`/`null` for no limit. */
-function checkSize(value: unknown, field: string): number | undefined {
-  return value === undefined || value === null ? undefined : checkNonNegative(value, field, true)
-}
-
-function isJar(value: unknown): value is CookieJar {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as CookieJar).getCookieString === 'function' &&
-    typeof (value as CookieJar).setCookie === 'function'
-  )
-}
-
-/**
- * Validates a `tls` setting with the platform's check, if it has one. Without it (the
- * browser) `tls` is refused: by the constructor, and by send() for one assigned later.
- */
-function resolveTls(
-  platform: Platform,
-  value: TlsOptions | undefined,
-  field: string,
-): TlsOptions | undefined {
-  const check = platform.features.checkTls
-  return check ? check(value, field) : (value ?? undefined)
-}
-
-/** Validates and resolves a `proxy` setting with the platform's proxy feature, if it has one. */
-function resolveProxy(
-  platform: Platform,
-  value: ProxyInit | undefined,
-  field: string,
-): ResolvedProxy {
-  // Without the feature (the browser) a proxy is refused: by the constructor, and by send()
-  // for one assigned later.
-  const resolve = platform.features.resolveProxy
-  return resolve ? resolve(value, undefined, field) : environmentProxy
-}
+import { checkNonNegative } from './util/validate.ts'
 
 /**
  * A session: defaults merged into every request, a cookie jar that persists across requests
@@ -207,22 +113,7 @@ export class Session {
   #autosave: Autosave | undefined
 
   constructor(options: SessionOptions = {}) {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw invalid('options', 'an object', options)
-    }
-    for (const key of Object.keys(options)) {
-      if (!knownOptions.has(key)) {
-        const hint = hintFor(key, knownOptions, sessionAliases)
-        throw invalid(
-          `options.${key}`,
-          'a known session option',
-          (options as Record<string, unknown>)[key],
-          {
-            ...(hint === undefined ? {} : { hint }),
-          },
-        )
-      }
-    }
+    checkOptionKeys(options)
     const platform = (this.constructor as typeof Session).platform
     this.#baseURL = checkBaseURL(options.baseURL, 'options.baseURL')
     this.#headers = toHeaders(options.headers, 'options.headers')
@@ -274,7 +165,7 @@ export class Session {
     )
     this.#onUploadProgress = checkHandler(options.onUploadProgress, 'options.onUploadProgress')
     this.#debug = checkDebug(options.debug, 'options.debug')
-    // Last: it reads the finished session (issue 5 item 7).
+    // Last: autosave reads the finished session.
     if (options.autosave !== undefined) {
       this.#autosave = new (required(platform, 'Autosave'))(this, options.autosave)
     }
@@ -282,20 +173,7 @@ export class Session {
 
   /** A `CookieJar` as is, or a record of cookie values in a new jar of the platform's class. */
   #toJar(init: unknown, field: string): CookieJar {
-    if (isJar(init)) return init
-    const jar = new (this.constructor as typeof Session).platform.CookieJar()
-    if (init === undefined || init === null) return jar
-    if (typeof init !== 'object' || Array.isArray(init)) {
-      throw invalid(field, 'a CookieJar or a record of cookie values', init)
-    }
-    // Dict cookies (requests' cookiejar_from_dict) are bound to the baseURL's host when there is one.
-    const domain = this.#baseURL === undefined ? undefined : new URL(this.#baseURL).hostname
-    for (const [name, value] of Object.entries(init)) {
-      if (typeof value !== 'string')
-        throw invalid(`${field}[${JSON.stringify(name)}]`, 'a string', value)
-      jar.set(name, value, domain === undefined ? {} : { domain })
-    }
-    return jar
+    return toJar((this.constructor as typeof Session).platform, init, field, this.#baseURL)
   }
 
   /** Default headers (case-insensitive; mutate freely). Assigning takes what the constructor takes. */
@@ -389,7 +267,7 @@ export class Session {
     return this.#allowH2
   }
 
-  /** Relative request URLs are joined to it (see README: "Base URL"). */
+  /** Relative request URLs are joined to it (docs/sessions.md, "Base URL"). */
   get baseURL(): string | undefined {
     return this.#baseURL
   }
@@ -512,9 +390,7 @@ export class Session {
    * @throws {SessionError} for failures of the request lifecycle (never for a 4xx/5xx: see `raiseForStatus()`).
    */
   request(method: string, url: string | URL, init?: SessionRequestInit): ResponsePromise {
-    if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(method)) {
-      throw invalid('method', 'an HTTP method token', method)
-    }
+    checkMethod(method)
     return this.#start(method, url, init)
   }
   /** `GET url`. */
@@ -585,7 +461,8 @@ export class Session {
     init: SessionRequestInit | undefined,
     strict = true,
   ): ResponsePromise {
-    return this.#begin(`${method} ${String(url)}`, (want) => {
+    // The URL's userinfo never reaches the message (`ClosedSessionError`).
+    return this.#begin(`${method} ${redactURL(url)}`, (want) => {
       const badInit = strict ? initError(init) : undefined
       return badInit
         ? Promise.reject(badInit)
@@ -603,8 +480,7 @@ export class Session {
    * const r = await s.send(req)
    */
   prepareRequest(method: string, url: string | URL, init?: SessionRequestInit): Request {
-    if (typeof method !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(method))
-      throw invalid('method', 'an HTTP method token', method)
+    checkMethod(method)
     const bad = initError(init)
     if (bad) throw bad
     return prepareRequest(this, this.#internals(), method, url, init ?? {})
@@ -621,7 +497,7 @@ export class Session {
    */
   send(request: Request, init?: SessionRequestInit): ResponsePromise {
     checkSend(request, init ?? {})
-    return this.#begin(describeSent(request), () =>
+    return this.#begin(describeRequest(request), () =>
       planRequest(this, this.#internals(), request, init ?? {}).then((plan) =>
         sendPlan(plan, init?.signal ?? request.signal),
       ),
@@ -727,7 +603,7 @@ export class Session {
   }
 
   /**
-   * The session as versioned plain JSON (see README "Saving sessions"): `JSON.stringify(s)`
+   * The session as versioned plain JSON (docs/saving.md): `JSON.stringify(s)`
    * works. Hooks, handler auth and adapters are left out and listed in `omitted`.
    * @example
    * fs.writeFileSync('me.json', JSON.stringify(s.toJSON({ secrets: false })))
@@ -785,16 +661,6 @@ export class Session {
   /** `using s = new Session()` starts closing it at the end of the block. */
   [Symbol.dispose](): void {
     void this.close()
-  }
-}
-
-/** A request init's mistake as an error (the promise rejects with it, as fetch's would). */
-function initError(init: unknown): Error | undefined {
-  try {
-    checkRequestInit(init)
-    return undefined
-  } catch (error) {
-    return error as Error
   }
 }
 

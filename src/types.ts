@@ -239,7 +239,7 @@ export type DebugHandler = (event: DebugEvent) => void
 
 /** Options of `new Session()`. Every one is also a mutable property of the session. */
 export interface SessionOptions {
-  /** Relative request URLs resolve against it (WHATWG URL rules; see README). */
+  /** Relative request URLs resolve against it (WHATWG URL rules; docs/sessions.md, "Base URL"). */
   baseURL?: string | URL | undefined
   /** Default headers. */
   headers?: HeadersInitLike | undefined

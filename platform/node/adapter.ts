@@ -10,7 +10,7 @@
  * `timeout.body` and `maxResponseSize` (on decoded bytes) are enforced, and `close()` ends
  * the hop (`in-flight.ts`). What it skips is fetch's spec machinery
  * around the socket (a second `Request`, guarded `Headers`, undici's own `Response` re-wrapped
- * into the global one): that is where `undici.fetch` spends its time (README "Performance").
+ * into the global one): that is where `undici.fetch` spends its time (docs/performance.md).
  *
  * Dispatchers come from `dispatcher.ts`: one undici copy throughout, never handed to
  * Node's global `fetch`, whose bundled undici differs.

@@ -20,6 +20,7 @@ import { md5 } from '@noble/hashes/legacy'
 import { sha256 } from '@noble/hashes/sha2'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils'
 import type { AuthHandler } from '../types.ts'
+import { readQuoted } from '../util/text.ts'
 
 /** One `Digest` challenge from `WWW-Authenticate`, parameter names lower-cased. */
 export type DigestChallenge = Readonly<Record<string, string>>
@@ -56,13 +57,9 @@ export function parseChallenges(header: string): Record<string, string>[] {
     while (i < n && (header[i] === ' ' || header[i] === '\t')) i++
     let value = ''
     if (header[i] === '"') {
-      i++
-      while (i < n && header[i] !== '"') {
-        if (header[i] === '\\') i++
-        value += header.charAt(i)
-        i++
-      }
-      i++
+      const quoted = readQuoted(header, i)
+      value = quoted.value
+      i = quoted.end
     } else {
       start = i
       while (i < n && header[i] !== ',' && header[i] !== ' ' && header[i] !== '\t') i++

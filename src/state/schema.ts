@@ -150,6 +150,10 @@ export interface SessionLike {
   hooks: Hooks
   readonly adapters: ReadonlyMap<string, Adapter>
   mount(prefix: string, adapter: Adapter): unknown
+  /** Handlers are not saved; a function here is listed in `omitted`. */
+  readonly onDownloadProgress?: unknown
+  readonly onUploadProgress?: unknown
+  readonly debug?: unknown
 }
 
 /** A `Session` class (or a platform subclass of it): `fromJSON` builds with `new cls()`. */

@@ -4,7 +4,7 @@
  * `loadSession` with an optimistic revision check so that two writers of one key never lose
  * each other's cookies silently.
  *
- * Concurrency design (issue 5 item 6): optimistic versioning, not merging. Every saved document
+ * Concurrency design: optimistic versioning, not merging. Every saved document
  * carries `revision`; a session remembers the revision it last loaded or saved for each
  * (store, key), and `save` refuses with `StateConflictError` when the store holds another one.
  * Merging cookies by (name, domain, path) was rejected: it resurrects cookies the other writer

@@ -60,6 +60,9 @@ export function buildState(session: SessionLike, options?: ToJSONOptions | strin
     session.hooks[name].forEach((_, i) => omitted.push(`hooks.${name}[${i}]`))
   }
   for (const prefix of session.adapters.keys()) omitted.push(`adapters[${JSON.stringify(prefix)}]`)
+  // Functions are never saved: the progress handlers and a debug handler are listed as left out.
+  for (const name of ['onDownloadProgress', 'onUploadProgress', 'debug'] as const)
+    if (typeof session[name] === 'function') omitted.push(name)
 
   let auth: AuthState | null = null
   const a = session.auth

@@ -35,3 +35,22 @@ export function trimTrailing(value: string, char: string): string {
   while (end > 0 && value.charCodeAt(end - 1) === code) end--
   return end === value.length ? value : value.slice(0, end)
 }
+
+/**
+ * The quoted string that opens at `start` (a `"`) with its backslash escapes undone (RFC 9110
+ * §5.6.4 quoted-string; Python's `netrc` reads quotes the same way), and the index just past
+ * its closing quote. An unterminated string runs to the end. Linear time.
+ * @example
+ * readQuoted('realm="a\\"b", x', 6) // { value: 'a"b', end: 12 }
+ */
+export function readQuoted(text: string, start: number): { value: string; end: number } {
+  const n = text.length
+  let i = start + 1
+  let value = ''
+  while (i < n && text[i] !== '"') {
+    if (text[i] === '\\') i++
+    value += text.charAt(i)
+    i++
+  }
+  return { value, end: i + 1 }
+}

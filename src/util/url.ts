@@ -3,7 +3,7 @@
  * credential policy uses.
  * @module
  */
-import { InvalidURLError } from '../errors.ts'
+import { InvalidURLError, redactURL } from '../errors.ts'
 import type { ParamsInit, ParamValue } from '../types.ts'
 import { trimTrailing } from './text.ts'
 import { invalid } from './validate.ts'
@@ -51,7 +51,8 @@ export function resolveURL(input: string | URL, baseURL: string | undefined): UR
       baseURL === undefined && !absoluteURL.test(input)
         ? 'a relative URL needs the session baseURL'
         : 'not a valid URL'
-    throw new InvalidURLError(href, reason, { cause })
+    // The parser's error keeps the whole input (`error.input`): not passed on when it has userinfo.
+    throw new InvalidURLError(href, reason, redactURL(href) === href ? { cause } : {})
   }
   return url
 }
@@ -68,17 +69,20 @@ export function checkBaseURL(value: unknown, field: string): string | undefined 
     throw invalid(field, 'a string or URL', value)
   }
   const text = String(value)
+  // The message shows the URL without its userinfo (a password never reaches it).
   let url: URL
   try {
     url = new URL(text)
   } catch (cause) {
-    throw invalid(field, 'an absolute http: or https: URL', text, { cause })
+    // The parser's error keeps the whole input (`error.input`): not passed on when it has userinfo.
+    const shown = redactURL(text)
+    throw invalid(field, 'an absolute http: or https: URL', shown, shown === text ? { cause } : {})
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     const hint = /^[^/:]+:\d+(?:[/?#]|$)/.test(text)
       ? `write http://${text} or https://${text}`
       : `the scheme is ${url.protocol}`
-    throw invalid(field, 'an absolute http: or https: URL', text, { hint })
+    throw invalid(field, 'an absolute http: or https: URL', redactURL(text), { hint })
   }
   return text
 }

@@ -1,7 +1,7 @@
 // Unit: s.prepareRequest(), s.send(), s.getAdapter(), response.cookies and response.next,
 // through a MockAdapter.
 import { describe, expect, it } from 'vitest'
-import { NoAdapterError } from '../../src/errors.ts'
+import { NoAdapterError, ResponseTooLargeError } from '../../src/errors.ts'
 import { MockAdapter } from '../helpers/mock-adapter.ts'
 import { mockSession } from '../helpers/test-session.ts'
 
@@ -102,6 +102,12 @@ describe('send', () => {
     })
     expect(r.status).toBe(200)
     expect(seen).toEqual(['http://a.test/r', 'http://a.test/r'])
+  })
+
+  it('takes every per-request limit, maxResponseSize included', async () => {
+    const { session } = mockSession(() => new Response('x'.repeat(100)))
+    const r = await session.send(new Request('http://a.test/big'), { maxResponseSize: 10 })
+    await expect(r.text()).rejects.toBeInstanceOf(ResponseTooLargeError)
   })
 
   it('refuses init keys that belong on the Request', () => {

@@ -530,6 +530,15 @@ describe('close', () => {
     expect(String(error)).toMatch(/The session is closed: GET http:\/\/h.test\/ was not sent/)
   })
 
+  it('names the refused request without its credentials', async () => {
+    const { session } = mockSession()
+    await session.close()
+    const error = await session.get('http://me:hunter2@h.test/').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ClosedSessionError)
+    expect(String(error)).toMatch(/GET http:\/\/h\.test\/ was not sent/)
+    expect(String(error)).not.toContain('hunter2')
+  })
+
   it('await using closes the session', async () => {
     let captured: { closed: boolean } | undefined
     {

@@ -153,6 +153,20 @@ describe('sessionToState', () => {
     ])
   })
 
+  it('lists the progress and debug handlers in omitted (functions are never saved)', () => {
+    const { session } = mockSession()
+    session.onDownloadProgress = () => undefined
+    session.onUploadProgress = () => undefined
+    session.debug = () => undefined
+    expect(sessionToState(session).omitted).toEqual([
+      'onDownloadProgress',
+      'onUploadProgress',
+      'debug',
+    ])
+    session.debug = true
+    expect(sessionToState(session).omitted).toEqual(['onDownloadProgress', 'onUploadProgress'])
+  })
+
   it('secrets: false leaves out auth, proxy and URL userinfo, the TLS key and credential headers (Cookie too)', () => {
     const session = configured()
     session.headers.set('authorization', 'Bearer t')

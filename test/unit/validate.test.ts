@@ -1,10 +1,12 @@
 // Strict input: every option, setter, request init and saved field is checked when it is
 // given, with one wording (`field: expected X, got Y`) and the field's path on the error.
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { CookieJar } from '../../src/cookies/index.ts'
 import {
   ClosedSessionError,
   ConnectionError,
+  InvalidURLError,
   SessionError,
   SessionStateError,
 } from '../../src/errors.ts'
@@ -342,6 +344,28 @@ describe('baseURL: an absolute http(s) URL', () => {
     const { session } = mockSession(echo)
     expect(() => (session.baseURL = baseURL)).toThrow(message)
     expect(session.baseURL).toBeUndefined()
+  })
+
+  it.each(['ftp://me:hunter2@h.test/', 'http://me:hunter2@bad host/'])(
+    '%s is refused without its password in the message',
+    (baseURL) => {
+      expect(() => mockSession(echo, { baseURL })).toThrow(/^options\.baseURL: expected/)
+      const error = (() => {
+        try {
+          mockSession(echo, { baseURL })
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(inspect(error)).not.toContain('hunter2')
+    },
+  )
+
+  it('a request URL that cannot be parsed is refused without its password', async () => {
+    const { session } = mockSession(echo)
+    const error = await session.get('http://me:hunter2@bad host/').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidURLError)
+    expect(inspect(error)).not.toContain('hunter2')
   })
 
   it('http and https bases are kept', () => {
