@@ -61,6 +61,8 @@ export function sessionFromState<S extends SessionLike>(
     credentials: state.credentials ?? undefined,
     connections: state.connections ?? undefined,
     allowH2: state.allowH2,
+    raiseForStatus: state.raiseForStatus ?? false,
+    maxResponseSize: state.maxResponseSize ?? undefined,
     hooks: extras?.hooks,
   }
   let session: S

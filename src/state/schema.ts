@@ -104,6 +104,10 @@ export interface SessionState {
   credentials: RequestCredentials | null
   connections: number | null
   allowH2: boolean
+  /** Absent in documents written before it was saved: `false`. */
+  raiseForStatus?: boolean
+  /** Decoded bytes a body may have; `null` (or absent) for no limit. */
+  maxResponseSize?: number | null
   /** What was left out: functions (`hooks.response[0]`, `auth`, `adapters["https://x/"]`) and, with `secrets: false`, credentials. */
   omitted: string[]
 }
@@ -147,6 +151,8 @@ export interface SessionLike {
   credentials: RequestCredentials | undefined
   connections: number | undefined
   allowH2: boolean
+  raiseForStatus?: boolean
+  maxResponseSize?: number | undefined
   hooks: Hooks
   readonly adapters: ReadonlyMap<string, Adapter>
   mount(prefix: string, adapter: Adapter): unknown
@@ -363,7 +369,12 @@ export const v1: Shape = {
   omitted: strings,
 }
 
-export const readV1: ObjectReader = obj(v1, { revision: int(0) })
+// Optional: documents written before these options were saved still read (as the defaults).
+export const readV1: ObjectReader = obj(v1, {
+  revision: int(0),
+  raiseForStatus: bool,
+  maxResponseSize: nullable(int(0)),
+})
 
 /**
  * @param writing `true` when the text is about to be written (the message says it was not).

@@ -132,6 +132,8 @@ export function buildState(session: SessionLike, options?: ToJSONOptions | strin
     credentials: session.credentials ?? null,
     connections: session.connections ?? null,
     allowH2: session.allowH2,
+    raiseForStatus: session.raiseForStatus ?? false,
+    maxResponseSize: session.maxResponseSize ?? null,
     omitted,
   }
 }

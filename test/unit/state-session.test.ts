@@ -226,6 +226,20 @@ describe('sessionFromState', () => {
     }
   })
 
+  it('keeps raiseForStatus and maxResponseSize; a document without them reads as the defaults', () => {
+    const { session } = mockSession(undefined, { raiseForStatus: true, maxResponseSize: 1024 })
+    const restored = roundTrip(session)
+    expect(restored.raiseForStatus).toBe(true)
+    expect(restored.maxResponseSize).toBe(1024)
+    const older: Record<string, unknown> = { ...sessionToState(session) }
+    delete older.raiseForStatus
+    delete older.maxResponseSize
+    const cls = session.constructor as SessionClassLike<Session>
+    const read = sessionFromState(cls, older)
+    expect(read.raiseForStatus).toBe(false)
+    expect(read.maxResponseSize).toBeUndefined()
+  })
+
   it('keeps proxy null (direct) apart from unset (environment)', () => {
     const { session } = mockSession(undefined, { proxy: null })
     expect(roundTrip(session).proxy).toBeNull()
