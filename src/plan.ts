@@ -101,7 +101,7 @@ export function resolvePlan(
   // requests merge_environment_settings: `.netrc` when the request has no auth at all.
   const trust = session.trustEnv ? internals.platform.features.trustEnv : undefined
   if (auth === null && init.auth === undefined && trust && !headers.has('authorization'))
-    auth = trust.netrcAuth(internals.platform, env)
+    auth = trust.netrcAuth(session, internals.platform, env)
 
   const { body, contentType } = prepareBody(init)
   if (contentType !== undefined && !headers.has('content-type'))

@@ -12,25 +12,41 @@ import type { Platform, TlsOptions } from './platform.ts'
 type Env = (key: string) => string | undefined
 
 /** requests utils.py `NETRC_FILES`: `NETRC`, else `~/.netrc`, then `~/_netrc`. */
-function readNetrc(env: Env, readFile: (path: string) => string | undefined): string | undefined {
+function netrcPaths(env: Env): string[] {
   const explicit = env('NETRC')
-  if (explicit) return readFile(explicit)
+  if (explicit) return [explicit]
   const home = env('HOME') ?? env('USERPROFILE')
-  if (!home) return undefined
+  if (!home) return []
   const sep = home.includes('\\') && !home.includes('/') ? '\\' : '/'
-  return readFile(`${home}${sep}.netrc`) ?? readFile(`${home}${sep}_netrc`)
+  return [`${home}${sep}.netrc`, `${home}${sep}_netrc`]
 }
 
+/** Per session: the `.netrc` auth read from which files (`null`: none, or no entries). */
+const netrcs = new WeakMap<object, { paths: string; auth: ResolvedAuth | null }>()
+
 /**
- * Auth from `.netrc` for a request with no auth of its own, or `null`. The file is read
- * once per request; each hop looks up its own host (requests' `rebuild_auth`), so the
- * credentials of one host are never sent to another.
+ * Auth from `.netrc` for a request with no auth of its own, or `null`; each hop looks up its
+ * own host (requests' `rebuild_auth`), so the credentials of one host are never sent to
+ * another. NOTE(spec): requests reads the file on every request; here it is read once per
+ * session and file name (as httpx's `NetRCAuth` reads it once), since a failed read on every
+ * request cost as much as a fifth of a keep-alive request's time. A new session sees a
+ * changed file.
  */
-export function netrcAuth(platform: Platform, env: Env): ResolvedAuth | null {
+export function netrcAuth(owner: object, platform: Platform, env: Env): ResolvedAuth | null {
   const readFile = platform.readFile
   if (!readFile) return null
-  const text = readNetrc(env, readFile)
-  if (!text) return null
+  const paths = netrcPaths(env)
+  const key = paths.join('\n')
+  const cached = netrcs.get(owner)
+  if (cached?.paths === key) return cached.auth
+  let text: string | undefined
+  for (const path of paths) if ((text = readFile(path)) !== undefined) break
+  const auth = text ? fromNetrc(text) : null
+  netrcs.set(owner, { paths: key, auth })
+  return auth
+}
+
+function fromNetrc(text: string): ResolvedAuth | null {
   const entries = parseNetrc(text)
   if (entries.length === 0) return null
   const handler = (request: Request): Request => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { netrcCredentials, parseNetrc } from '../../src/netrc.ts'
+import type { Platform } from '../../src/platform.ts'
+import { netrcAuth } from '../../src/trust-env.ts'
 
 describe('parseNetrc', () => {
   it('reads machine, login, password, account and default', () => {
@@ -54,5 +56,43 @@ describe('netrcCredentials (requests get_netrc_auth)', () => {
 
   it('without a default an unknown host gets nothing', () => {
     expect(netrcCredentials(parseNetrc('machine a login u password p'), 'b')).toBeUndefined()
+  })
+})
+
+describe('netrcAuth (trustEnv)', () => {
+  const platformReading = (files: Record<string, string>, reads: string[]): Platform =>
+    ({
+      readFile: (path: string) => {
+        reads.push(path)
+        return files[path]
+      },
+    }) as unknown as Platform
+
+  it('reads the file once per session and file name, not on every request', () => {
+    const reads: string[] = []
+    const platform = platformReading({ '/n': 'machine a.test login u password p\n' }, reads)
+    const env = (key: string): string | undefined => (key === 'NETRC' ? '/n' : undefined)
+    const session = {}
+    const first = netrcAuth(session, platform, env)
+    expect(first).not.toBeNull()
+    expect(netrcAuth(session, platform, env)).toBe(first)
+    expect(reads).toEqual(['/n'])
+    // Another session reads it again (and sees a changed file).
+    netrcAuth({}, platform, env)
+    expect(reads).toEqual(['/n', '/n'])
+  })
+
+  it('remembers a missing file too, and looks again when NETRC names another', () => {
+    const reads: string[] = []
+    const platform = platformReading({}, reads)
+    let netrc = '/missing'
+    const env = (key: string): string | undefined => (key === 'NETRC' ? netrc : undefined)
+    const session = {}
+    expect(netrcAuth(session, platform, env)).toBeNull()
+    expect(netrcAuth(session, platform, env)).toBeNull()
+    expect(reads).toEqual(['/missing'])
+    netrc = '/other'
+    netrcAuth(session, platform, env)
+    expect(reads).toEqual(['/missing', '/other'])
   })
 })
