@@ -39,7 +39,8 @@ Output:
   -b, --body               response body only (--print=b)
   -d, --download           save the body to a file (progress on a terminal)
   -o, --output FILE        the file for --download
-  Credentials in printed headers (Authorization, Cookie, Set-Cookie) are shown as <redacted>.
+  Credentials in printed headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie and
+  the session's sensitiveHeaders) are shown as <redacted>.
   Colour only on a terminal and never when NO_COLOR is set; a pipe gets the exact bytes.
 
 Network:

@@ -192,6 +192,8 @@ interface Printed {
   print: string
   palette: Palette
   tty: boolean
+  /** The session's `sensitiveHeaders`, lower case: redacted like credentials. */
+  sensitive?: ReadonlySet<string>
 }
 
 async function printExchange(
@@ -201,15 +203,15 @@ async function printExchange(
   request: Request,
   requestBody: string | undefined,
 ): Promise<void> {
-  const { print, palette: p, tty } = out
+  const { print, palette: p, tty, sensitive } = out
   const stdout = process.stdout
   const sections: string[] = []
   if (args.verbose && response) {
     for (const hop of response.history) {
-      sections.push(formatRequestHead(hop.request, p), formatResponseHead(hop, p))
+      sections.push(formatRequestHead(hop.request, p, sensitive), formatResponseHead(hop, p))
     }
   }
-  if (print.includes('H')) sections.push(formatRequestHead(request, p))
+  if (print.includes('H')) sections.push(formatRequestHead(request, p, sensitive))
   if (print.includes('B') && requestBody) sections.push(`${requestBody}\n`)
   if (print.includes('h') && response) sections.push(formatResponseHead(response, p))
   if (sections.length > 0) await write(stdout, `${sections.join('\n')}\n`)
@@ -262,6 +264,7 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`session ${location?.file ?? ''}: ${messageOf(error)}`, { cause: error })
   }
   const session = loaded ?? new lib.Session()
+  printed.sensitive = new Set(session.sensitiveHeaders.map((h) => h.toLowerCase()))
   try {
     if (args.cookies !== undefined && existsSync(args.cookies)) {
       const fromFile = lib.CookieJar.fromNetscape(readFileSync(args.cookies, 'utf8')).toJSON()

@@ -58,10 +58,19 @@ export function paletteFor(isTTY: boolean, env: Record<string, string | undefine
 // Credentials never reach a terminal or a log: keep the scheme, hide the rest.
 const secretHeaders = new Set(['authorization', 'proxy-authorization'])
 const cookieHeaders = new Set(['cookie', 'set-cookie'])
+const noHeaders: ReadonlySet<string> = new Set()
 
-/** A header value with credentials replaced by `<redacted>` (the scheme and cookie names kept). */
-export function redact(name: string, value: string): string {
+/**
+ * A header value with credentials replaced by `<redacted>` (the scheme and cookie names kept).
+ * `sensitive` adds the session's `sensitiveHeaders` (lower case), hidden whole.
+ */
+export function redact(
+  name: string,
+  value: string,
+  sensitive: ReadonlySet<string> = noHeaders,
+): string {
   const lower = name.toLowerCase()
+  if (sensitive.has(lower)) return '<redacted>'
   if (secretHeaders.has(lower)) {
     const scheme = /^\S+(?= )/.exec(value)
     return scheme ? `${scheme[0]} <redacted>` : '<redacted>'
@@ -73,11 +82,11 @@ export function redact(name: string, value: string): string {
   return value
 }
 
-function headerLines(headers: Headers, p: Palette): string[] {
+function headerLines(headers: Headers, p: Palette, sensitive?: ReadonlySet<string>): string[] {
   const lines: string[] = []
   for (const [name, value] of headers) {
     if (name === 'set-cookie') continue
-    lines.push(`${p.name(title(name))}: ${p.value(redact(name, value))}`)
+    lines.push(`${p.name(title(name))}: ${p.value(redact(name, value, sensitive))}`)
   }
   for (const value of headers.getSetCookie()) {
     lines.push(`${p.name('Set-Cookie')}: ${p.value(redact('set-cookie', value))}`)
@@ -91,13 +100,17 @@ function title(name: string): string {
 }
 
 /** The request line and headers, as they went on the wire (HTTP/1.1 text). */
-export function formatRequestHead(request: Request, p: Palette): string {
+export function formatRequestHead(
+  request: Request,
+  p: Palette,
+  sensitive?: ReadonlySet<string>,
+): string {
   const url = new URL(request.url)
   const headers = new Headers(request.headers)
   const lines = [
     `${p.ok(request.method)} ${p.value(url.pathname + url.search)} ${p.dim('HTTP/1.1')}`,
     `${p.name('Host')}: ${url.host}`,
-    ...headerLines(headers, p),
+    ...headerLines(headers, p, sensitive),
   ]
   return `${lines.join('\n')}\n`
 }

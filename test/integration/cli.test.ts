@@ -251,6 +251,26 @@ describe('output', { timeout: 60_000 }, () => {
     expect(out).not.toContain(Buffer.from('user:pass').toString('base64'))
   })
 
+  it("--offline redacts the saved session's sensitiveHeaders too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-sensitive-'))
+    const session = new Session({
+      headers: { 'x-api-key': 'k-s3cret-key' },
+      sensitiveHeaders: ['X-Api-Key'],
+    })
+    await session.save(new FileStore(dir), 'keyed')
+    await session.close()
+    const before = server.log.length
+    const res = await runCli(['--offline', '--session', join(dir, 'keyed.json'), url('/x')], {
+      env,
+    })
+    expect(res.code).toBe(0)
+    expect(server.log.length).toBe(before)
+    const out = res.stdout.toString()
+    expect(out).toContain('X-Api-Key: <redacted>')
+    expect(out).not.toContain('k-s3cret-key')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
   it('--verbose prints every redirect hop, credentials redacted', async () => {
     const res = await runCli(
       ['-v', '-a', 'user:pass', url('/redirect/302?to=/redirect/301?to=/status/204')],

@@ -56,5 +56,8 @@ describe('redaction', () => {
     expect(redact('Cookie', 'a=1; b=2')).toBe('a=<redacted>; b=<redacted>')
     expect(redact('Set-Cookie', 'sid=x; Path=/; HttpOnly')).toBe('sid=<redacted>; Path=/; HttpOnly')
     expect(redact('Accept', '*/*')).toBe('*/*')
+    // The session's sensitiveHeaders are credentials too.
+    expect(redact('X-Api-Key', 'k-123', new Set(['x-api-key']))).toBe('<redacted>')
+    expect(redact('X-Api-Key', 'k-123')).toBe('k-123')
   })
 })
