@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../browser/chromium.ts'
 import {
@@ -19,6 +18,7 @@ import {
   workerdBin,
 } from '../runtimes/harness.ts'
 import { freePort } from '../runtimes/smoke-server.ts'
+import { bundleWorker } from '../runtimes/workerd.ts'
 import { python, startHttpbin, type Httpbin } from './httpbin.ts'
 import { scratchProject, type Scratch } from './scratch.ts'
 
@@ -99,18 +99,7 @@ describe('examples/', () => {
   it('worker: the session survives between invocations in a KV namespace (workerd)', async () => {
     const dir = await project('worker')
     // Bundled as wrangler does: the `workerd` condition picks the package's workerd build.
-    await build({
-      absWorkingDir: dir,
-      entryPoints: ['worker.mjs'],
-      outfile: join(dir, 'worker.bundle.mjs'),
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['module', 'main'],
-      logLevel: 'silent',
-    })
+    await bundleWorker(dir)
     // workerd turns KV calls into HTTP requests to the service behind the binding
     // (GET/PUT/DELETE https://fake-host/<key>); this one keeps the values in memory.
     await writeFile(

@@ -76,21 +76,29 @@ export function codeBlocks(file: string): CodeBlock[] {
   return blocks
 }
 
-/** Markdown link targets (`[x](target)` and `[x]: target`), with their 1-based lines. */
-export function linkTargets(file: string): { line: number; target: string }[] {
-  const out: { line: number; target: string }[] = []
+/** The lines of a Markdown file outside fenced code blocks, with their 1-based numbers. */
+function proseLines(file: string): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = []
   let fenced = false
   readFileSync(join(repoRoot, file), 'utf8')
     .split('\n')
     .forEach((text, index) => {
       if (/^\s*```/.test(text)) fenced = !fenced
-      if (fenced) return
-      for (const m of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
-        out.push({ line: index + 1, target: m[1]! })
-      }
-      const ref = /^\s*\[[^\]]+\]:\s+(\S+)/.exec(text)
-      if (ref !== null) out.push({ line: index + 1, target: ref[1]! })
+      else if (!fenced) out.push({ line: index + 1, text })
     })
+  return out
+}
+
+/** Markdown link targets (`[x](target)` and `[x]: target`), with their 1-based lines. */
+export function linkTargets(file: string): { line: number; target: string }[] {
+  const out: { line: number; target: string }[] = []
+  for (const { line, text } of proseLines(file)) {
+    for (const m of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+      out.push({ line, target: m[1]! })
+    }
+    const ref = /^\s*\[[^\]]+\]:\s+(\S+)/.exec(text)
+    if (ref !== null) out.push({ line, target: ref[1]! })
+  }
   return out
 }
 
@@ -100,18 +108,13 @@ export function linkTargets(file: string): { line: number; target: string }[] {
  */
 export function referencedPaths(file: string): { line: number; path: string }[] {
   const out: { line: number; path: string }[] = []
-  let fenced = false
-  readFileSync(join(repoRoot, file), 'utf8')
-    .split('\n')
-    .forEach((text, index) => {
-      if (/^\s*```/.test(text)) fenced = !fenced
-      if (fenced) return
-      for (const m of text.matchAll(
-        /`((?:src|platform|test|scripts|bench|examples|docs)\/[\w./-]+)`/g,
-      )) {
-        out.push({ line: index + 1, path: m[1]! })
-      }
-    })
+  for (const { line, text } of proseLines(file)) {
+    for (const m of text.matchAll(
+      /`((?:src|platform|test|scripts|bench|examples|docs)\/[\w./-]+)`/g,
+    )) {
+      out.push({ line, path: m[1]! })
+    }
+  }
   return out
 }
 
