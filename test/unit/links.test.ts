@@ -46,9 +46,14 @@ describe('parseLinkHeader (RFC 8288 §3)', () => {
   it('runs in linear time on hostile input', () => {
     const parse = (n: number): number => {
       const input = '<' + ';'.repeat(n) + '>' + '; a="'.repeat(n)
-      const t = performance.now()
-      parseLinkHeader(input)
-      return performance.now() - t
+      // Best of three: one garbage collection inside a single timing must not decide the case.
+      let best = Infinity
+      for (let round = 0; round < 3; round++) {
+        const t = performance.now()
+        parseLinkHeader(input)
+        best = Math.min(best, performance.now() - t)
+      }
+      return best
     }
     parse(1000)
     const small = Math.max(parse(20_000), 0.5)
