@@ -345,7 +345,11 @@ export class Session {
     this.#debug = checkDebug(value, 'session.debug')
   }
 
-  /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
+  /**
+   * A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default
+   * `false`. `s.fetch` does not follow it (fetch resolves with any status) unless its own
+   * init sets `raiseForStatus: true`.
+   */
   get raiseForStatus(): boolean {
     return this.#raiseForStatus
   }
@@ -425,6 +429,10 @@ export class Session {
   /**
    * A bound function with the WHATWG `fetch` signature, for libraries that take a `fetch`.
    * A `Request` input keeps its method, headers, body and signal; `init` overrides them.
+   * It keeps fetch's contract: it resolves with any status, whatever the session's
+   * `raiseForStatus` (a library handed it reads the status itself, and may take a rejection
+   * for a network failure and retry); only `raiseForStatus: true` in its own `init` rejects
+   * a 4xx/5xx with `HTTPError`.
    * @example
    * const client = createClient({ fetch: s.fetch })
    */
@@ -440,6 +448,7 @@ export class Session {
           ...init,
         }
         if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
+        fromRequest.raiseForStatus ??= false
         return this.#start(
           init?.method?.toUpperCase() ?? input.method,
           input.url,
@@ -447,7 +456,7 @@ export class Session {
           false,
         )
       }
-      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init, false)
+      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, fetchInit(init), false)
     }
 
   /**
@@ -662,6 +671,15 @@ export class Session {
   [Symbol.dispose](): void {
     void this.close()
   }
+}
+
+/**
+ * `s.fetch`'s init: the session's `raiseForStatus` does not apply (fetch resolves with any
+ * status), so an init that does not set it gets `false`. Bad input is left as it is.
+ */
+function fetchInit(init: SessionRequestInit | undefined): SessionRequestInit | undefined {
+  if (init !== undefined && init !== null && typeof init !== 'object') return init
+  return init?.raiseForStatus === undefined ? { ...init, raiseForStatus: false } : init
 }
 
 /** What `send()` needs from a session beyond its public properties. */
