@@ -132,7 +132,7 @@ export class Session {
       autosave: options.autosave,
     })
     this.#resolvedTimeout = resolveTimeout(options.timeout, 'options.timeout')
-    this.#timeout = options.timeout
+    this.#timeout = options.timeout ?? undefined
     this.#maxRedirects = checkNonNegative(options.maxRedirects ?? 30, 'options.maxRedirects', true)
     this.#maxResponseSize = checkSize(options.maxResponseSize, 'options.maxResponseSize')
     this.#sensitiveHeaders = checkStringList(
@@ -218,8 +218,8 @@ export class Session {
   get trustEnv(): boolean {
     return this.#trustEnv
   }
-  set trustEnv(value: boolean) {
-    this.#trustEnv = checkBoolean(value, 'session.trustEnv')
+  set trustEnv(value: boolean | undefined) {
+    this.#trustEnv = checkBoolean(value ?? true, 'session.trustEnv')
   }
 
   /** TLS settings for the default transport (non-browser runtimes). Replace the object to change them. */
@@ -279,7 +279,7 @@ export class Session {
   get auth(): AuthInit | null {
     return this.#auth?.init ?? null
   }
-  set auth(value: AuthInit | null) {
+  set auth(value: AuthInit | null | undefined) {
     this.#auth = resolveAuth(
       value,
       'session.auth',
@@ -293,15 +293,15 @@ export class Session {
   }
   set timeout(value: TimeoutInit | undefined) {
     this.#resolvedTimeout = resolveTimeout(value, 'session.timeout')
-    this.#timeout = value
+    this.#timeout = value ?? undefined
   }
 
   /** Redirects followed before `TooManyRedirectsError`. Default 30. */
   get maxRedirects(): number {
     return this.#maxRedirects
   }
-  set maxRedirects(value: number) {
-    this.#maxRedirects = checkNonNegative(value, 'session.maxRedirects', true)
+  set maxRedirects(value: number | undefined) {
+    this.#maxRedirects = checkNonNegative(value ?? 30, 'session.maxRedirects', true)
   }
 
   /**
@@ -353,17 +353,17 @@ export class Session {
   get raiseForStatus(): boolean {
     return this.#raiseForStatus
   }
-  set raiseForStatus(value: boolean) {
-    this.#raiseForStatus = checkBoolean(value, 'session.raiseForStatus')
+  set raiseForStatus(value: boolean | undefined) {
+    this.#raiseForStatus = checkBoolean(value ?? false, 'session.raiseForStatus')
   }
 
   /** Retry policy; a number is `{ limit }`. Default 0. */
   get retry(): RetryInit {
     return this.#retry
   }
-  set retry(value: RetryInit) {
+  set retry(value: RetryInit | undefined) {
     this.#resolvedRetry = resolveRetry(value, 'session.retry')
-    this.#retry = value
+    this.#retry = value ?? 0
   }
 
   /** Proxy URL, per-scheme map, or `null` (non-browser runtimes). */
