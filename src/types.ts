@@ -319,7 +319,10 @@ export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signa
   maxResponseSize?: number | undefined
   /** Default true. `false` returns the 3xx itself. */
   allowRedirects?: boolean | undefined
-  /** A final 4xx/5xx response rejects with `HTTPError`; overrides the session's setting. */
+  /**
+   * A final 4xx/5xx response rejects with `HTTPError`; overrides the session's setting.
+   * `s.fetch` takes only this one (the session's does not apply to it).
+   */
   raiseForStatus?: boolean | undefined
   hooks?: Partial<Hooks> | undefined
   retry?: RetryInit | undefined
