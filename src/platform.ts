@@ -126,7 +126,10 @@ export interface Platform {
    * @internal
    */
   readonly features: Features
-  /** Default browser credentials mode (`'include'` for the browser shim). */
+  /**
+   * The credentials mode of a request whose init and session set none (the browser:
+   * `'same-origin'`; its entry fills in `'include'` for the session's own origins first).
+   */
   readonly defaultCredentials?: RequestCredentials | undefined
 }
 

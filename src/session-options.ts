@@ -93,9 +93,10 @@ export function checkMethod(method: unknown): void {
   }
 }
 
-/** `debug`: a boolean, a handler, or `undefined` (the environment decides). */
+/** `debug`: a boolean, a handler, or `undefined`/`null` (the environment decides). */
 export function checkDebug(value: unknown, field: string): boolean | DebugHandler | undefined {
-  if (value === undefined || typeof value === 'boolean' || typeof value === 'function')
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'boolean' || typeof value === 'function')
     return value as boolean | DebugHandler | undefined
   throw invalid(field, 'a boolean or a function', value)
 }

@@ -132,7 +132,7 @@ export class Session {
       autosave: options.autosave,
     })
     this.#resolvedTimeout = resolveTimeout(options.timeout, 'options.timeout')
-    this.#timeout = options.timeout
+    this.#timeout = options.timeout ?? undefined
     this.#maxRedirects = checkNonNegative(options.maxRedirects ?? 30, 'options.maxRedirects', true)
     this.#maxResponseSize = checkSize(options.maxResponseSize, 'options.maxResponseSize')
     this.#sensitiveHeaders = checkStringList(
@@ -218,8 +218,8 @@ export class Session {
   get trustEnv(): boolean {
     return this.#trustEnv
   }
-  set trustEnv(value: boolean) {
-    this.#trustEnv = checkBoolean(value, 'session.trustEnv')
+  set trustEnv(value: boolean | undefined) {
+    this.#trustEnv = checkBoolean(value ?? true, 'session.trustEnv')
   }
 
   /** TLS settings for the default transport (non-browser runtimes). Replace the object to change them. */
@@ -279,7 +279,7 @@ export class Session {
   get auth(): AuthInit | null {
     return this.#auth?.init ?? null
   }
-  set auth(value: AuthInit | null) {
+  set auth(value: AuthInit | null | undefined) {
     this.#auth = resolveAuth(
       value,
       'session.auth',
@@ -293,15 +293,15 @@ export class Session {
   }
   set timeout(value: TimeoutInit | undefined) {
     this.#resolvedTimeout = resolveTimeout(value, 'session.timeout')
-    this.#timeout = value
+    this.#timeout = value ?? undefined
   }
 
   /** Redirects followed before `TooManyRedirectsError`. Default 30. */
   get maxRedirects(): number {
     return this.#maxRedirects
   }
-  set maxRedirects(value: number) {
-    this.#maxRedirects = checkNonNegative(value, 'session.maxRedirects', true)
+  set maxRedirects(value: number | undefined) {
+    this.#maxRedirects = checkNonNegative(value ?? 30, 'session.maxRedirects', true)
   }
 
   /**
@@ -345,21 +345,25 @@ export class Session {
     this.#debug = checkDebug(value, 'session.debug')
   }
 
-  /** A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default `false`. */
+  /**
+   * A final 4xx/5xx response rejects with `HTTPError` (ky's `throwHttpErrors`). Default
+   * `false`. `s.fetch` does not follow it (fetch resolves with any status) unless its own
+   * init sets `raiseForStatus: true`.
+   */
   get raiseForStatus(): boolean {
     return this.#raiseForStatus
   }
-  set raiseForStatus(value: boolean) {
-    this.#raiseForStatus = checkBoolean(value, 'session.raiseForStatus')
+  set raiseForStatus(value: boolean | undefined) {
+    this.#raiseForStatus = checkBoolean(value ?? false, 'session.raiseForStatus')
   }
 
   /** Retry policy; a number is `{ limit }`. Default 0. */
   get retry(): RetryInit {
     return this.#retry
   }
-  set retry(value: RetryInit) {
+  set retry(value: RetryInit | undefined) {
     this.#resolvedRetry = resolveRetry(value, 'session.retry')
-    this.#retry = value
+    this.#retry = value ?? 0
   }
 
   /** Proxy URL, per-scheme map, or `null` (non-browser runtimes). */
@@ -425,6 +429,10 @@ export class Session {
   /**
    * A bound function with the WHATWG `fetch` signature, for libraries that take a `fetch`.
    * A `Request` input keeps its method, headers, body and signal; `init` overrides them.
+   * It keeps fetch's contract: it resolves with any status, whatever the session's
+   * `raiseForStatus` (a library handed it reads the status itself, and may take a rejection
+   * for a network failure and retry); only `raiseForStatus: true` in its own `init` rejects
+   * a 4xx/5xx with `HTTPError`.
    * @example
    * const client = createClient({ fetch: s.fetch })
    */
@@ -440,6 +448,7 @@ export class Session {
           ...init,
         }
         if (input.body && init?.body === undefined) fromRequest.duplex = 'half'
+        fromRequest.raiseForStatus ??= false
         return this.#start(
           init?.method?.toUpperCase() ?? input.method,
           input.url,
@@ -447,7 +456,7 @@ export class Session {
           false,
         )
       }
-      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, init, false)
+      return this.#start(init?.method?.toUpperCase() ?? 'GET', input, fetchInit(init), false)
     }
 
   /**
@@ -662,6 +671,15 @@ export class Session {
   [Symbol.dispose](): void {
     void this.close()
   }
+}
+
+/**
+ * `s.fetch`'s init: the session's `raiseForStatus` does not apply (fetch resolves with any
+ * status), so an init that does not set it gets `false`. Bad input is left as it is.
+ */
+function fetchInit(init: SessionRequestInit | undefined): SessionRequestInit | undefined {
+  if (init !== undefined && init !== null && typeof init !== 'object') return init
+  return init?.raiseForStatus === undefined ? { ...init, raiseForStatus: false } : init
 }
 
 /** What `send()` needs from a session beyond its public properties. */

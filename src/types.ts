@@ -264,13 +264,23 @@ export interface SessionOptions {
   trustEnv?: boolean | undefined
   /** Non-browser runtimes. */
   tls?: TlsOptions | undefined
-  /** Browser shim only; default `'include'`. */
+  /**
+   * The browser's credentials mode (which cookies the browser sends and stores). Browser
+   * entry only. Default: `'include'` to the session's own origins (the `baseURL`'s origin, or
+   * the page's when there is none, plus `trustedOrigins`) and fetch's `'same-origin'`
+   * elsewhere, so a public API answering `Access-Control-Allow-Origin: *` is not refused by
+   * CORS. Set here or per request, it applies to every URL.
+   */
   credentials?: RequestCredentials | undefined
   /** Keep-alive connections per origin (Node). Default unlimited. */
   connections?: number | undefined
   /** Negotiate HTTP/2 when the server offers it (Node). Default false. */
   allowH2?: boolean | undefined
-  /** A final 4xx/5xx response rejects with `HTTPError`. Default `false`. */
+  /**
+   * A final 4xx/5xx response rejects with `HTTPError`. Default `false`. Not applied by
+   * `s.fetch`, which keeps fetch's contract (any status resolves) unless its own init sets
+   * `raiseForStatus: true`.
+   */
   raiseForStatus?: boolean | undefined
   /**
    * The largest response body accepted, in decoded bytes; a body that grows past it errors
@@ -309,7 +319,10 @@ export interface SessionRequestInit extends Omit<RequestInit, 'headers' | 'signa
   maxResponseSize?: number | undefined
   /** Default true. `false` returns the 3xx itself. */
   allowRedirects?: boolean | undefined
-  /** A final 4xx/5xx response rejects with `HTTPError`; overrides the session's setting. */
+  /**
+   * A final 4xx/5xx response rejects with `HTTPError`; overrides the session's setting.
+   * `s.fetch` takes only this one (the session's does not apply to it).
+   */
   raiseForStatus?: boolean | undefined
   hooks?: Partial<Hooks> | undefined
   retry?: RetryInit | undefined

@@ -86,11 +86,11 @@ describe('examples/', () => {
   it('python-handoff: requests logs in, fetch-session continues, requests takes it back', async () => {
     const dir = await project('python-handoff')
     const options = { cwd: dir, env: env() }
-    const login = await runOrThrow(python, ['login.py'], options)
+    const login = await runOrThrow(python(), ['login.py'], options)
     expect(login.stdout.trim()).toBe("python logged in, cookies: ['session']")
     const js = await runOrThrow(process.execPath, ['continue.mjs'], options)
     expect(js.stdout.trim()).toBe("javascript sends: { session: 'from-python' }")
-    const back = await runOrThrow(python, ['back.py'], options)
+    const back = await runOrThrow(python(), ['back.py'], options)
     expect(back.stdout.trim()).toBe(
       "python sends: {'seen_by': 'javascript', 'session': 'from-python'}",
     )

@@ -1,12 +1,12 @@
 // A real httpbin on loopback: Debian's python3-httpbin, started the way the README tells
-// readers to start it (`python3 -m httpbin.core --port 8080`), on a free port.
+// readers to start it (`python3 -m httpbin.core --port 8080`), on a free port, by the python3
+// that `python()` in test/helpers/tools.ts finds (`PYTHON`, else one with httpbin and requests).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { python } from '../helpers/tools.ts'
 import { childEnv } from '../runtimes/harness.ts'
 import { freePort } from '../runtimes/smoke-server.ts'
 
-/** Debian's interpreter, which has python3-httpbin and python3-requests (not a pyenv one). */
-export const python = '/usr/bin/python3'
+export { python }
 
 export interface Httpbin {
   /** `http://127.0.0.1:PORT` */
@@ -15,9 +15,8 @@ export interface Httpbin {
 }
 
 export async function startHttpbin(): Promise<Httpbin> {
-  if (!existsSync(python)) throw new Error(`${python} is missing: apt-get install python3-httpbin`)
   const port = await freePort()
-  const child: ChildProcess = spawn(python, ['-m', 'httpbin.core', '--port', String(port)], {
+  const child: ChildProcess = spawn(python(), ['-m', 'httpbin.core', '--port', String(port)], {
     env: childEnv(),
     stdio: ['ignore', 'ignore', 'pipe'],
   })

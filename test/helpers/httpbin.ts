@@ -1,12 +1,10 @@
 /**
- * Debian's python3-httpbin (Kenneth Reitz's httpbin, a server nobody here wrote), started on a
- * free loopback port for one test file. Needs `/usr/bin/python3` with the `httpbin` module
- * (`apt-get install python3-httpbin python3-requests`).
+ * httpbin (Kenneth Reitz's, a server nobody here wrote; Debian's python3-httpbin), started on a
+ * free loopback port for one test file, by the python3 that `python()` in ./tools.ts finds
+ * (`PYTHON`, else the first one that can import httpbin and requests).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-
-/** The system Python that has httpbin and requests (not a pyenv `python3` on PATH). */
-export const systemPython = '/usr/bin/python3'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { python } from './tools.ts'
 
 export interface Httpbin {
   /** `http://127.0.0.1:PORT` */
@@ -16,14 +14,8 @@ export interface Httpbin {
 
 /** Starts httpbin on port 0 and waits for the port it reports. */
 export async function startHttpbin(): Promise<Httpbin> {
-  const check = spawnSync(systemPython, ['-c', 'import httpbin, requests'], { encoding: 'utf8' })
-  if (check.status !== 0) {
-    throw new Error(
-      `python3-httpbin and python3-requests are needed for this test (${systemPython}): ${check.stderr}`,
-    )
-  }
   const child: ChildProcess = spawn(
-    systemPython,
+    python(),
     ['-W', 'ignore', '-m', 'httpbin.core', '--host', '127.0.0.1', '--port', '0'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )

@@ -15,9 +15,9 @@ import { bunPath, cliCommand, denoPath, runCli } from '../helpers/cli.ts'
 import { startProxy, type ProxyServer } from '../helpers/proxy-server.ts'
 import { json, parseCookieHeader, startServer, type TestServer } from '../helpers/server.ts'
 import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
+import { script } from '../helpers/tools.ts'
 import { ensureBuilt } from '../runtimes/harness.ts'
 
-const script = '/usr/bin/script'
 const payload = randomBytes(2_000_000)
 let server: TestServer
 let dir: string
@@ -82,7 +82,7 @@ function underTerminal(
 ): Promise<{ code: number | null; output: string }> {
   const command = cliCommand(args).map(quote).join(' ')
   return new Promise((resolve, reject) => {
-    const child = spawn(script, ['-qec', command, '/dev/null'], {
+    const child = spawn(script(), ['-qec', command, '/dev/null'], {
       cwd: dir,
       env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm', ...env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -105,7 +105,7 @@ function underTerminal(
   })
 }
 
-describe.skipIf(!existsSync(script))('on a terminal', { timeout: 60_000 }, () => {
+describe('on a terminal', { timeout: 60_000 }, () => {
   it('pretty-prints JSON in colour; NO_COLOR keeps it pretty and plain', async () => {
     const coloured = await underTerminal([server.url('/whoami')])
     expect(coloured.code).toBe(0)

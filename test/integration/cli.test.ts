@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileStore } from '../../platform/file-store.ts'
 import { Session } from '../../platform/node.ts'
 import { runCli } from '../helpers/cli.ts'
+import { curl } from '../helpers/tools.ts'
 import { json, parseCookieHeader, startServer, type TestServer } from '../helpers/server.ts'
 import { ensureBuilt } from '../runtimes/harness.ts'
 
-const curl = '/usr/bin/curl'
 const payload = randomBytes(300_000)
 let server: TestServer
 let dir: string
@@ -137,7 +137,7 @@ describe('sessions', { timeout: 60_000 }, () => {
   })
 })
 
-describe.skipIf(!existsSync(curl))('cookies.txt with curl', { timeout: 60_000 }, () => {
+describe('cookies.txt with curl', { timeout: 60_000 }, () => {
   const run = promisify(execFile)
 
   it('hands cookies to curl -b and takes them back from curl -c', async () => {
@@ -147,11 +147,11 @@ describe.skipIf(!existsSync(curl))('cookies.txt with curl', { timeout: 60_000 },
     })
     expect(login.code).toBe(0)
     expect(statSync(jar).mode & 0o777).toBe(0o600)
-    const { stdout } = await run(curl, ['-s', '-b', jar, url('/whoami')])
+    const { stdout } = await run(curl(), ['-s', '-b', jar, url('/whoami')])
     expect(JSON.parse(stdout)).toEqual({ user: 'carol' })
 
     const curlJar = join(dir, 'curl-cookies.txt')
-    await run(curl, ['-s', '-c', curlJar, url('/cookies/set?fromcurl=yes')])
+    await run(curl(), ['-s', '-c', curlJar, url('/cookies/set?fromcurl=yes')])
     const back = await runCli(['--cookies', curlJar, url('/cookies')], { env })
     expect(JSON.parse(back.stdout.toString())).toEqual({ fromcurl: 'yes' })
   })

@@ -2,18 +2,16 @@
 // node:http server: a jar written by `curl -c` is read by CookieJar.fromNetscape and its
 // cookies are sent by a Session; a file written by jar.toNetscape() is sent by `curl -b`.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CookieJar, Session } from '../../platform/node.ts'
 import { json, parseCookieHeader, startServer, type TestServer } from '../helpers/server.ts'
+import { curl } from '../helpers/tools.ts'
 
 const run = promisify(execFile)
-const curl = '/usr/bin/curl'
-const haveCurl = existsSync(curl)
-if (!haveCurl) console.warn(`${curl} not found: the curl interop tests are skipped`)
 
 let server: TestServer
 let dir: string
@@ -36,10 +34,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-describe.skipIf(!haveCurl)('curl cookies.txt interop', () => {
+describe('curl cookies.txt interop', () => {
   it('reads a jar written by `curl -c`, and a Session sends its cookies', async () => {
     const file = join(dir, 'from-curl.txt')
-    await run(curl, ['-s', '-o', '/dev/null', '-c', file, server.url('/login')])
+    await run(curl(), ['-s', '-o', '/dev/null', '-c', file, server.url('/login')])
     const text = readFileSync(file, 'utf8')
     expect(text).toContain('#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\tabc123')
 
@@ -80,9 +78,9 @@ describe.skipIf(!haveCurl)('curl cookies.txt interop', () => {
     const file = join(dir, 'from-jar.txt')
     writeFileSync(file, text)
 
-    const root = await run(curl, ['-s', '-b', file, server.url('/cookies')])
+    const root = await run(curl(), ['-s', '-b', file, server.url('/cookies')])
     expect(JSON.parse(root.stdout)).toEqual({ sid: 'abc123', theme: 'dark' })
-    const app = await run(curl, ['-s', '-b', file, server.url('/app/cookies')])
+    const app = await run(curl(), ['-s', '-b', file, server.url('/app/cookies')])
     expect(JSON.parse(app.stdout)).toEqual({
       scoped: 'yes',
       manual: 'v1',
@@ -98,7 +96,7 @@ describe.skipIf(!haveCurl)('curl cookies.txt interop', () => {
     const input = join(dir, 'in.txt')
     const output = join(dir, 'out.txt')
     writeFileSync(input, jar.toNetscape())
-    await run(curl, ['-s', '-o', '/dev/null', '-b', input, '-c', output, server.url('/cookies')])
+    await run(curl(), ['-s', '-o', '/dev/null', '-b', input, '-c', output, server.url('/cookies')])
     const back = CookieJar.fromNetscape(readFileSync(output, 'utf8'))
     const shape = (j: CookieJar) =>
       [...j]

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Session } from '../../platform/node.ts'
-import { startHttpbin, systemPython, type Httpbin } from '../helpers/httpbin.ts'
+import { startHttpbin, type Httpbin } from '../helpers/httpbin.ts'
+import { python } from '../helpers/tools.ts'
 
 let httpbin: Httpbin
 beforeAll(async () => {
@@ -23,7 +24,7 @@ function requestsDigest(
     'r = requests.get(sys.argv[1], auth=HTTPDigestAuth(sys.argv[2], sys.argv[3]))',
     "print(json.dumps({'status': r.status_code, 'authorization': r.request.headers.get('Authorization')}))",
   ].join('\n')
-  const run = spawnSync(systemPython, ['-c', script, url, user, password], { encoding: 'utf8' })
+  const run = spawnSync(python(), ['-c', script, url, user, password], { encoding: 'utf8' })
   if (run.status !== 0) throw new Error(run.stderr)
   return JSON.parse(run.stdout) as { status: number; authorization: string | null }
 }

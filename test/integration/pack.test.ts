@@ -10,6 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const root = resolve(import.meta.dirname, '../..')
 let clone: string
 let files: string[]
+/** The package.json and LICENSE inside the tarball (what users install). */
+let manifest: Manifest
+let license: string
+
+interface Manifest {
+  license?: string
+  repository?: { type?: string; url?: string } | string
+  homepage?: string
+  bugs?: { url?: string } | string
+  engines?: Record<string, string>
+  dependencies?: Record<string, string>
+}
 
 beforeAll(() => {
   clone = mkdtempSync(join(tmpdir(), 'fetch-session-pack-'))
@@ -31,8 +43,14 @@ beforeAll(() => {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const [report] = JSON.parse(out) as [{ files: { path: string }[] }]
+  const [report] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }]
   files = report.files.map((f) => f.path)
+  const read = (path: string): string =>
+    execFileSync('tar', ['-xzOf', join(clone, report.filename), `package/${path}`], {
+      encoding: 'utf8',
+    })
+  manifest = JSON.parse(read('package.json')) as Manifest
+  license = read('LICENSE')
 }, 180_000)
 
 afterAll(() => {
@@ -74,5 +92,35 @@ describe('npm pack on a fresh clone', () => {
         ),
     )
     expect(stray).toEqual([])
+  })
+})
+
+describe('the packed package.json', () => {
+  it('points repository, homepage and bugs at the one GitHub repository', () => {
+    const repository = manifest.repository
+    expect(typeof repository).toBe('object')
+    const url = typeof repository === 'object' ? repository.url : undefined
+    const match = /^git\+https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)\.git$/.exec(url ?? '')
+    expect(url).toMatch(/^git\+https:\/\/github\.com\//)
+    expect(match).not.toBeNull()
+    const web = `https://github.com/${match![1]}`
+    expect(manifest.homepage).toBe(`${web}#readme`)
+    expect(typeof manifest.bugs === 'object' ? manifest.bugs.url : manifest.bugs).toBe(
+      `${web}/issues`,
+    )
+  })
+
+  it('takes runtime dependencies as ranges (pinned in the lockfile, not here)', () => {
+    const dependencies = Object.entries(manifest.dependencies ?? {})
+    expect(dependencies.length).toBeGreaterThan(0)
+    for (const [name, range] of dependencies) {
+      expect([name, range]).toEqual([name, expect.stringMatching(/^(\^|~|>=)\d+\.\d+\.\d+$/)])
+    }
+  })
+
+  it('supports Node >= 20.18.1 and ships the MIT license it declares', () => {
+    expect(manifest.engines).toEqual({ node: '>=20.18.1' })
+    expect(manifest.license).toBe('MIT')
+    expect(license).toMatch(/^MIT License/)
   })
 })

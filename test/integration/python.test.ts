@@ -1,19 +1,18 @@
-// Python interop with Debian's /usr/bin/python3: cookies.txt both ways with
+// Python interop with Debian's python3 (`python()` in ../helpers/tools.ts): cookies.txt both ways with
 // http.cookiejar.MozillaCookieJar, and the docs/python.md recipe carrying a logged-in
 // requests.Session (cookies, headers, basic auth) into fetch-session and back, against a
 // loopback server that checks all three.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CookieJar, Session, SessionStateError } from '../../platform/node.ts'
 import { parseCookieHeader, startServer, type TestServer } from '../helpers/server.ts'
+import { python } from '../helpers/tools.ts'
 
-const python = '/usr/bin/python3'
 const run = promisify(execFile)
-const hasPython = existsSync(python)
 
 let dir: string
 let server: TestServer
@@ -60,7 +59,7 @@ afterAll(async () => {
 async function py(script: string, ...args: string[]): Promise<string> {
   const file = join(dir, `script-${Math.random().toString(36).slice(2)}.py`)
   writeFileSync(file, script)
-  const { stdout } = await run(python, [file, ...args], {
+  const { stdout } = await run(python(), [file, ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH, NO_PROXY: '*' },
   })
@@ -81,7 +80,7 @@ function recipe(): string {
   return block
 }
 
-describe.skipIf(!hasPython)('cookies.txt with http.cookiejar.MozillaCookieJar', () => {
+describe('cookies.txt with http.cookiejar.MozillaCookieJar', () => {
   it('reads a file Python saved with ignore_discard=True (empty expiry = session cookie)', async () => {
     const expires = Math.floor(Date.now() / 1000) + 3600
     await py(`
@@ -140,14 +139,12 @@ print(json.dumps(sorted([c.name, c.value, c.expires, c.discard] for c in jar)))
   })
 })
 
-describe.skipIf(!hasPython)(
-  'a logged-in requests.Session into fetch-session and back (docs/python.md)',
-  () => {
-    it('carries cookies, headers and basic auth both ways', async () => {
-      writeFileSync(join(dir, 'fetch_session_state.py'), recipe())
-      // Python logs in and saves.
-      await py(
-        `
+describe('a logged-in requests.Session into fetch-session and back (docs/python.md)', () => {
+  it('carries cookies, headers and basic auth both ways', async () => {
+    writeFileSync(join(dir, 'fetch_session_state.py'), recipe())
+    // Python logs in and saves.
+    await py(
+      `
 import json, sys, requests
 from fetch_session_state import to_fetch_session
 s = requests.Session()
@@ -157,19 +154,19 @@ s.get(sys.argv[1] + "/login").raise_for_status()
 with open("session.json", "w") as f:
     json.dump(to_fetch_session(s, base_url=sys.argv[1]), f)
 `,
-        server.origin,
-      )
+      server.origin,
+    )
 
-      // fetch-session carries on with the same login, and the server rotates the cookie.
-      await using s = Session.fromJSON(readFileSync(join(dir, 'session.json'), 'utf8'))
-      expect(await s.get('/whoami').json()).toEqual({ sid: 'py-1', ok: true })
-      await s.get('/rotate')
-      expect(s.headers.get('user-agent')).toBeNull() // requests' default stays behind
-      writeFileSync(join(dir, 'session.json'), JSON.stringify(s))
+    // fetch-session carries on with the same login, and the server rotates the cookie.
+    await using s = Session.fromJSON(readFileSync(join(dir, 'session.json'), 'utf8'))
+    expect(await s.get('/whoami').json()).toEqual({ sid: 'py-1', ok: true })
+    await s.get('/rotate')
+    expect(s.headers.get('user-agent')).toBeNull() // requests' default stays behind
+    writeFileSync(join(dir, 'session.json'), JSON.stringify(s))
 
-      // Python picks it up again, with the rotated cookie.
-      const back = await py(
-        `
+    // Python picks it up again, with the rotated cookie.
+    const back = await py(
+      `
 import json, sys
 from fetch_session_state import from_fetch_session
 with open("session.json") as f:
@@ -177,12 +174,11 @@ with open("session.json") as f:
 r = s.get(sys.argv[1] + "/whoami")
 print(json.dumps([r.status_code, r.json(), sorted(c.name for c in s.cookies)]))
 `,
-        server.origin,
-      )
-      expect(JSON.parse(back)).toEqual([200, { sid: 'js-2', ok: true }, ['sid', 'theme']])
-    })
-  },
-)
+      server.origin,
+    )
+    expect(JSON.parse(back)).toEqual([200, { sid: 'js-2', ok: true }, ['sid', 'theme']])
+  })
+})
 
 describe('Session.fromJSON given something that is not a saved session', () => {
   it.each([

@@ -1,5 +1,7 @@
 // raiseForStatus (session and request), the .json() shortcut's parse error, and `form`'s
 // exact content type, against a loopback server.
+import ky from 'ky'
+import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HTTPError, Session } from '../../platform/node.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
@@ -43,6 +45,39 @@ describe('raiseForStatus', () => {
     await using strict = new Session({ raiseForStatus: true })
     const r = await strict.get(server.url('/status?code=500'), { raiseForStatus: false })
     expect(r.status).toBe(500)
+  })
+
+  it("s.fetch keeps fetch's contract: the session's setting does not apply, its own init does", async () => {
+    await using s = new Session({ raiseForStatus: true })
+    await expect(s.get(server.url('/status?code=500'))).rejects.toBeInstanceOf(HTTPError)
+    const r = await s.fetch(server.url('/status?code=500'))
+    expect(r.status).toBe(500)
+    expect(await r.json()).toEqual({ code: 500 })
+    expect((await s.fetch(server.url('/status?code=404'), { method: 'POST' })).status).toBe(404)
+    expect((await s.fetch(new Request(server.url('/status?code=502')))).status).toBe(502)
+    await expect(
+      s.fetch(server.url('/status?code=500'), { raiseForStatus: true }),
+    ).rejects.toBeInstanceOf(HTTPError)
+    await expect(
+      s.fetch(new Request(server.url('/status?code=500')), { raiseForStatus: true }),
+    ).rejects.toBeInstanceOf(HTTPError)
+  })
+
+  it('a library handed s.fetch reads the status itself (ky, the openai SDK)', async () => {
+    await using s = new Session({ raiseForStatus: true })
+    // ky without throwHttpErrors returns the response.
+    const api = ky.create({ fetch: s.fetch, retry: 0, throwHttpErrors: false })
+    expect((await api.get(server.url('/status?code=503'))).status).toBe(503)
+    // The openai SDK takes a rejected fetch for a connection error; it must see the 500.
+    const openai = new OpenAI({
+      apiKey: 'test',
+      baseURL: server.url('/status?code=500&'),
+      fetch: s.fetch,
+      maxRetries: 0,
+    })
+    const error = await openai.models.list().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError)
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(500)
   })
 
   it('refuses a non-boolean', () => {

@@ -2,7 +2,6 @@
 // free loopback port without persistence: the StateStore contract, and processes racing to
 // save one key through the recipe's Lua compare-and-set.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,8 +12,8 @@ import { Session } from '../../platform/node.ts'
 import { redisStore } from '../fixtures/state/recipes/redis-store.ts'
 import { bundleForNode, racerScript, stopAllWorkers, worker } from '../fixtures/state/processes.ts'
 import { describeStoreContract } from '../fixtures/state/store-contract.ts'
+import { redisServer } from '../helpers/tools.ts'
 
-const redisServer = '/usr/bin/redis-server'
 let server: ChildProcess
 let port: number
 let dir: string
@@ -40,12 +39,9 @@ const client = (): Redis => {
 }
 
 beforeAll(async () => {
-  if (!existsSync(redisServer)) {
-    throw new Error(`${redisServer} is missing: apt-get install redis-server`)
-  }
   port = await freePort()
   server = spawn(
-    redisServer,
+    redisServer(),
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   )
