@@ -83,29 +83,45 @@ const separators: [string, Item['kind']][] = [
   [';', 'empty-header'],
 ]
 
+// The characters a backslash can escape: those of the separators. A backslash before any
+// other character is kept as typed, so JSON escapes and Windows paths pass through.
+const special = new Set(':=@;')
+
 /**
- * Splits one request item at its first unescaped separator; a backslash escapes the next
- * character (`foo\=bar=baz` is the field `foo=bar`).
+ * Splits one request item at its first unescaped separator (HTTPie's `KeyValueArgType`):
+ * `\` before a separator character makes it literal (`foo\=bar=baz` is the field `foo=bar`,
+ * `a\:b:c` the header `a:b`); before anything else the backslash stays (`re=a\d+` is `a\d+`,
+ * `j:={"q":"\"hi\""}` is valid JSON).
  */
 export function parseItem(arg: string): Item | null {
+  // Escaped characters are collected as literal text and never match a separator.
   let key = ''
   for (let i = 0; i < arg.length; i++) {
     const c = arg[i] as string
-    if (c === '\\' && i + 1 < arg.length) {
-      key += arg[++i] as string
+    if (c === '\\') {
+      const next = arg[i + 1]
+      if (next !== undefined && special.has(next)) key += next
+      else key += c + (next ?? '')
+      // The pair is one token: `\\:` is a backslash pair, then a separator.
+      i++
       continue
     }
     for (const [sep, kind] of separators) {
       if (arg.startsWith(sep, i)) {
-        const value = arg.slice(i + sep.length)
+        const value = unescape(arg.slice(i + sep.length))
         if (kind === 'empty-header' && value !== '') break
         if (key === '' && kind !== 'data' && kind !== 'json') return null
-        return { kind, key, value: value.replace(/\\(.)/g, '$1') }
+        return { kind, key, value }
       }
     }
     key += c
   }
   return null
+}
+
+/** A value's escaped separator characters made literal; every other backslash kept. */
+function unescape(value: string): string {
+  return value.replace(/\\(.)/gs, (match, c: string) => (special.has(c) ? c : match))
 }
 
 function number(value: string | undefined, name: string, integer: boolean): number | undefined {

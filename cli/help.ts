@@ -12,7 +12,8 @@ HTTP requests from the command line with saved sessions (HTTPie's syntax).
            field=@file      a string field read from a file
            field:=@file     a JSON field read from a file
            field@file       a file upload (with --form: multipart; ;type=mime sets its type)
-           A backslash escapes a separator: 'a\\:b=c' is the field "a:b".
+           A backslash escapes a separator character (: = @ ;): 'a\\:b=c' is the field
+           "a:b"; before any other character it is kept ('re=a\\d+', JSON's \\").
 
 Body:
   -j, --json               send data items as JSON (the default)

@@ -1,6 +1,13 @@
 // HTTPie's request items and options, parsed without running anything.
 import { describe, expect, it } from 'vitest'
-import { completeURL, parseCommandLine, parseItem, UsageError } from '../../../cli/args.ts'
+import {
+  completeURL,
+  parseCommandLine,
+  parseItem,
+  UsageError,
+  type Item,
+} from '../../../cli/args.ts'
+import { buildRequest } from '../../../cli/request.ts'
 import { redact } from '../../../cli/output.ts'
 
 describe('request items', () => {
@@ -20,6 +27,37 @@ describe('request items', () => {
     ['a\\:b=c', { kind: 'data', key: 'a:b', value: 'c' }],
   ])('%s', (arg, item) => {
     expect(parseItem(arg)).toEqual(item)
+  })
+
+  // HTTPie's KeyValueArgType: a backslash escapes only a separator character (in the key, so
+  // it does not end the key, or in the value); before anything else it is kept as typed.
+  it.each([
+    ['foo\\==bar', { kind: 'data', key: 'foo=', value: 'bar' }],
+    ['bob\\:==foo', { kind: 'query', key: 'bob:', value: 'foo' }],
+    ['foo\\:bar:baz', { kind: 'header', key: 'foo:bar', value: 'baz' }],
+    ['jack\\@jill:hill', { kind: 'header', key: 'jack@jill', value: 'hill' }],
+    ['X-Re:a\\d+', { kind: 'header', key: 'X-Re', value: 'a\\d+' }],
+    ['X-Path:C:\\Users\\x', { kind: 'header', key: 'X-Path', value: 'C:\\Users\\x' }],
+    ['re=a\\d+', { kind: 'data', key: 're', value: 'a\\d+' }],
+    ['path=C:\\Users\\x', { kind: 'data', key: 'path', value: 'C:\\Users\\x' }],
+    ['path=c:\\windows\\', { kind: 'data', key: 'path', value: 'c:\\windows\\' }],
+    ['path\\==c:\\windows', { kind: 'data', key: 'path=', value: 'c:\\windows' }],
+    ['j:={"q":"say \\"hi\\""}', { kind: 'json', key: 'j', value: '{"q":"say \\"hi\\""}' }],
+    ['j:="a\\nb"', { kind: 'json', key: 'j', value: '"a\\nb"' }],
+    // An escaped separator in a value is literal too (HTTPie tokenizes the whole item).
+    ['x=a\\=b', { kind: 'data', key: 'x', value: 'a=b' }],
+    // A backslash pair is one token, so the separator after it still counts.
+    ['a\\\\:b', { kind: 'header', key: 'a\\\\', value: 'b' }],
+  ])('backslashes: %s', (arg, item) => {
+    expect(parseItem(arg)).toEqual(item)
+  })
+
+  it('JSON items keep their escapes: \\" and \\n reach JSON.parse', async () => {
+    const items = ['j:={"q":"say \\"hi\\""}', 'n:="line1\\nline2"', 'p=C:\\tmp\\x'].map(
+      (arg) => parseItem(arg) as Item,
+    )
+    const built = await buildRequest(undefined, items, false)
+    expect(built.json).toEqual({ j: { q: 'say "hi"' }, n: 'line1\nline2', p: 'C:\\tmp\\x' })
   })
 
   it('a word without a separator is not an item', () => {
