@@ -43,6 +43,11 @@ beforeAll(async () => {
       const name = new URL(req.url ?? '/', 'http://x').searchParams.get('name') ?? 'x'
       setTimeout(() => json(res, {}, 200, { 'set-cookie': `${name}=1; Path=/` }), 400)
     },
+    '/stall': (_req, res) => {
+      // The headers and a first chunk, then nothing: a read timeout while the body is read.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      res.write('partial')
+    },
     '/file.bin': (_req, res) => {
       res.writeHead(200, {
         'content-type': 'application/octet-stream',
@@ -211,6 +216,7 @@ describe('exit codes', { timeout: 60_000 }, () => {
     ['503', ['--check-status', '/status/503'], 5],
     ['too many redirects', ['--max-redirects', '2', '/chain/5'], 6],
     ['a timeout', ['--timeout', '0.3', '/delay/5000'], 2],
+    ['a timeout while the body is read', ['--timeout', '0.3', '/stall'], 2],
   ])('%s', async (_label, args, code) => {
     const res = await runCli(
       args.map((a) => (a.startsWith('/') ? url(a) : a)),
@@ -219,6 +225,17 @@ describe('exit codes', { timeout: 60_000 }, () => {
     expect(res.code).toBe(code)
     if (code === 2 || code === 6) expect(res.stderr.split('\n')).toHaveLength(2)
     if (code >= 3 && code <= 5) expect(res.stderr).toMatch(/^fetch-session: warning: HTTP \d{3}/)
+  })
+
+  it('a body that stalls under --download or --output is a timeout too (exit 2)', async () => {
+    for (const args of [
+      ['-d', '-o', join(dir, 'stall-d.bin')],
+      ['-o', join(dir, 'stall-o.bin')],
+    ]) {
+      const res = await runCli(['--timeout', '0.3', ...args, url('/stall')], { env })
+      expect(res.code).toBe(2)
+      expect(res.stderr).toMatch(/^(Downloading to \S+\n)?fetch-session: error: [^\n]+\n$/)
+    }
   })
 
   it('a refused connection and a bad option exit 1 with one line on stderr', async () => {
