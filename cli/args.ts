@@ -135,6 +135,43 @@ function number(value: string | undefined, name: string, integer: boolean): numb
   return n
 }
 
+// Methods taken as such whatever follows them (RFC 9110 §9, PATCH, and WebDAV's).
+const knownMethods = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'QUERY',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'PURGE',
+  'REPORT',
+  'SEARCH',
+])
+
+/**
+ * Whether the first word is the method: a word of letters followed by the URL (HTTPie's
+ * `_guess_method`). A word that is no known method is the URL when the word after it is a
+ * request item (`localhost a=1`, `api X-A:1`), as HTTPie reads `URL ITEM` back.
+ */
+function isMethod(words: string[]): boolean {
+  const [first, next] = words
+  if (first === undefined || next === undefined || !/^[A-Za-z]+$/.test(first)) return false
+  if (knownMethods.has(first.toUpperCase())) return true
+  // A URL with a scheme (`http://x/`) also splits as a header item; it is still the URL.
+  return parseItem(next) === null || /^[a-z][a-z\d+.-]*:\/\//i.test(next)
+}
+
 /** `null` for `--help` / `--version` (the caller prints them), else the parsed request. */
 export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { version: true } {
   let parsed
@@ -150,11 +187,7 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
     throw new UsageError('--session and --session-read-only cannot be used together')
   }
   const rest = [...positionals]
-  // HTTPie: a first word of letters followed by a URL is the method.
-  const method =
-    rest.length >= 2 && /^[A-Za-z]+$/.test(rest[0] as string)
-      ? (rest.shift() as string).toUpperCase()
-      : undefined
+  const method = isMethod(rest) ? (rest.shift() as string).toUpperCase() : undefined
   const url = rest.shift()
   if (url === undefined) throw new UsageError('a URL is required (see --help)')
   const items = rest.map((arg) => {

@@ -3,7 +3,8 @@ export const helpText = `Usage: fetch-session [METHOD] URL [ITEM ...] [OPTIONS]
 
 HTTP requests from the command line with saved sessions (HTTPie's syntax).
 
-  METHOD   GET, or POST when a body item is given
+  METHOD   GET, or POST when a body item is given; a first word of letters is the method
+           unless it is no known method and an ITEM follows it (then it is the URL)
   URL      http:// is assumed; :3000/path is http://localhost:3000/path
   ITEM     Header:Value     a request header (Header: removes it, Header; sends it empty)
            name==value      a query parameter

@@ -5,6 +5,7 @@ import {
   parseCommandLine,
   parseItem,
   UsageError,
+  type CliArgs,
   type Item,
 } from '../../../cli/args.ts'
 import { buildRequest } from '../../../cli/request.ts'
@@ -69,6 +70,24 @@ describe('the command line', () => {
   it('a first word of letters is the method; items follow the URL', () => {
     const args = parseCommandLine(['put', ':3000/x', 'a=1', '-v'])
     expect(args).toMatchObject({ method: 'PUT', url: ':3000/x', print: 'HBhb' })
+  })
+
+  it.each([
+    // A word of letters that is no method, followed by a request item, is the URL.
+    [['localhost', 'a=1'], undefined, 'localhost', ['a']],
+    [['api', 'X-A:1'], undefined, 'api', ['X-A']],
+    [['localhost', 'q==1', 'a=1'], undefined, 'localhost', ['q', 'a']],
+    // A known method is the method whatever follows; so is any word before a URL.
+    [['get', 'localhost'], 'GET', 'localhost', []],
+    [['POST', 'api', 'a=1'], 'POST', 'api', ['a']],
+    [['PURGE', 'example.org'], 'PURGE', 'example.org', []],
+    [['PURGE', 'http://x/a'], 'PURGE', 'http://x/a', []],
+    [['GET', 'http://x:1/a?b=c'], 'GET', 'http://x:1/a?b=c', []],
+    [['localhost'], undefined, 'localhost', []],
+    [['example.org', 'a=1'], undefined, 'example.org', ['a']],
+  ])('%j: method %s, URL %s', (argv, method, url, keys) => {
+    const args = parseCommandLine(argv) as CliArgs
+    expect([args.method, args.url, args.items.map((i) => i.key)]).toEqual([method, url, keys])
   })
 
   it('refuses unknown options, a bad --print and both session options at once', () => {
