@@ -39,7 +39,8 @@ Output:
                            (default hb on a terminal, b into a pipe)
   -h, --headers            response headers only (--print=h)
   -b, --body               response body only (--print=b)
-  -d, --download           save the body to a file (progress on a terminal)
+  -d, --download           save the body to a file (progress on a terminal); implies
+                           --check-status: a 3xx/4xx/5xx is not saved
   -o, --output FILE        the file for --download
   Credentials in printed headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie and
   the session's sensitiveHeaders) are shown as <redacted>.
@@ -59,6 +60,7 @@ Network:
   --help                   this text
   --version                the version
 
-Exit status: 0 ok, 1 error, 2 timeout, 3/4/5 with --check-status, 6 too many redirects.
+Exit status: 0 ok, 1 error, 2 timeout, 3/4/5 with --check-status or --download, 6 too many
+redirects.
 Environment: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured; NO_COLOR.
 `

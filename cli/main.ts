@@ -325,7 +325,8 @@ async function run(argv: string[]): Promise<number> {
       const change = diffJar(jarBefore, session.cookies.toJSON())
       await saveSession(lib, session, location, loaded === null, change, apply)
     }
-    if (args.checkStatus) {
+    // HTTPie: --download implies --check-status; an error response is not downloaded.
+    if (args.checkStatus || args.download) {
       const code = statusExit(response.status)
       if (code !== 0) {
         await write(

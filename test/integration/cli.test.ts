@@ -3,7 +3,15 @@
 // cookies.txt handed to curl and back, request items, exit codes, --offline, --download.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -327,6 +335,25 @@ describe('output', { timeout: 60_000 }, () => {
     // A second download never overwrites the first.
     await runCli(['--download', url('/file.bin')], { env, cwd })
     expect(existsSync(join(cwd, 'payload.bin-1'))).toBe(true)
+  })
+
+  it('--download of an error response saves nothing and exits 3/4/5 with a warning', async () => {
+    const cwd = mkdtempSync(join(dir, 'dl-error-'))
+    for (const [path, code] of [
+      ['/status/404', 4],
+      ['/status/503', 5],
+    ] as const) {
+      const res = await runCli(['--download', url(path)], { env, cwd })
+      expect(res.code).toBe(code)
+      expect(res.stderr).toMatch(/^fetch-session: warning: HTTP \d{3} [^\n]*\n$/)
+      expect(res.stdout.length).toBe(0)
+    }
+    const redirect = await runCli(['-d', '--no-follow', url('/redirect/302')], { env, cwd })
+    expect(redirect.code).toBe(3)
+    const out = join(cwd, 'named.bin')
+    expect((await runCli(['-d', '-o', out, url('/status/404')], { env, cwd })).code).toBe(4)
+    expect(existsSync(out)).toBe(false)
+    expect(readdirSync(cwd)).toEqual([])
   })
 
   it('--output without --download writes the body to the file, not to stdout', async () => {
