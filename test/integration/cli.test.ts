@@ -312,6 +312,42 @@ describe('output', { timeout: 60_000 }, () => {
     expect(out).not.toContain(Buffer.from('user:pass').toString('base64').slice(0, 8))
   })
 
+  it('--verbose prints each hop with the body it sent: POST → 302 → GET has none under GET', async () => {
+    const res = await runCli(['-v', url('/redirect/302?to=/echo'), 'a=1'], { env })
+    expect(res.code).toBe(0)
+    const out = res.stdout.toString()
+    const [before, after] = out.split(/^GET \/echo HTTP\/1\.1$/m) as [string, string]
+    expect(before).toMatch(/^POST \/redirect\/302\?to=\/echo HTTP\/1\.1\n/)
+    expect(before).toMatch(/\n\n\{"a":"1"\}\n\nHTTP\/1\.1 302 Found\n/)
+    // The GET sent no body: nothing between its head and the response head.
+    const getHop = after.slice(0, after.indexOf('HTTP/1.1 200'))
+    expect(getHop).not.toContain('{"a":"1"}')
+    expect(getHop).toMatch(/\n\n$/)
+  })
+
+  it('--verbose on a 307 prints the body under both requests, which both sent it', async () => {
+    const res = await runCli(['-v', url('/redirect/307?to=/echo'), 'a=1'], { env })
+    const out = res.stdout.toString()
+    expect(out.match(/^POST \S+ HTTP\/1\.1$/gm)).toEqual([
+      'POST /redirect/307?to=/echo HTTP/1.1',
+      'POST /echo HTTP/1.1',
+    ])
+    expect(out.match(/^\{"a":"1"\}$/gm)).toHaveLength(2)
+  })
+
+  it('--verbose still prints the hops that happened when there are too many redirects (exit 6)', async () => {
+    const res = await runCli(['-v', '--max-redirects', '2', url('/chain/5')], { env })
+    expect(res.code).toBe(6)
+    const out = res.stdout.toString()
+    expect(out.match(/^GET \S+ HTTP\/1\.1$/gm)).toEqual([
+      'GET /chain/5 HTTP/1.1',
+      'GET /chain/4 HTTP/1.1',
+      'GET /chain/3 HTTP/1.1',
+    ])
+    expect(out.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 302', 'HTTP/1.1 302', 'HTTP/1.1 302'])
+    expect(res.stderr).toMatch(/^fetch-session: error: Exceeded 2 redirects[^\n]*\n$/)
+  })
+
   it('piped output is the exact body; --headers and --print choose the parts', async () => {
     const body = await runCli([url('/file.bin')], { env })
     expect(body.stdout.equals(payload)).toBe(true)
