@@ -63,7 +63,8 @@ async function authFrom(args: CliArgs, url: URL): Promise<Lib.AuthInit> {
   const value = args.auth as string
   if (args.authType === 'bearer') return { type: 'bearer', token: value }
   const colon = value.indexOf(':')
-  let username = colon === -1 ? value : value.slice(0, colon)
+  // Taken as typed, never percent-decoded (HTTPie): `us%er` is the user `us%er`.
+  const username = colon === -1 ? value : value.slice(0, colon)
   let password = colon === -1 ? undefined : value.slice(colon + 1)
   if (password === undefined) {
     if (!process.stdin.isTTY) {
@@ -71,10 +72,9 @@ async function authFrom(args: CliArgs, url: URL): Promise<Lib.AuthInit> {
     }
     password = await promptPassword(`fetch-session: password for ${username}@${url.host}: `)
   }
-  username = decodeURIComponent(username)
   if (args.authType === 'digest') {
     // RFC 7616 Digest, answered on the server's 401 challenge by the library.
-    return { type: 'digest', username, password } as unknown as Lib.AuthInit
+    return { type: 'digest', username, password }
   }
   return { type: 'basic', username, password }
 }
