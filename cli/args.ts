@@ -22,6 +22,8 @@ export interface CliArgs {
   method: string | undefined
   url: string
   items: Item[]
+  /** `--json`: data items as JSON (the default) and `Accept: application/json` even without them. */
+  json: boolean
   form: boolean
   session: string | undefined
   sessionReadOnly: boolean
@@ -203,6 +205,13 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
   if (authType !== 'basic' && authType !== 'bearer' && authType !== 'digest') {
     throw new UsageError(`--auth-type: expected basic, bearer or digest, got ${authType}`)
   }
+  // HTTPie: an auth type has nothing to send without credentials.
+  if (v['auth-type'] !== undefined && v.auth === undefined) {
+    throw new UsageError(`--auth-type ${authType} needs --auth (-a)`)
+  }
+  if (v.json && v.form) {
+    throw new UsageError('--json (-j) and --form (-f) are mutually exclusive')
+  }
   let print = v.print
   if (print !== undefined && !/^[HBhb]+$/.test(print)) {
     throw new UsageError(`--print: expected letters of HBhb, got ${JSON.stringify(print)}`)
@@ -214,6 +223,7 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
     method,
     url,
     items,
+    json: v.json ?? false,
     form: v.form ?? false,
     session: v.session ?? v['session-read-only'],
     sessionReadOnly: v['session-read-only'] !== undefined,

@@ -17,7 +17,8 @@ HTTP requests from the command line with saved sessions (HTTPie's syntax).
            "a:b"; before any other character it is kept ('re=a\\d+', JSON's \\").
 
 Body:
-  -j, --json               send data items as JSON (the default)
+  -j, --json               send data items as JSON (the default); asks for JSON even
+                           without data items; not with --form
   -f, --form               send data items as a form (multipart when a file is attached)
 
 Sessions and cookies:
@@ -31,7 +32,7 @@ Sessions and cookies:
 Authentication:
   -a, --auth USER[:PASS]   credentials; with only USER, the password is asked on the terminal
                            (bearer: the token)
-  -A, --auth-type TYPE     basic (default), bearer or digest
+  -A, --auth-type TYPE     basic (default), bearer or digest; needs --auth
 
 Output:
   -v, --verbose            print the request and every redirect hop (same as --print=HBhb)

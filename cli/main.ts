@@ -136,11 +136,10 @@ function requestInit(args: CliArgs, built: BuiltRequest, session: Session): Lib.
     allowRedirects: args.follow,
     maxRedirects: args.maxRedirects,
   }
-  if (built.json !== undefined) {
-    init.json = built.json
-    if (!given('accept')) {
-      headers.accept = 'application/json, */*;q=0.5'
-    }
+  if (built.json !== undefined) init.json = built.json
+  // HTTPie: JSON data, or --json without any, asks for JSON.
+  if ((built.json !== undefined || args.json) && !given('accept')) {
+    headers.accept = 'application/json, */*;q=0.5'
   }
   if (built.form !== undefined) init.form = built.form
   if (built.multipart !== undefined) init.body = built.multipart

@@ -208,6 +208,25 @@ describe('request items', { timeout: 60_000 }, () => {
     expect(multi.body).toContain('file contents')
   })
 
+  it('--json asks for JSON even without data items; -j -f and -A without -a are usage errors', async () => {
+    const plain = await echo([url('/echo')])
+    expect(plain.headers.accept).toBe('*/*')
+    const json = await echo(['-j', url('/echo')])
+    expect(json.method).toBe('GET')
+    expect(json.headers.accept).toBe('application/json, */*;q=0.5')
+    for (const args of [
+      ['-j', '-f', url('/echo'), 'a=1'],
+      ['-A', 'bearer', url('/echo')],
+      ['-A', 'digest', url('/echo')],
+    ]) {
+      const before = server.log.length
+      const res = await runCli(args, { env })
+      expect(res.code).toBe(1)
+      expect(res.stderr).toMatch(/^fetch-session: error: [^\n]+\n$/)
+      expect(server.log.length).toBe(before)
+    }
+  })
+
   it('a file field without --form is a usage error (exit 1)', async () => {
     const res = await runCli([url('/echo'), 'doc@/etc/hostname'], { env })
     expect(res.code).toBe(1)

@@ -99,6 +99,18 @@ describe('the command line', () => {
     expect(() => parseCommandLine(['--timeout', '-1', 'x'])).toThrow(/--timeout/)
   })
 
+  it('refuses --auth-type without --auth, and --json with --form', () => {
+    for (const type of ['bearer', 'digest', 'basic']) {
+      expect(() => parseCommandLine(['-A', type, 'x'])).toThrow(
+        new UsageError(`--auth-type ${type} needs --auth (-a)`),
+      )
+    }
+    expect(parseCommandLine(['-A', 'bearer', '-a', 'T', 'x'])).toMatchObject({ authType: 'bearer' })
+    expect(() => parseCommandLine(['-j', '-f', 'x', 'a=1'])).toThrow(/mutually exclusive/)
+    expect(parseCommandLine(['-j', 'x'])).toMatchObject({ json: true, form: false })
+    expect(parseCommandLine(['x'])).toMatchObject({ json: false })
+  })
+
   it('completes URLs as HTTPie does', () => {
     expect(completeURL(':3000/x')).toBe('http://localhost:3000/x')
     expect(completeURL('example.org')).toBe('http://example.org')
