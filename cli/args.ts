@@ -22,6 +22,8 @@ export interface CliArgs {
   method: string | undefined
   url: string
   items: Item[]
+  /** `--json`: data items as JSON (the default) and `Accept: application/json` even without them. */
+  json: boolean
   form: boolean
   session: string | undefined
   sessionReadOnly: boolean
@@ -83,29 +85,45 @@ const separators: [string, Item['kind']][] = [
   [';', 'empty-header'],
 ]
 
+// The characters a backslash can escape: those of the separators. A backslash before any
+// other character is kept as typed, so JSON escapes and Windows paths pass through.
+const special = new Set(':=@;')
+
 /**
- * Splits one request item at its first unescaped separator; a backslash escapes the next
- * character (`foo\=bar=baz` is the field `foo=bar`).
+ * Splits one request item at its first unescaped separator (HTTPie's `KeyValueArgType`):
+ * `\` before a separator character makes it literal (`foo\=bar=baz` is the field `foo=bar`,
+ * `a\:b:c` the header `a:b`); before anything else the backslash stays (`re=a\d+` is `a\d+`,
+ * `j:={"q":"\"hi\""}` is valid JSON).
  */
 export function parseItem(arg: string): Item | null {
+  // Escaped characters are collected as literal text and never match a separator.
   let key = ''
   for (let i = 0; i < arg.length; i++) {
     const c = arg[i] as string
-    if (c === '\\' && i + 1 < arg.length) {
-      key += arg[++i] as string
+    if (c === '\\') {
+      const next = arg[i + 1]
+      if (next !== undefined && special.has(next)) key += next
+      else key += c + (next ?? '')
+      // The pair is one token: `\\:` is a backslash pair, then a separator.
+      i++
       continue
     }
     for (const [sep, kind] of separators) {
       if (arg.startsWith(sep, i)) {
-        const value = arg.slice(i + sep.length)
+        const value = unescape(arg.slice(i + sep.length))
         if (kind === 'empty-header' && value !== '') break
         if (key === '' && kind !== 'data' && kind !== 'json') return null
-        return { kind, key, value: value.replace(/\\(.)/g, '$1') }
+        return { kind, key, value }
       }
     }
     key += c
   }
   return null
+}
+
+/** A value's escaped separator characters made literal; every other backslash kept. */
+function unescape(value: string): string {
+  return value.replace(/\\(.)/gs, (match, c: string) => (special.has(c) ? c : match))
 }
 
 function number(value: string | undefined, name: string, integer: boolean): number | undefined {
@@ -117,6 +135,43 @@ function number(value: string | undefined, name: string, integer: boolean): numb
     )
   }
   return n
+}
+
+// Methods taken as such whatever follows them (RFC 9110 §9, PATCH, and WebDAV's).
+const knownMethods = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'QUERY',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'PURGE',
+  'REPORT',
+  'SEARCH',
+])
+
+/**
+ * Whether the first word is the method: a word of letters followed by the URL (HTTPie's
+ * `_guess_method`). A word that is no known method is the URL when the word after it is a
+ * request item (`localhost a=1`, `api X-A:1`), as HTTPie reads `URL ITEM` back.
+ */
+function isMethod(words: string[]): boolean {
+  const [first, next] = words
+  if (first === undefined || next === undefined || !/^[A-Za-z]+$/.test(first)) return false
+  if (knownMethods.has(first.toUpperCase())) return true
+  // A URL with a scheme (`http://x/`) also splits as a header item; it is still the URL.
+  return parseItem(next) === null || /^[a-z][a-z\d+.-]*:\/\//i.test(next)
 }
 
 /** `null` for `--help` / `--version` (the caller prints them), else the parsed request. */
@@ -134,11 +189,7 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
     throw new UsageError('--session and --session-read-only cannot be used together')
   }
   const rest = [...positionals]
-  // HTTPie: a first word of letters followed by a URL is the method.
-  const method =
-    rest.length >= 2 && /^[A-Za-z]+$/.test(rest[0] as string)
-      ? (rest.shift() as string).toUpperCase()
-      : undefined
+  const method = isMethod(rest) ? (rest.shift() as string).toUpperCase() : undefined
   const url = rest.shift()
   if (url === undefined) throw new UsageError('a URL is required (see --help)')
   const items = rest.map((arg) => {
@@ -154,6 +205,13 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
   if (authType !== 'basic' && authType !== 'bearer' && authType !== 'digest') {
     throw new UsageError(`--auth-type: expected basic, bearer or digest, got ${authType}`)
   }
+  // HTTPie: an auth type has nothing to send without credentials.
+  if (v['auth-type'] !== undefined && v.auth === undefined) {
+    throw new UsageError(`--auth-type ${authType} needs --auth (-a)`)
+  }
+  if (v.json && v.form) {
+    throw new UsageError('--json (-j) and --form (-f) are mutually exclusive')
+  }
   let print = v.print
   if (print !== undefined && !/^[HBhb]+$/.test(print)) {
     throw new UsageError(`--print: expected letters of HBhb, got ${JSON.stringify(print)}`)
@@ -165,6 +223,7 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
     method,
     url,
     items,
+    json: v.json ?? false,
     form: v.form ?? false,
     session: v.session ?? v['session-read-only'],
     sessionReadOnly: v['session-read-only'] !== undefined,

@@ -3,7 +3,8 @@ export const helpText = `Usage: fetch-session [METHOD] URL [ITEM ...] [OPTIONS]
 
 HTTP requests from the command line with saved sessions (HTTPie's syntax).
 
-  METHOD   GET, or POST when a body item is given
+  METHOD   GET, or POST when a body item is given; a first word of letters is the method
+           unless it is no known method and an ITEM follows it (then it is the URL)
   URL      http:// is assumed; :3000/path is http://localhost:3000/path
   ITEM     Header:Value     a request header (Header: removes it, Header; sends it empty)
            name==value      a query parameter
@@ -12,10 +13,12 @@ HTTP requests from the command line with saved sessions (HTTPie's syntax).
            field=@file      a string field read from a file
            field:=@file     a JSON field read from a file
            field@file       a file upload (with --form: multipart; ;type=mime sets its type)
-           A backslash escapes a separator: 'a\\:b=c' is the field "a:b".
+           A backslash escapes a separator character (: = @ ;): 'a\\:b=c' is the field
+           "a:b"; before any other character it is kept ('re=a\\d+', JSON's \\").
 
 Body:
-  -j, --json               send data items as JSON (the default)
+  -j, --json               send data items as JSON (the default); asks for JSON even
+                           without data items; not with --form
   -f, --form               send data items as a form (multipart when a file is attached)
 
 Sessions and cookies:
@@ -29,7 +32,7 @@ Sessions and cookies:
 Authentication:
   -a, --auth USER[:PASS]   credentials; with only USER, the password is asked on the terminal
                            (bearer: the token)
-  -A, --auth-type TYPE     basic (default), bearer or digest
+  -A, --auth-type TYPE     basic (default), bearer or digest; needs --auth
 
 Output:
   -v, --verbose            print the request and every redirect hop (same as --print=HBhb)
@@ -37,7 +40,8 @@ Output:
                            (default hb on a terminal, b into a pipe)
   -h, --headers            response headers only (--print=h)
   -b, --body               response body only (--print=b)
-  -d, --download           save the body to a file (progress on a terminal)
+  -d, --download           save the body to a file (progress on a terminal); implies
+                           --check-status: a 3xx/4xx/5xx is not saved
   -o, --output FILE        the file for --download
   Credentials in printed headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie and
   the session's sensitiveHeaders) are shown as <redacted>.
@@ -57,6 +61,7 @@ Network:
   --help                   this text
   --version                the version
 
-Exit status: 0 ok, 1 error, 2 timeout, 3/4/5 with --check-status, 6 too many redirects.
+Exit status: 0 ok, 1 error, 2 timeout, 3/4/5 with --check-status or --download, 6 too many
+redirects.
 Environment: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured; NO_COLOR.
 `

@@ -63,7 +63,8 @@ async function authFrom(args: CliArgs, url: URL): Promise<Lib.AuthInit> {
   const value = args.auth as string
   if (args.authType === 'bearer') return { type: 'bearer', token: value }
   const colon = value.indexOf(':')
-  let username = colon === -1 ? value : value.slice(0, colon)
+  // Taken as typed, never percent-decoded (HTTPie): `us%er` is the user `us%er`.
+  const username = colon === -1 ? value : value.slice(0, colon)
   let password = colon === -1 ? undefined : value.slice(colon + 1)
   if (password === undefined) {
     if (!process.stdin.isTTY) {
@@ -71,10 +72,9 @@ async function authFrom(args: CliArgs, url: URL): Promise<Lib.AuthInit> {
     }
     password = await promptPassword(`fetch-session: password for ${username}@${url.host}: `)
   }
-  username = decodeURIComponent(username)
   if (args.authType === 'digest') {
     // RFC 7616 Digest, answered on the server's 401 challenge by the library.
-    return { type: 'digest', username, password } as unknown as Lib.AuthInit
+    return { type: 'digest', username, password }
   }
   return { type: 'basic', username, password }
 }
@@ -136,11 +136,10 @@ function requestInit(args: CliArgs, built: BuiltRequest, session: Session): Lib.
     allowRedirects: args.follow,
     maxRedirects: args.maxRedirects,
   }
-  if (built.json !== undefined) {
-    init.json = built.json
-    if (!given('accept')) {
-      headers.accept = 'application/json, */*;q=0.5'
-    }
+  if (built.json !== undefined) init.json = built.json
+  // HTTPie: JSON data, or --json without any, asks for JSON.
+  if ((built.json !== undefined || args.json) && !given('accept')) {
+    headers.accept = 'application/json, */*;q=0.5'
   }
   if (built.form !== undefined) init.form = built.form
   if (built.multipart !== undefined) init.body = built.multipart
@@ -196,21 +195,36 @@ interface Printed {
   sensitive?: ReadonlySet<string>
 }
 
+/** One hop as printed: the request, the body it sent (when printed), the response head. */
+interface Hop {
+  request: Request
+  body: string | undefined
+  response: Response
+}
+
+/** The redirect hops, request then response, each request with its own body (`--verbose`). */
+function hopSections(out: Printed, hops: Hop[]): string[] {
+  const { print, palette: p, sensitive } = out
+  const sections: string[] = []
+  for (const hop of hops) {
+    sections.push(formatRequestHead(hop.request, p, sensitive))
+    if (print.includes('B') && hop.body) sections.push(`${hop.body}\n`)
+    sections.push(formatResponseHead(hop.response, p))
+  }
+  return sections
+}
+
 async function printExchange(
   out: Printed,
   args: CliArgs,
   response: Lib.SessionResponse | undefined,
   request: Request,
   requestBody: string | undefined,
+  hops: Hop[],
 ): Promise<void> {
   const { print, palette: p, tty, sensitive } = out
   const stdout = process.stdout
-  const sections: string[] = []
-  if (args.verbose && response) {
-    for (const hop of response.history) {
-      sections.push(formatRequestHead(hop.request, p, sensitive), formatResponseHead(hop, p))
-    }
-  }
+  const sections = args.verbose ? hopSections(out, hops) : []
   if (print.includes('H')) sections.push(formatRequestHead(request, p, sensitive))
   if (print.includes('B') && requestBody) sections.push(`${requestBody}\n`)
   if (print.includes('h') && response) sections.push(formatResponseHead(response, p))
@@ -285,15 +299,24 @@ async function run(argv: string[]): Promise<number> {
     const jarBefore = session.cookies.toJSON()
 
     let first: Request | undefined
-    let firstBody: string | undefined
+    // The body each hop sent (by hop number; a retried hop keeps its last attempt's).
+    const bodies = new Map<number, string>()
+    const hopsOf = (history: Response[], last?: Request): Hop[] =>
+      history.map((hop, i) => ({
+        request: (hop as Partial<Lib.SessionResponse>).request ?? (last as Request),
+        body: bodies.get(i),
+        response: hop,
+      }))
     const init = requestInit(args, built, session)
     init.hooks = {
       beforeRequest: [
         async ({ request, hop, attempt }) => {
-          if (hop !== 0 || attempt !== 0) return undefined
           if (printed.print.includes('B') && request.body) {
-            firstBody = await request.clone().text()
+            bodies.set(hop, await request.clone().text())
+          } else {
+            bodies.delete(hop)
           }
+          if (hop !== 0 || attempt !== 0) return undefined
           first = request
           // --offline: the request exactly as the session would send it; nothing goes out.
           return args.offline ? new Response(null, { status: 204 }) : undefined
@@ -303,16 +326,24 @@ async function run(argv: string[]): Promise<number> {
     let response: Lib.SessionResponse
     try {
       response = await session.request(built.method, url, init)
+    } catch (error) {
+      // --verbose: the hops that happened, before the error line (exit 6).
+      if (args.verbose && error instanceof lib.TooManyRedirectsError) {
+        const sections = hopSections(printed, hopsOf(error.history, error.request))
+        await write(process.stdout, `${sections.join('\n')}\n`)
+      }
+      throw error
     } finally {
       if (!args.offline && args.cookies !== undefined) {
         writeFileSync(args.cookies, session.cookies.toNetscape(), { mode: 0o600 })
       }
     }
     if (args.offline) {
-      await printExchange(printed, args, undefined, first as Request, firstBody)
+      await printExchange(printed, args, undefined, first as Request, bodies.get(0), [])
       return 0
     }
-    await printExchange(printed, args, response, response.request, firstBody)
+    const hops = hopsOf(response.history)
+    await printExchange(printed, args, response, response.request, bodies.get(hops.length), hops)
     const ok = response.status >= 200 && response.status < 300
     if ((args.download && ok) || (args.output !== undefined && !args.download)) {
       const file = args.output ?? freeName(downloadName(response))
@@ -325,7 +356,8 @@ async function run(argv: string[]): Promise<number> {
       const change = diffJar(jarBefore, session.cookies.toJSON())
       await saveSession(lib, session, location, loaded === null, change, apply)
     }
-    if (args.checkStatus) {
+    // HTTPie: --download implies --check-status; an error response is not downloaded.
+    if (args.checkStatus || args.download) {
       const code = statusExit(response.status)
       if (code !== 0) {
         await write(

@@ -39,6 +39,7 @@ import {
 import { toRealmResponse } from '../../src/response.ts'
 import { codingsOf, decodersFor, decodeWhole } from './decoding.ts'
 import { DispatcherPool } from './dispatcher.ts'
+import { mapNodeBodyError } from './errors.ts'
 import { InFlight } from './in-flight.ts'
 import {
   contentEncoding,
@@ -179,8 +180,14 @@ function dispatchHop(
      * Fetch §4.5 HTTP-network fetch "if aborted": the abort reason; otherwise, where fetch
      * has `TypeError('terminated')`, a `ConnectionError` with undici's error as `cause`.
      */
-    const bodyError = (error: unknown): unknown =>
-      signal?.aborted ? signal.reason : toBodyError(error, requestOf(), codeOf(error))
+    const bodyError = (error: unknown): unknown => {
+      if (signal?.aborted) return signal.reason
+      const request = requestOf()
+      return (
+        mapNodeBodyError(error, request, limits?.timeout) ??
+        toBodyError(error, request, codeOf(error))
+      )
+    }
     const close = (): void => {
       if (done) return
       done = true

@@ -9,7 +9,7 @@ import {
   TimeoutError,
   type SessionError,
 } from '../../src/errors.ts'
-import type { AdapterContext } from '../../src/platform.ts'
+import type { AdapterContext, HopContext } from '../../src/platform.ts'
 
 // undici's defaults when the session sets no limit (Agent connect.timeout, headersTimeout).
 const defaultConnectTimeout = 10_000
@@ -73,4 +73,23 @@ export function mapNodeError(
       )
     }
   }
+}
+
+/**
+ * Maps a failure while a body is read (after the headers): undici's `bodyTimeout`, which the
+ * session sets to its `response` limit, fired between two chunks, so it is a
+ * `TimeoutError` whose `limit` is `'response'` (requests' read timeout, as for the wait for
+ * headers). `undefined` for anything else (the caller makes it a `ConnectionError`).
+ */
+export function mapNodeBodyError(
+  error: unknown,
+  request: Request | undefined,
+  timeout: HopContext['timeout'] | undefined,
+): TimeoutError | undefined {
+  const { code, root } = findCode(error)
+  if (code !== 'UND_ERR_BODY_TIMEOUT') return undefined
+  return new TimeoutError('response', timeout?.response ?? defaultResponseTimeout, {
+    request,
+    cause: root,
+  })
 }

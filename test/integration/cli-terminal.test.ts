@@ -10,7 +10,6 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Session } from '../../platform/node.ts'
 import { bunPath, cliCommand, denoPath, runCli } from '../helpers/cli.ts'
 import { startProxy, type ProxyServer } from '../helpers/proxy-server.ts'
 import { json, parseCookieHeader, startServer, type TestServer } from '../helpers/server.ts'
@@ -166,19 +165,8 @@ describe('other runtimes', { timeout: 60_000 }, () => {
   )
 })
 
-// Digest is answered by the library's `{ type: 'digest' }` auth; a session without it refuses
-// the option at once, and then this test has nothing to check.
-const hasDigest = ((): boolean => {
-  try {
-    new Session({ auth: { type: 'digest', username: 'u', password: 'p' } as never })
-    return true
-  } catch {
-    return false
-  }
-})()
-
 describe('auth', { timeout: 60_000 }, () => {
-  it.skipIf(!hasDigest)('--auth-type digest answers the challenge', async () => {
+  it('--auth-type digest answers the challenge', async () => {
     const res = await runCli(['-A', 'digest', '-a', 'user:pass', server.url('/digest')], { env })
     expect([res.stderr, res.stdout.toString()]).toEqual(['', '{"digest":"ok"}'])
   })
@@ -187,6 +175,15 @@ describe('auth', { timeout: 60_000 }, () => {
     const res = await runCli(['-A', 'bearer', '-a', 'T0KEN', server.url('/echo')], { env })
     const seen = JSON.parse(res.stdout.toString()) as { headers: Record<string, string> }
     expect(seen.headers.authorization).toBe('Bearer T0KEN')
+  })
+
+  it('--auth takes the user as typed, never percent-decoded (us%er)', async () => {
+    const res = await runCli(['-a', 'us%er:p%41ss', server.url('/echo')], { env })
+    expect(res.stderr).toBe('')
+    const seen = JSON.parse(res.stdout.toString()) as { headers: Record<string, string> }
+    expect(seen.headers.authorization).toBe(
+      `Basic ${Buffer.from('us%er:p%41ss').toString('base64')}`,
+    )
   })
 
   it('--auth USER without a terminal is an error, not a hang', async () => {

@@ -3,7 +3,15 @@
 // cookies.txt handed to curl and back, request items, exit codes, --offline, --download.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -42,6 +50,11 @@ beforeAll(async () => {
       // Slow enough that two invocations both load the session before either saves it.
       const name = new URL(req.url ?? '/', 'http://x').searchParams.get('name') ?? 'x'
       setTimeout(() => json(res, {}, 200, { 'set-cookie': `${name}=1; Path=/` }), 400)
+    },
+    '/stall': (_req, res) => {
+      // The headers and a first chunk, then nothing: a read timeout while the body is read.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      res.write('partial')
     },
     '/file.bin': (_req, res) => {
       res.writeHead(200, {
@@ -195,6 +208,25 @@ describe('request items', { timeout: 60_000 }, () => {
     expect(multi.body).toContain('file contents')
   })
 
+  it('--json asks for JSON even without data items; -j -f and -A without -a are usage errors', async () => {
+    const plain = await echo([url('/echo')])
+    expect(plain.headers.accept).toBe('*/*')
+    const json = await echo(['-j', url('/echo')])
+    expect(json.method).toBe('GET')
+    expect(json.headers.accept).toBe('application/json, */*;q=0.5')
+    for (const args of [
+      ['-j', '-f', url('/echo'), 'a=1'],
+      ['-A', 'bearer', url('/echo')],
+      ['-A', 'digest', url('/echo')],
+    ]) {
+      const before = server.log.length
+      const res = await runCli(args, { env })
+      expect(res.code).toBe(1)
+      expect(res.stderr).toMatch(/^fetch-session: error: [^\n]+\n$/)
+      expect(server.log.length).toBe(before)
+    }
+  })
+
   it('a file field without --form is a usage error (exit 1)', async () => {
     const res = await runCli([url('/echo'), 'doc@/etc/hostname'], { env })
     expect(res.code).toBe(1)
@@ -211,6 +243,7 @@ describe('exit codes', { timeout: 60_000 }, () => {
     ['503', ['--check-status', '/status/503'], 5],
     ['too many redirects', ['--max-redirects', '2', '/chain/5'], 6],
     ['a timeout', ['--timeout', '0.3', '/delay/5000'], 2],
+    ['a timeout while the body is read', ['--timeout', '0.3', '/stall'], 2],
   ])('%s', async (_label, args, code) => {
     const res = await runCli(
       args.map((a) => (a.startsWith('/') ? url(a) : a)),
@@ -219,6 +252,17 @@ describe('exit codes', { timeout: 60_000 }, () => {
     expect(res.code).toBe(code)
     if (code === 2 || code === 6) expect(res.stderr.split('\n')).toHaveLength(2)
     if (code >= 3 && code <= 5) expect(res.stderr).toMatch(/^fetch-session: warning: HTTP \d{3}/)
+  })
+
+  it('a body that stalls under --download or --output is a timeout too (exit 2)', async () => {
+    for (const args of [
+      ['-d', '-o', join(dir, 'stall-d.bin')],
+      ['-o', join(dir, 'stall-o.bin')],
+    ]) {
+      const res = await runCli(['--timeout', '0.3', ...args, url('/stall')], { env })
+      expect(res.code).toBe(2)
+      expect(res.stderr).toMatch(/^(Downloading to \S+\n)?fetch-session: error: [^\n]+\n$/)
+    }
   })
 
   it('a refused connection and a bad option exit 1 with one line on stderr', async () => {
@@ -287,6 +331,42 @@ describe('output', { timeout: 60_000 }, () => {
     expect(out).not.toContain(Buffer.from('user:pass').toString('base64').slice(0, 8))
   })
 
+  it('--verbose prints each hop with the body it sent: POST → 302 → GET has none under GET', async () => {
+    const res = await runCli(['-v', url('/redirect/302?to=/echo'), 'a=1'], { env })
+    expect(res.code).toBe(0)
+    const out = res.stdout.toString()
+    const [before, after] = out.split(/^GET \/echo HTTP\/1\.1$/m) as [string, string]
+    expect(before).toMatch(/^POST \/redirect\/302\?to=\/echo HTTP\/1\.1\n/)
+    expect(before).toMatch(/\n\n\{"a":"1"\}\n\nHTTP\/1\.1 302 Found\n/)
+    // The GET sent no body: nothing between its head and the response head.
+    const getHop = after.slice(0, after.indexOf('HTTP/1.1 200'))
+    expect(getHop).not.toContain('{"a":"1"}')
+    expect(getHop).toMatch(/\n\n$/)
+  })
+
+  it('--verbose on a 307 prints the body under both requests, which both sent it', async () => {
+    const res = await runCli(['-v', url('/redirect/307?to=/echo'), 'a=1'], { env })
+    const out = res.stdout.toString()
+    expect(out.match(/^POST \S+ HTTP\/1\.1$/gm)).toEqual([
+      'POST /redirect/307?to=/echo HTTP/1.1',
+      'POST /echo HTTP/1.1',
+    ])
+    expect(out.match(/^\{"a":"1"\}$/gm)).toHaveLength(2)
+  })
+
+  it('--verbose still prints the hops that happened when there are too many redirects (exit 6)', async () => {
+    const res = await runCli(['-v', '--max-redirects', '2', url('/chain/5')], { env })
+    expect(res.code).toBe(6)
+    const out = res.stdout.toString()
+    expect(out.match(/^GET \S+ HTTP\/1\.1$/gm)).toEqual([
+      'GET /chain/5 HTTP/1.1',
+      'GET /chain/4 HTTP/1.1',
+      'GET /chain/3 HTTP/1.1',
+    ])
+    expect(out.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 302', 'HTTP/1.1 302', 'HTTP/1.1 302'])
+    expect(res.stderr).toMatch(/^fetch-session: error: Exceeded 2 redirects[^\n]*\n$/)
+  })
+
   it('piped output is the exact body; --headers and --print choose the parts', async () => {
     const body = await runCli([url('/file.bin')], { env })
     expect(body.stdout.equals(payload)).toBe(true)
@@ -310,6 +390,25 @@ describe('output', { timeout: 60_000 }, () => {
     // A second download never overwrites the first.
     await runCli(['--download', url('/file.bin')], { env, cwd })
     expect(existsSync(join(cwd, 'payload.bin-1'))).toBe(true)
+  })
+
+  it('--download of an error response saves nothing and exits 3/4/5 with a warning', async () => {
+    const cwd = mkdtempSync(join(dir, 'dl-error-'))
+    for (const [path, code] of [
+      ['/status/404', 4],
+      ['/status/503', 5],
+    ] as const) {
+      const res = await runCli(['--download', url(path)], { env, cwd })
+      expect(res.code).toBe(code)
+      expect(res.stderr).toMatch(/^fetch-session: warning: HTTP \d{3} [^\n]*\n$/)
+      expect(res.stdout.length).toBe(0)
+    }
+    const redirect = await runCli(['-d', '--no-follow', url('/redirect/302')], { env, cwd })
+    expect(redirect.code).toBe(3)
+    const out = join(cwd, 'named.bin')
+    expect((await runCli(['-d', '-o', out, url('/status/404')], { env, cwd })).code).toBe(4)
+    expect(existsSync(out)).toBe(false)
+    expect(readdirSync(cwd)).toEqual([])
   })
 
   it('--output without --download writes the body to the file, not to stdout', async () => {

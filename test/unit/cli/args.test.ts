@@ -1,6 +1,14 @@
 // HTTPie's request items and options, parsed without running anything.
 import { describe, expect, it } from 'vitest'
-import { completeURL, parseCommandLine, parseItem, UsageError } from '../../../cli/args.ts'
+import {
+  completeURL,
+  parseCommandLine,
+  parseItem,
+  UsageError,
+  type CliArgs,
+  type Item,
+} from '../../../cli/args.ts'
+import { buildRequest } from '../../../cli/request.ts'
 import { redact } from '../../../cli/output.ts'
 
 describe('request items', () => {
@@ -22,6 +30,37 @@ describe('request items', () => {
     expect(parseItem(arg)).toEqual(item)
   })
 
+  // HTTPie's KeyValueArgType: a backslash escapes only a separator character (in the key, so
+  // it does not end the key, or in the value); before anything else it is kept as typed.
+  it.each([
+    ['foo\\==bar', { kind: 'data', key: 'foo=', value: 'bar' }],
+    ['bob\\:==foo', { kind: 'query', key: 'bob:', value: 'foo' }],
+    ['foo\\:bar:baz', { kind: 'header', key: 'foo:bar', value: 'baz' }],
+    ['jack\\@jill:hill', { kind: 'header', key: 'jack@jill', value: 'hill' }],
+    ['X-Re:a\\d+', { kind: 'header', key: 'X-Re', value: 'a\\d+' }],
+    ['X-Path:C:\\Users\\x', { kind: 'header', key: 'X-Path', value: 'C:\\Users\\x' }],
+    ['re=a\\d+', { kind: 'data', key: 're', value: 'a\\d+' }],
+    ['path=C:\\Users\\x', { kind: 'data', key: 'path', value: 'C:\\Users\\x' }],
+    ['path=c:\\windows\\', { kind: 'data', key: 'path', value: 'c:\\windows\\' }],
+    ['path\\==c:\\windows', { kind: 'data', key: 'path=', value: 'c:\\windows' }],
+    ['j:={"q":"say \\"hi\\""}', { kind: 'json', key: 'j', value: '{"q":"say \\"hi\\""}' }],
+    ['j:="a\\nb"', { kind: 'json', key: 'j', value: '"a\\nb"' }],
+    // An escaped separator in a value is literal too (HTTPie tokenizes the whole item).
+    ['x=a\\=b', { kind: 'data', key: 'x', value: 'a=b' }],
+    // A backslash pair is one token, so the separator after it still counts.
+    ['a\\\\:b', { kind: 'header', key: 'a\\\\', value: 'b' }],
+  ])('backslashes: %s', (arg, item) => {
+    expect(parseItem(arg)).toEqual(item)
+  })
+
+  it('JSON items keep their escapes: \\" and \\n reach JSON.parse', async () => {
+    const items = ['j:={"q":"say \\"hi\\""}', 'n:="line1\\nline2"', 'p=C:\\tmp\\x'].map(
+      (arg) => parseItem(arg) as Item,
+    )
+    const built = await buildRequest(undefined, items, false)
+    expect(built.json).toEqual({ j: { q: 'say "hi"' }, n: 'line1\nline2', p: 'C:\\tmp\\x' })
+  })
+
   it('a word without a separator is not an item', () => {
     expect(parseItem('hello')).toBeNull()
   })
@@ -33,6 +72,24 @@ describe('the command line', () => {
     expect(args).toMatchObject({ method: 'PUT', url: ':3000/x', print: 'HBhb' })
   })
 
+  it.each([
+    // A word of letters that is no method, followed by a request item, is the URL.
+    [['localhost', 'a=1'], undefined, 'localhost', ['a']],
+    [['api', 'X-A:1'], undefined, 'api', ['X-A']],
+    [['localhost', 'q==1', 'a=1'], undefined, 'localhost', ['q', 'a']],
+    // A known method is the method whatever follows; so is any word before a URL.
+    [['get', 'localhost'], 'GET', 'localhost', []],
+    [['POST', 'api', 'a=1'], 'POST', 'api', ['a']],
+    [['PURGE', 'example.org'], 'PURGE', 'example.org', []],
+    [['PURGE', 'http://x/a'], 'PURGE', 'http://x/a', []],
+    [['GET', 'http://x:1/a?b=c'], 'GET', 'http://x:1/a?b=c', []],
+    [['localhost'], undefined, 'localhost', []],
+    [['example.org', 'a=1'], undefined, 'example.org', ['a']],
+  ])('%j: method %s, URL %s', (argv, method, url, keys) => {
+    const args = parseCommandLine(argv) as CliArgs
+    expect([args.method, args.url, args.items.map((i) => i.key)]).toEqual([method, url, keys])
+  })
+
   it('refuses unknown options, a bad --print and both session options at once', () => {
     expect(() => parseCommandLine(['--nope', 'x'])).toThrow(UsageError)
     expect(() => parseCommandLine(['-p', 'Hx', 'x'])).toThrow(/--print: expected letters of HBhb/)
@@ -40,6 +97,18 @@ describe('the command line', () => {
       /cannot be used together/,
     )
     expect(() => parseCommandLine(['--timeout', '-1', 'x'])).toThrow(/--timeout/)
+  })
+
+  it('refuses --auth-type without --auth, and --json with --form', () => {
+    for (const type of ['bearer', 'digest', 'basic']) {
+      expect(() => parseCommandLine(['-A', type, 'x'])).toThrow(
+        new UsageError(`--auth-type ${type} needs --auth (-a)`),
+      )
+    }
+    expect(parseCommandLine(['-A', 'bearer', '-a', 'T', 'x'])).toMatchObject({ authType: 'bearer' })
+    expect(() => parseCommandLine(['-j', '-f', 'x', 'a=1'])).toThrow(/mutually exclusive/)
+    expect(parseCommandLine(['-j', 'x'])).toMatchObject({ json: true, form: false })
+    expect(parseCommandLine(['x'])).toMatchObject({ json: false })
   })
 
   it('completes URLs as HTTPie does', () => {
