@@ -19,6 +19,7 @@ import {
   formatBodyForTerminal,
   formatRequestHead,
   formatResponseHead,
+  oneLine,
   paletteFor,
   type Palette,
 } from './output.ts'
@@ -388,7 +389,7 @@ function messageOf(error: unknown): string {
   if (cause && typeof cause.message === 'string' && !message.includes(cause.message)) {
     message += `: ${cause.message}`
   }
-  return message.replace(/\s*\n\s*/g, ' ')
+  return oneLine(message)
 }
 
 run(process.argv.slice(2)).then(

@@ -162,3 +162,18 @@ export function formatBodyForTerminal(bytes: Uint8Array, contentType: string, p:
   }
   return text
 }
+
+/**
+ * One line for an error message: each run of whitespace that holds a line break becomes one
+ * space. Split and trim rather than a `\s*\n\s*` regular expression, whose backtracking is
+ * quadratic on a long run of spaces: a message can quote a server's `Location` value.
+ */
+export function oneLine(message: string): string {
+  const lines = message.split('\n')
+  if (lines.length === 1) return message
+  const last = lines.length - 1
+  return lines
+    .map((line, i) => (i === 0 ? line.trimEnd() : i === last ? line.trimStart() : line.trim()))
+    .filter((line, i) => line !== '' || i === 0 || i === last)
+    .join(' ')
+}

@@ -4,6 +4,7 @@
  * takes about as long, quadratic work ten times longer. Only the ratio is asserted.
  */
 import { describe, expect, it } from 'vitest'
+import { oneLine } from '../../../cli/output.ts'
 import { parseSetCookie } from '../../../src/cookies/parse.ts'
 import { parseRetryAfter } from '../../../src/retry.ts'
 import { sessionToState } from '../../../src/state/write.ts'
@@ -61,6 +62,11 @@ const cases: [string, (input: string) => unknown, (n: number) => string][] = [
     (n) => `a=b${' '.repeat(n)}c ; Path=/${' '.repeat(n)}x `,
   ],
   ['parseRetryAfter', (v) => parseRetryAfter(v, 0), (n) => `Wed,${' '.repeat(n)}x `],
+  [
+    "the CLI's one-line error message (quotes a Location value)",
+    oneLine,
+    (n) => `to ${' '.repeat(n)}x\n y`,
+  ],
 ]
 
 describe('linear time on outside input', () => {
@@ -75,5 +81,19 @@ describe('linear time on outside input', () => {
     expect(trimTrailing('https://a.example/v1//', '/')).toBe('https://a.example/v1')
     expect(trimTrailing('///', '/')).toBe('')
     expect(resolveURL('x', 'https://a.example/v1//').href).toBe('https://a.example/v1/x')
+    const regex = (m: string): string => m.replace(/\s*\n\s*/g, ' ')
+    for (const m of [
+      'a',
+      'a\nb',
+      ' a \r\n\t b ',
+      'a\n   \nb',
+      '  \nb',
+      'a\n\n',
+      '\n',
+      'a \n',
+      'x\n\n\ny\nz',
+    ]) {
+      expect(oneLine(m)).toBe(regex(m))
+    }
   })
 })
