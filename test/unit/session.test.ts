@@ -108,6 +108,11 @@ describe('Session options', () => {
       TypeError,
       /options.verify: expected a known session option, got boolean \(use tls: \{ rejectUnauthorized, ca \}\)/,
     ],
+    [
+      { proxies: {} },
+      TypeError,
+      /^options.proxies: expected a known session option, got object \(did you mean proxy\?\)$/,
+    ],
   ])('%j fails at construction', (options, type, message) => {
     expect(() => mockSession(echo, options as never)).toThrow(type)
     expect(() => mockSession(echo, options as never)).toThrow(message)
