@@ -515,6 +515,26 @@ describe('mount', () => {
     expect(await session.get('ftp://files.test/a').text()).toBe('ftp!')
   })
 
+  it('s.adapters lists the mounts, live, and refuses changes that routing would ignore', async () => {
+    const { session } = mockSession(() => new Response('default'))
+    const api = new MockAdapter(() => new Response('api'))
+    const adapters = session.adapters
+    expect(adapters).toBeInstanceOf(Map)
+    session.mount('https://api.test/', api)
+    expect([...adapters]).toEqual([['https://api.test/', api]])
+    const other = new MockAdapter(() => new Response('other'))
+    const writable = adapters as Map<string, MockAdapter>
+    expect(() => writable.set('https://other.test/', other)).toThrow(TypeError)
+    expect(() => writable.set('https://other.test/', other)).toThrow(
+      /^session\.adapters\.set\(\): the map is read-only; use session\.mount\(prefix, adapter\)$/,
+    )
+    expect(() => writable.delete('https://api.test/')).toThrow(/read-only/)
+    expect(() => writable.clear()).toThrow(/read-only/)
+    expect([...session.adapters]).toEqual([['https://api.test/', api]])
+    expect(await session.get('https://other.test/').text()).toBe('default')
+    expect(await session.get('https://api.test/x').text()).toBe('api')
+  })
+
   it('rejects a bad adapter with a TypeError', () => {
     const { session } = mockSession()
     expect(() => session.mount('x', {} as never)).toThrow(
