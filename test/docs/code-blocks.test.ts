@@ -5,7 +5,8 @@
 // talk to a real httpbin on loopback: `http://127.0.0.1:8080` in a block is its address.
 // A `console.log(...)` followed by a `// comment` must print what the comment says (the text
 // before an em dash), as `util.inspect` writes it. `ts` blocks are type-checked against the
-// built `.d.ts`. A block marked `<!-- not-run: reason -->` is only parsed.
+// built `.d.ts`. A block marked `<!-- not-run: reason -->` is parsed and checked for names and
+// imports that do not resolve (a missing `import { Session }`).
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import ts from 'typescript'
@@ -170,6 +171,62 @@ async function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>
   return out
 }
 
+/**
+ * What a `not-run` js block can be checked for without running it: every name and import
+ * resolves (TypeScript's checker over JavaScript, against the built types). Type mismatches in
+ * plain JavaScript are not errors, so only these codes count: a name that is not defined
+ * (2304, 2552: "did you mean"), a module that does not resolve (2307) and an import the
+ * module does not export (2305, 2614, 2724).
+ */
+const unresolved = new Set([2304, 2552, 2307, 2305, 2614, 2724])
+
+/** The unresolved names and imports of `js` and `ts` blocks, each checked as its own module. */
+async function unresolvedNames(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>> {
+  const dir = join(scratch, 'checked-js')
+  await mkdir(dir, { recursive: true })
+  const names = await Promise.all(
+    blocks.map(async (block, i) => {
+      const commonJS = /\brequire\(/.test(block.code) && !/^\s*import\s/m.test(block.code)
+      const ext = typed.has(block.lang) ? 'mts' : commonJS ? 'cjs' : 'mjs'
+      const name = join(dir, `block-${i}.${ext}`)
+      await writeFile(name, block.code)
+      return name
+    }),
+  )
+  const program = ts.createProgram(names, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: ['node'],
+    typeRoots: [join(repoRoot, 'node_modules/@types')],
+    allowJs: true,
+    checkJs: true,
+    noEmit: true,
+    skipLibCheck: true,
+  })
+  const out = new Map<CodeBlock, string[]>()
+  for (const [i, name] of names.entries()) {
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(name))
+      .filter((d) => unresolved.has(d.code))
+      // A file of the reader's own that the page shows (`./redis-store.js`, the recipe above).
+      .filter(
+        (d) =>
+          !(d.code === 2307 && /'\.\.?\//.test(ts.flattenDiagnosticMessageText(d.messageText, ''))),
+      )
+    out.set(
+      blocks[i]!,
+      diagnostics.map(
+        (d) =>
+          `${d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : '?'}: ` +
+          ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+      ),
+    )
+  }
+  return out
+}
+
 const all = docFiles().flatMap(codeBlocks)
 const toRun = all.filter((b) => runnable.has(b.lang) && b.marker?.kind !== 'not-run')
 const toType = all.filter((b) => typed.has(b.lang) && b.marker?.kind !== 'not-run')
@@ -215,10 +272,35 @@ describe('fenced ts blocks type-check against the built types', () => {
   }
 })
 
-describe('blocks marked not-run still parse', () => {
+describe('blocks marked not-run still parse, and their names and imports resolve', () => {
+  let names: Map<CodeBlock, string[]>
+  beforeAll(async () => {
+    names = await unresolvedNames(toParse)
+  }, 120_000)
+
+  it('the name check finds a missing import and an unknown export', async () => {
+    const block = (code: string): CodeBlock => ({
+      file: 'self-test.md',
+      line: 1,
+      lang: 'js',
+      code,
+      marker: { kind: 'not-run', reason: 'self-test' },
+    })
+    const missing = block("const s = new Session()\nawait s.get('https://x.test/')\n")
+    const unknown = block("import { Sesion } from 'fetch-session'\nnew Sesion()\n")
+    const fine = block(
+      "import { Session } from 'fetch-session'\nconst s = new Session({ timeout: 5 })\nawait s.get('https://x.test/').json()\n",
+    )
+    const found = await unresolvedNames([missing, unknown, fine])
+    expect(found.get(missing)).toEqual([expect.stringMatching(/^1: Cannot find name 'Session'/)])
+    expect(found.get(unknown)).toEqual([expect.stringMatching(/^1: .*Sesion/)])
+    expect(found.get(fine)).toEqual([])
+  })
+
   for (const block of toParse) {
     it(`${block.file}:${block.line} (${block.marker?.kind === 'not-run' ? block.marker.reason : ''})`, () => {
       expect(parseErrors(block)).toEqual([])
+      expect(names.get(block)).toEqual([])
     })
   }
 })
