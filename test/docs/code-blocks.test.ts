@@ -2,12 +2,16 @@
 // with plain `node` (Node 20; Node 24 for blocks marked `<!-- run: node24 -->`), from a
 // scratch directory whose node_modules/fetch-session is a symlink to this repository, so
 // `import 'fetch-session'` resolves to the built package (dist/) through its `exports`. Blocks
-// talk to a real httpbin on loopback: `http://127.0.0.1:8080` in a block is its address.
+// talk to a real httpbin on loopback: `http://127.0.0.1:8080` in a block is its address. The
+// openai SDK reads OPENAI_BASE_URL and OPENAI_API_KEY: blocks run with them pointing at a
+// loopback stand-in for its chat completions (a streamed answer, as server-sent events).
 // A `console.log(...)` followed by a `// comment` must print what the comment says (the text
 // before an em dash), as `util.inspect` writes it. `ts` blocks are type-checked against the
 // built `.d.ts`. A block marked `<!-- not-run: reason -->` is parsed and checked for names and
 // imports that do not resolve (a missing `import { Session }`).
 import { mkdir, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,12 +24,39 @@ const runnable = new Set(['js', 'javascript', 'mjs', 'cjs'])
 const typed = new Set(['ts', 'typescript'])
 
 let httpbin: Httpbin
+let openai: { server: Server; origin: string } | undefined
+
+/** A stand-in for OpenAI's `POST /v1/chat/completions`: `Hello` streamed in two chunks. */
+async function startOpenAI(): Promise<{ server: Server; origin: string }> {
+  const chunk = (content: string, finish: string | null): string =>
+    `data: ${JSON.stringify({
+      id: 'chatcmpl-docs',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+    })}\n\n`
+  const server = createServer((req, res) => {
+    req.resume()
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.write(chunk('Hel', null))
+    res.write(chunk('lo', null))
+    res.end(chunk('', 'stop') + 'data: [DONE]\n\n')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
 let project: Scratch | undefined
 let scratch: string
 
 beforeAll(async () => {
   await ensureBuilt()
   httpbin = await startHttpbin()
+  openai = await startOpenAI()
   project = await scratchProject()
   scratch = project.dir
   await writeFile(
@@ -41,6 +72,7 @@ globalThis.__docsLog = (line, ...values) => {
 
 afterAll(async () => {
   await httpbin?.close()
+  await new Promise((resolve) => openai?.server.close(resolve) ?? resolve(undefined))
   await project?.dispose()
 })
 
@@ -97,7 +129,11 @@ async function runBlock(block: CodeBlock, index: number): Promise<void> {
   const node = block.marker?.kind === 'node24' ? await ensureNode24() : process.execPath
   const result = await run(node, ['--import', './log.mjs', file], {
     cwd: scratch,
-    env: childEnv({ NODE_NO_WARNINGS: '1' }),
+    env: childEnv({
+      NODE_NO_WARNINGS: '1',
+      OPENAI_BASE_URL: `${openai!.origin}/v1`,
+      OPENAI_API_KEY: 'sk-docs',
+    }),
     timeout: 30_000,
   })
   const where = `${block.file}:${block.line}`
