@@ -5,17 +5,21 @@
 // talk to a real httpbin on loopback: `http://127.0.0.1:8080` in a block is its address. The
 // openai SDK reads OPENAI_BASE_URL and OPENAI_API_KEY: blocks run with them pointing at a
 // loopback stand-in for its chat completions (a streamed answer, as server-sent events).
+// `https://http2.example.com` is an HTTP/2-only server on loopback (no HTTP/1.1 fallback, so
+// a block that does not negotiate HTTP/2 fails), trusted through REQUESTS_CA_BUNDLE.
 // A `console.log(...)` followed by a `// comment` must print what the comment says (the text
 // before an em dash), as `util.inspect` writes it. `ts` blocks are type-checked against the
 // built `.d.ts`. A block marked `<!-- not-run: reason -->` is parsed and checked for names and
 // imports that do not resolve (a missing `import { Session }`).
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
+import http2 from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { childEnv, ensureBuilt, ensureNode24, repoRoot, run } from '../runtimes/harness.ts'
+import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
 import { startHttpbin, type Httpbin } from './httpbin.ts'
 import { codeBlocks, docFiles, type CodeBlock } from './markdown.ts'
 import { scratchProject, type Scratch } from './scratch.ts'
@@ -25,6 +29,24 @@ const typed = new Set(['ts', 'typescript'])
 
 let httpbin: Httpbin
 let openai: { server: Server; origin: string } | undefined
+let tls: TlsFixtures | undefined
+let h2: { server: http2.Http2SecureServer; origin: string } | undefined
+
+/** An HTTP/2-only TLS server on loopback answering `200 { httpVersion }` to anything. */
+async function startH2(
+  fixtures: TlsFixtures,
+): Promise<{ server: http2.Http2SecureServer; origin: string }> {
+  const server = http2.createSecureServer(
+    { cert: fixtures.serverCert, key: fixtures.serverKey, allowHTTP1: false },
+    (req, res) => {
+      req.resume()
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ httpVersion: req.httpVersion }))
+    },
+  )
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, origin: `https://localhost:${(server.address() as AddressInfo).port}` }
+}
 
 /** A stand-in for OpenAI's `POST /v1/chat/completions`: `Hello` streamed in two chunks. */
 async function startOpenAI(): Promise<{ server: Server; origin: string }> {
@@ -57,6 +79,8 @@ beforeAll(async () => {
   await ensureBuilt()
   httpbin = await startHttpbin()
   openai = await startOpenAI()
+  tls = await createTlsFixtures()
+  h2 = await startH2(tls)
   project = await scratchProject()
   scratch = project.dir
   await writeFile(
@@ -73,6 +97,8 @@ globalThis.__docsLog = (line, ...values) => {
 afterAll(async () => {
   await httpbin?.close()
   await new Promise((resolve) => openai?.server.close(resolve) ?? resolve(undefined))
+  await new Promise((resolve) => h2?.server.close(resolve) ?? resolve(undefined))
+  await tls?.dispose()
   await project?.dispose()
 })
 
@@ -121,7 +147,9 @@ const normalise = (s: string): string => s.replace(/\s+/g, ' ').trim()
 
 async function runBlock(block: CodeBlock, index: number): Promise<void> {
   const instrumented = instrument(block.code)
-  const code = instrumented.code.replaceAll('http://127.0.0.1:8080', httpbin.origin)
+  const code = instrumented.code
+    .replaceAll('http://127.0.0.1:8080', httpbin.origin)
+    .replaceAll('https://http2.example.com', h2!.origin)
   const { expected } = instrumented
   const commonJS = /\brequire\(/.test(code) && !/^\s*import\s/m.test(code)
   const file = join(scratch, `block-${index}.${commonJS ? 'cjs' : 'mjs'}`)
@@ -133,6 +161,7 @@ async function runBlock(block: CodeBlock, index: number): Promise<void> {
       NODE_NO_WARNINGS: '1',
       OPENAI_BASE_URL: `${openai!.origin}/v1`,
       OPENAI_API_KEY: 'sk-docs',
+      REQUESTS_CA_BUNDLE: tls!.caPath,
     }),
     timeout: 30_000,
   })
