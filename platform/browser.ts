@@ -215,6 +215,8 @@ const browserPlatform: Platform = {
     tls: false,
     transportTimeouts: false,
     keepAlive: false,
+    poolSettings: false,
+    credentialsMode: true,
   },
   createAdapter: createBrowserAdapter,
   env: () => undefined,

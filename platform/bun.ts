@@ -81,6 +81,8 @@ const bunPlatform: Platform = {
     tls: true,
     transportTimeouts: false,
     keepAlive: false,
+    poolSettings: false,
+    credentialsMode: false,
   },
   createAdapter: createBunAdapter,
   env: bunEnv,

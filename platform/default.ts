@@ -19,6 +19,8 @@ const defaultPlatform: Platform = {
     tls: false,
     transportTimeouts: false,
     keepAlive: false,
+    poolSettings: false,
+    credentialsMode: false,
   },
   createAdapter: () => ({
     // The session's redirect mode, not the request's: a hook's `new Request(url)` says 'follow'.

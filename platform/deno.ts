@@ -158,6 +158,8 @@ const denoPlatform: Platform = {
     tls: true,
     transportTimeouts: false,
     keepAlive: true,
+    poolSettings: false,
+    credentialsMode: false,
   },
   createAdapter: createDenoAdapter,
   env: denoEnv,

@@ -22,6 +22,8 @@ const nodePlatform: Platform = {
     tls: true,
     transportTimeouts: true,
     keepAlive: true,
+    poolSettings: true,
+    credentialsMode: false,
   },
   createAdapter: createUndiciAdapter,
   env: (key) => process.env[key],

@@ -51,6 +51,8 @@ const workerdPlatform: Platform = {
     tls: false,
     transportTimeouts: false,
     keepAlive: false,
+    poolSettings: false,
+    credentialsMode: false,
   },
   createAdapter: createWorkerdAdapter,
   env: () => undefined,

@@ -35,6 +35,9 @@ export interface PlatformUse {
   readonly foreignCookies?: boolean | undefined
   readonly beforeRedirect?: number | undefined
   readonly autosave?: unknown
+  readonly connections?: unknown
+  readonly allowH2?: unknown
+  readonly credentials?: unknown
 }
 
 /**
@@ -56,6 +59,16 @@ export function checkPlatform(platform: Platform, prefix: string, use: PlatformU
     refuse('cookies', 'sends the cookies of its own jar only, never those of a CookieJar')
   if (!caps.manualRedirect && (use.beforeRedirect ?? 0) > 0)
     refuse('hooks.beforeRedirect', 'follows redirects itself, so redirect hooks cannot run')
+  if (!caps.poolSettings && use.connections !== undefined)
+    refuse('connections', "has no connection pool of the session's own to size")
+  if (!caps.poolSettings && use.allowH2 === true)
+    refuse('allowH2', 'lets its fetch choose the HTTP version; it cannot be asked for HTTP/2')
+  if (!caps.credentialsMode && use.credentials !== undefined) {
+    refuse(
+      'credentials',
+      "has no browser cookie jar for a credentials mode to apply to; the session's CookieJar decides which cookies are sent",
+    )
+  }
   if (use.autosave !== undefined && !platform.features.Autosave) {
     refuse(
       'autosave',

@@ -60,6 +60,7 @@ const requestAliases: Readonly<Record<string, string>> = {
   query: 'params',
   qs: 'params',
   searchParams: 'params',
+  proxies: 'proxy',
   throwHttpErrors: 'raiseForStatus',
 }
 
@@ -68,6 +69,7 @@ export const sessionAliases: Readonly<Record<string, string>> = {
   verify: 'use tls: { rejectUnauthorized, ca }',
   cert: 'use tls: { cert, key }',
   jar: 'cookies',
+  proxies: 'proxy',
   prefixUrl: 'baseURL',
   throwHttpErrors: 'raiseForStatus',
 }

@@ -35,6 +35,10 @@ export interface Capabilities {
   readonly transportTimeouts: boolean
   /** Connection pools are owned by the session and released by `close()`. */
   readonly keepAlive: boolean
+  /** `connections` and `allowH2` shape the session's own pool (Node's undici dispatchers). */
+  readonly poolSettings: boolean
+  /** The runtime applies a credentials mode to a cookie jar of its own (browsers), so `credentials` means something. */
+  readonly credentialsMode: boolean
 }
 
 /** TLS settings (non-browser runtimes). PEM strings or file paths where the runtime can read files. */

@@ -29,6 +29,8 @@ export const noPlatform: Platform = {
     tls: false,
     transportTimeouts: false,
     keepAlive: false,
+    poolSettings: false,
+    credentialsMode: false,
   },
   createAdapter: () => missing('createAdapter'),
   env: () => undefined,

@@ -130,6 +130,9 @@ export class Session {
       foreignCookies: isJar(jar) && !(jar instanceof platform.CookieJar),
       beforeRedirect: options.hooks?.beforeRedirect?.length,
       autosave: options.autosave,
+      connections: options.connections,
+      allowH2: options.allowH2,
+      credentials: options.credentials,
     })
     this.#resolvedTimeout = resolveTimeout(options.timeout, 'options.timeout')
     this.#timeout = options.timeout ?? undefined
@@ -251,6 +254,7 @@ export class Session {
     return this.#credentials
   }
   set credentials(value: RequestCredentials | undefined) {
+    checkPlatform((this.constructor as typeof Session).platform, 'session.', { credentials: value })
     this.#credentials = checkCredentials(value, 'session.credentials')
   }
 

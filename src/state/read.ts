@@ -58,9 +58,14 @@ export function sessionFromState<S extends SessionLike>(
     tls: state.tls ?? undefined,
     sensitiveHeaders: state.sensitiveHeaders,
     trustedOrigins: state.trustedOrigins,
-    credentials: state.credentials ?? undefined,
-    connections: state.connections ?? undefined,
-    allowH2: state.allowH2,
+    // How the saving runtime connected, not what the session sends: a runtime that has no
+    // such settings (a Worker restoring what Node saved) leaves them out rather than failing.
+    ...(cls.platform.capabilities.credentialsMode
+      ? { credentials: state.credentials ?? undefined }
+      : {}),
+    ...(cls.platform.capabilities.poolSettings
+      ? { connections: state.connections ?? undefined, allowH2: state.allowH2 }
+      : {}),
     raiseForStatus: state.raiseForStatus ?? false,
     maxResponseSize: state.maxResponseSize ?? undefined,
     hooks: extras?.hooks,

@@ -2,15 +2,24 @@
 // with plain `node` (Node 20; Node 24 for blocks marked `<!-- run: node24 -->`), from a
 // scratch directory whose node_modules/fetch-session is a symlink to this repository, so
 // `import 'fetch-session'` resolves to the built package (dist/) through its `exports`. Blocks
-// talk to a real httpbin on loopback: `http://127.0.0.1:8080` in a block is its address.
+// talk to a real httpbin on loopback: `http://127.0.0.1:8080` in a block is its address. The
+// openai SDK reads OPENAI_BASE_URL and OPENAI_API_KEY: blocks run with them pointing at a
+// loopback stand-in for its chat completions (a streamed answer, as server-sent events).
+// `https://http2.example.com` is an HTTP/2-only server on loopback (no HTTP/1.1 fallback, so
+// a block that does not negotiate HTTP/2 fails), trusted through REQUESTS_CA_BUNDLE.
 // A `console.log(...)` followed by a `// comment` must print what the comment says (the text
 // before an em dash), as `util.inspect` writes it. `ts` blocks are type-checked against the
-// built `.d.ts`. A block marked `<!-- not-run: reason -->` is only parsed.
+// built `.d.ts`. A block marked `<!-- not-run: reason -->` is parsed and checked for names and
+// imports that do not resolve (a missing `import { Session }`).
 import { mkdir, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import http2 from 'node:http2'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { childEnv, ensureBuilt, ensureNode24, repoRoot, run } from '../runtimes/harness.ts'
+import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
 import { startHttpbin, type Httpbin } from './httpbin.ts'
 import { codeBlocks, docFiles, type CodeBlock } from './markdown.ts'
 import { scratchProject, type Scratch } from './scratch.ts'
@@ -19,12 +28,59 @@ const runnable = new Set(['js', 'javascript', 'mjs', 'cjs'])
 const typed = new Set(['ts', 'typescript'])
 
 let httpbin: Httpbin
+let openai: { server: Server; origin: string } | undefined
+let tls: TlsFixtures | undefined
+let h2: { server: http2.Http2SecureServer; origin: string } | undefined
+
+/** An HTTP/2-only TLS server on loopback answering `200 { httpVersion }` to anything. */
+async function startH2(
+  fixtures: TlsFixtures,
+): Promise<{ server: http2.Http2SecureServer; origin: string }> {
+  const server = http2.createSecureServer(
+    { cert: fixtures.serverCert, key: fixtures.serverKey, allowHTTP1: false },
+    (req, res) => {
+      req.resume()
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ httpVersion: req.httpVersion }))
+    },
+  )
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, origin: `https://localhost:${(server.address() as AddressInfo).port}` }
+}
+
+/** A stand-in for OpenAI's `POST /v1/chat/completions`: `Hello` streamed in two chunks. */
+async function startOpenAI(): Promise<{ server: Server; origin: string }> {
+  const chunk = (content: string, finish: string | null): string =>
+    `data: ${JSON.stringify({
+      id: 'chatcmpl-docs',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+    })}\n\n`
+  const server = createServer((req, res) => {
+    req.resume()
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.write(chunk('Hel', null))
+    res.write(chunk('lo', null))
+    res.end(chunk('', 'stop') + 'data: [DONE]\n\n')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
 let project: Scratch | undefined
 let scratch: string
 
 beforeAll(async () => {
   await ensureBuilt()
   httpbin = await startHttpbin()
+  openai = await startOpenAI()
+  tls = await createTlsFixtures()
+  h2 = await startH2(tls)
   project = await scratchProject()
   scratch = project.dir
   await writeFile(
@@ -40,6 +96,9 @@ globalThis.__docsLog = (line, ...values) => {
 
 afterAll(async () => {
   await httpbin?.close()
+  await new Promise((resolve) => openai?.server.close(resolve) ?? resolve(undefined))
+  await new Promise((resolve) => h2?.server.close(resolve) ?? resolve(undefined))
+  await tls?.dispose()
   await project?.dispose()
 })
 
@@ -88,7 +147,9 @@ const normalise = (s: string): string => s.replace(/\s+/g, ' ').trim()
 
 async function runBlock(block: CodeBlock, index: number): Promise<void> {
   const instrumented = instrument(block.code)
-  const code = instrumented.code.replaceAll('http://127.0.0.1:8080', httpbin.origin)
+  const code = instrumented.code
+    .replaceAll('http://127.0.0.1:8080', httpbin.origin)
+    .replaceAll('https://http2.example.com', h2!.origin)
   const { expected } = instrumented
   const commonJS = /\brequire\(/.test(code) && !/^\s*import\s/m.test(code)
   const file = join(scratch, `block-${index}.${commonJS ? 'cjs' : 'mjs'}`)
@@ -96,7 +157,12 @@ async function runBlock(block: CodeBlock, index: number): Promise<void> {
   const node = block.marker?.kind === 'node24' ? await ensureNode24() : process.execPath
   const result = await run(node, ['--import', './log.mjs', file], {
     cwd: scratch,
-    env: childEnv({ NODE_NO_WARNINGS: '1' }),
+    env: childEnv({
+      NODE_NO_WARNINGS: '1',
+      OPENAI_BASE_URL: `${openai!.origin}/v1`,
+      OPENAI_API_KEY: 'sk-docs',
+      REQUESTS_CA_BUNDLE: tls!.caPath,
+    }),
     timeout: 30_000,
   })
   const where = `${block.file}:${block.line}`
@@ -170,6 +236,62 @@ async function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>
   return out
 }
 
+/**
+ * What a `not-run` js block can be checked for without running it: every name and import
+ * resolves (TypeScript's checker over JavaScript, against the built types). Type mismatches in
+ * plain JavaScript are not errors, so only these codes count: a name that is not defined
+ * (2304, 2552: "did you mean"), a module that does not resolve (2307) and an import the
+ * module does not export (2305, 2614, 2724).
+ */
+const unresolved = new Set([2304, 2552, 2307, 2305, 2614, 2724])
+
+/** The unresolved names and imports of `js` and `ts` blocks, each checked as its own module. */
+async function unresolvedNames(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>> {
+  const dir = join(scratch, 'checked-js')
+  await mkdir(dir, { recursive: true })
+  const names = await Promise.all(
+    blocks.map(async (block, i) => {
+      const commonJS = /\brequire\(/.test(block.code) && !/^\s*import\s/m.test(block.code)
+      const ext = typed.has(block.lang) ? 'mts' : commonJS ? 'cjs' : 'mjs'
+      const name = join(dir, `block-${i}.${ext}`)
+      await writeFile(name, block.code)
+      return name
+    }),
+  )
+  const program = ts.createProgram(names, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: ['node'],
+    typeRoots: [join(repoRoot, 'node_modules/@types')],
+    allowJs: true,
+    checkJs: true,
+    noEmit: true,
+    skipLibCheck: true,
+  })
+  const out = new Map<CodeBlock, string[]>()
+  for (const [i, name] of names.entries()) {
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(name))
+      .filter((d) => unresolved.has(d.code))
+      // A file of the reader's own that the page shows (`./redis-store.js`, the recipe above).
+      .filter(
+        (d) =>
+          !(d.code === 2307 && /'\.\.?\//.test(ts.flattenDiagnosticMessageText(d.messageText, ''))),
+      )
+    out.set(
+      blocks[i]!,
+      diagnostics.map(
+        (d) =>
+          `${d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : '?'}: ` +
+          ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+      ),
+    )
+  }
+  return out
+}
+
 const all = docFiles().flatMap(codeBlocks)
 const toRun = all.filter((b) => runnable.has(b.lang) && b.marker?.kind !== 'not-run')
 const toType = all.filter((b) => typed.has(b.lang) && b.marker?.kind !== 'not-run')
@@ -215,10 +337,35 @@ describe('fenced ts blocks type-check against the built types', () => {
   }
 })
 
-describe('blocks marked not-run still parse', () => {
+describe('blocks marked not-run still parse, and their names and imports resolve', () => {
+  let names: Map<CodeBlock, string[]>
+  beforeAll(async () => {
+    names = await unresolvedNames(toParse)
+  }, 120_000)
+
+  it('the name check finds a missing import and an unknown export', async () => {
+    const block = (code: string): CodeBlock => ({
+      file: 'self-test.md',
+      line: 1,
+      lang: 'js',
+      code,
+      marker: { kind: 'not-run', reason: 'self-test' },
+    })
+    const missing = block("const s = new Session()\nawait s.get('https://x.test/')\n")
+    const unknown = block("import { Sesion } from 'fetch-session'\nnew Sesion()\n")
+    const fine = block(
+      "import { Session } from 'fetch-session'\nconst s = new Session({ timeout: 5 })\nawait s.get('https://x.test/').json()\n",
+    )
+    const found = await unresolvedNames([missing, unknown, fine])
+    expect(found.get(missing)).toEqual([expect.stringMatching(/^1: Cannot find name 'Session'/)])
+    expect(found.get(unknown)).toEqual([expect.stringMatching(/^1: .*Sesion/)])
+    expect(found.get(fine)).toEqual([])
+  })
+
   for (const block of toParse) {
     it(`${block.file}:${block.line} (${block.marker?.kind === 'not-run' ? block.marker.reason : ''})`, () => {
       expect(parseErrors(block)).toEqual([])
+      expect(names.get(block)).toEqual([])
     })
   }
 })

@@ -46,6 +46,8 @@ describe('browser platform', () => {
       tls: false,
       transportTimeouts: false,
       keepAlive: false,
+      poolSettings: false,
+      credentialsMode: true,
     })
     expect(Session.platform.defaultCredentials).toBe('same-origin')
     expect(Session.platform.env('HTTP_PROXY')).toBeUndefined()

@@ -109,6 +109,8 @@ export function hopSession(
       tls: true,
       transportTimeouts: true,
       keepAlive: false,
+      poolSettings: true,
+      credentialsMode: false,
     },
     createAdapter: () => transport,
     env: () => undefined,

@@ -21,6 +21,8 @@ export function mockSession(
       tls: true,
       transportTimeouts: false,
       keepAlive: false,
+      poolSettings: true,
+      credentialsMode: true,
       ...capabilities,
     },
     createAdapter: () => adapter,

@@ -108,6 +108,11 @@ describe('Session options', () => {
       TypeError,
       /options.verify: expected a known session option, got boolean \(use tls: \{ rejectUnauthorized, ca \}\)/,
     ],
+    [
+      { proxies: {} },
+      TypeError,
+      /^options.proxies: expected a known session option, got object \(did you mean proxy\?\)$/,
+    ],
   ])('%j fails at construction', (options, type, message) => {
     expect(() => mockSession(echo, options as never)).toThrow(type)
     expect(() => mockSession(echo, options as never)).toThrow(message)
@@ -508,6 +513,26 @@ describe('mount', () => {
     const { session } = mockSession()
     session.mount('ftp://', new MockAdapter(() => new Response('ftp!')))
     expect(await session.get('ftp://files.test/a').text()).toBe('ftp!')
+  })
+
+  it('s.adapters lists the mounts, live, and refuses changes that routing would ignore', async () => {
+    const { session } = mockSession(() => new Response('default'))
+    const api = new MockAdapter(() => new Response('api'))
+    const adapters = session.adapters
+    expect(adapters).toBeInstanceOf(Map)
+    session.mount('https://api.test/', api)
+    expect([...adapters]).toEqual([['https://api.test/', api]])
+    const other = new MockAdapter(() => new Response('other'))
+    const writable = adapters as Map<string, MockAdapter>
+    expect(() => writable.set('https://other.test/', other)).toThrow(TypeError)
+    expect(() => writable.set('https://other.test/', other)).toThrow(
+      /^session\.adapters\.set\(\): the map is read-only; use session\.mount\(prefix, adapter\)$/,
+    )
+    expect(() => writable.delete('https://api.test/')).toThrow(/read-only/)
+    expect(() => writable.clear()).toThrow(/read-only/)
+    expect([...session.adapters]).toEqual([['https://api.test/', api]])
+    expect(await session.get('https://other.test/').text()).toBe('default')
+    expect(await session.get('https://api.test/x').text()).toBe('api')
   })
 
   it('rejects a bad adapter with a TypeError', () => {

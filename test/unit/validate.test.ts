@@ -264,6 +264,10 @@ describe('request init keys', () => {
     [{ parms: { a: '1' } }, /^init\.parms: .*\(did you mean params\?\)$/],
     [{ allow_redirects: false }, /^init\.allow_redirects: .*\(did you mean allowRedirects\?\)$/],
     [{ timeOut: 5 }, /^init\.timeOut: .*\(did you mean timeout\?\)$/],
+    [
+      { proxies: { https: 'http://p.test:3128' } },
+      /^init\.proxies: expected a known request option, got object \(did you mean proxy\?\)$/,
+    ],
     [{ zzzzzz: 1 }, /^init\.zzzzzz: expected a known request option, got number$/],
     [
       { body: { a: 1 } },
