@@ -61,7 +61,7 @@ const smokeChecks = [
   'toJSON/fromJSON round trip keeps headers and cookies',
   'a standalone CookieJar follows RFC 6265 and the public suffix list',
   'responses are genuine Response objects with the session extras',
-  'digest auth answers the 401 challenge, then preemptively',
+  'digest auth answers the 401 challenge (a POST body resent), then preemptively',
   'lines() and events() read a streamed body',
   'a refused connection rejects with ConnectionError',
   'download progress counts the final body to percent 1',
