@@ -56,6 +56,8 @@ export interface Plan {
   readonly env: (key: string) => string | undefined
   /** The session's TLS settings, with `trustEnv`'s CA bundle (`src/trust-env.ts`). */
   readonly tls: TlsOptions | undefined
+  /** `trustEnv`'s CA bundle variable names no readable file: each `https:` hop fails. */
+  readonly badBundle?: { readonly variable: string; readonly path: string } | undefined
   /** `onDownloadProgress` / `onUploadProgress`: the request's, else the session's. */
   readonly progress: ResolvedProgress
   /** Receives one event per hop (`debug`, `FETCH_SESSION_DEBUG`); `undefined` when off. */
@@ -102,6 +104,9 @@ export function resolvePlan(
   const trust = session.trustEnv ? internals.platform.features.trustEnv : undefined
   if (auth === null && init.auth === undefined && trust && !headers.has('authorization'))
     auth = trust.netrcAuth(session, internals.platform, env)
+  const envTls = trust
+    ? trust.envTls(session, session.tls, internals.platform, env)
+    : { tls: session.tls }
 
   const { body, contentType } = prepareBody(init)
   if (contentType !== undefined && !headers.has('content-type'))
@@ -159,7 +164,8 @@ export function resolvePlan(
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
     env,
-    tls: trust ? trust.envTls(session, session.tls, internals.platform, env) : session.tls,
+    tls: envTls.tls,
+    badBundle: envTls.badBundle,
     progress: resolveProgress(session, init),
     debug: resolveDebug(session, env),
   }

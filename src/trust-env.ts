@@ -58,7 +58,14 @@ function fromNetrc(text: string): ResolvedAuth | null {
   return { kind: 'handler', handler, init: handler, everyHop: true }
 }
 
-const bundles = new WeakMap<object, { path: string; tls: TlsOptions | undefined }>()
+/** The session's TLS settings for a request, and the CA bundle variable that names no file. */
+export interface EnvTls {
+  readonly tls: TlsOptions | undefined
+  /** Set when the variable names a path that cannot be read: `https:` hops then fail. */
+  readonly badBundle?: { readonly variable: string; readonly path: string } | undefined
+}
+
+const bundles = new WeakMap<object, { path: string; tls: TlsOptions | undefined; env: EnvTls }>()
 
 /**
  * The session's TLS settings with `ca` from `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE` when
@@ -72,15 +79,21 @@ export function envTls(
   tls: TlsOptions | undefined,
   platform: Platform,
   env: Env,
-): TlsOptions | undefined {
-  if (!platform.readFile || tls?.ca !== undefined || tls?.rejectUnauthorized === false) return tls
-  const path = env('REQUESTS_CA_BUNDLE') || env('CURL_CA_BUNDLE')
-  if (!path) return tls
+): EnvTls {
+  if (!platform.readFile || tls?.ca !== undefined || tls?.rejectUnauthorized === false)
+    return { tls }
+  const requests = env('REQUESTS_CA_BUNDLE')
+  const variable = requests ? 'REQUESTS_CA_BUNDLE' : 'CURL_CA_BUNDLE'
+  const path = requests || env('CURL_CA_BUNDLE')
+  if (!path) return { tls }
   const cached = bundles.get(owner)
   if (cached?.path === path && cached.tls?.cert === tls?.cert && cached.tls?.key === tls?.key)
-    return cached.tls
+    return cached.env
   const ca = platform.readFile(path)
-  const resolved = ca === undefined ? tls : { ...tls, ca }
-  bundles.set(owner, { path, tls: resolved })
+  // requests adapters.py cert_verify: "Could not find a suitable TLS CA certificate bundle,
+  // invalid path" rather than verifying against something else than the variable asks.
+  const resolved: EnvTls =
+    ca === undefined ? { tls, badBundle: { variable, path } } : { tls: { ...tls, ca } }
+  bundles.set(owner, { path, tls, env: resolved })
   return resolved
 }
