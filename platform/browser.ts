@@ -258,6 +258,10 @@ export class Session extends CoreSession {
     }
   }
 
+  override getAdapter(url: string | URL): Adapter {
+    return super.getAdapter(pageRelative(this, url))
+  }
+
   override request(method: string, url: string | URL, init?: SessionRequestInit): ResponsePromise {
     const target = pageRelative(this, url)
     return super.request(method, target, withCredentials(this, target, init))
