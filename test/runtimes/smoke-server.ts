@@ -63,6 +63,12 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       })
       return
     }
+    case '/upload': {
+      let received = 0
+      req.on('data', (chunk: Buffer) => (received += chunk.length))
+      req.on('end', () => res.end(`received ${String(received)}`))
+      return
+    }
     case '/lines':
       res.setHeader('content-type', 'text/plain; charset=utf-8')
       res.write('one\r')
