@@ -215,6 +215,9 @@ const browserPlatform: Platform = {
     tls: false,
     transportTimeouts: false,
     keepAlive: false,
+    // Chromium refuses a streamed body over HTTP/1.1 (it needs HTTP/2 or HTTP/3), and a page
+    // cannot tell which one a request will use: https://developer.chrome.com/docs/capabilities/web-apis/fetch-streaming-requests#restrictions
+    streamUploads: false,
   },
   createAdapter: createBrowserAdapter,
   env: () => undefined,

@@ -71,7 +71,12 @@ export async function sendHop(
   // Whether the hop's own source can be sent again (a counting stream made from it can be
   // cloned for a challenge's retry: its bytes are in memory).
   const replayable = hop.body.replayable
-  if (upload && hop.body.value !== null) hop = await trackUpload(hop, upload)
+  let uploaded: (() => void) | undefined
+  if (upload && hop.body.value !== null) {
+    const tracked = await trackUpload(hop, upload, internals.platform.capabilities.streamUploads)
+    hop = tracked.hop
+    uploaded = tracked.sent
+  }
   const cookie = internals.platform.capabilities.sendCookie
     ? required(internals.platform, 'cookieHeader')(
         session.cookies,
@@ -92,8 +97,11 @@ export async function sendHop(
     store: required(internals.platform, 'storeSetCookie'),
   })
   // `return await`: one microtask, where returning the promise from an async function costs three.
-  if (plain) return await plain
-  return await sendRequest(plan, hop, build(), cookie, deadline, attempt, n, replayable)
+  if (plain && !uploaded) return await plain
+  const sent = await (plain ??
+    sendRequest(plan, hop, build(), cookie, deadline, attempt, n, replayable))
+  uploaded?.()
+  return sent
 }
 
 /** The `Request` variant: auth and `beforeRequest` hooks see (and may replace) the `Request`. */

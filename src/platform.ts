@@ -35,6 +35,13 @@ export interface Capabilities {
   readonly transportTimeouts: boolean
   /** Connection pools are owned by the session and released by `close()`. */
   readonly keepAlive: boolean
+  /**
+   * A body that can be sent again may go as a counting stream for upload progress (default
+   * `true`). `false` where a streamed body can fail on a connection the session cannot see
+   * in advance (Chromium streams request bodies over HTTP/2 and HTTP/3 only): such a body is
+   * then sent as it is, its progress reported at the start and when the response arrives.
+   */
+  readonly streamUploads?: boolean | undefined
 }
 
 /** TLS settings (non-browser runtimes). PEM strings or file paths where the runtime can read files. */

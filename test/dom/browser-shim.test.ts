@@ -46,6 +46,7 @@ describe('browser platform', () => {
       tls: false,
       transportTimeouts: false,
       keepAlive: false,
+      streamUploads: false,
     })
     expect(Session.platform.defaultCredentials).toBe('same-origin')
     expect(Session.platform.env('HTTP_PROXY')).toBeUndefined()
