@@ -115,10 +115,11 @@ export interface Platform {
   /** Reads an environment variable (for `trustEnv`); `undefined` where there is none or no permission. */
   env(key: string): string | undefined
   /**
-   * Reads a text file, `undefined` when it is missing or unreadable (never prompts), for
+   * Reads a text file, `undefined` when it is missing or unreadable (never prompts), `null`
+   * when the runtime does not permit looking (Deno without `--allow-read` for it), for
    * `trustEnv`'s `.netrc` and CA bundle. Absent where there are no files (browsers, Workers).
    */
-  readonly readFile?: ((path: string) => string | undefined) | undefined
+  readonly readFile?: ((path: string) => string | null | undefined) | undefined
   /** Translates a runtime error into a `SessionError`, or returns `undefined` to use the core's mapping. */
   mapError(error: unknown, request: Request, ctx: AdapterContext): SessionError | undefined
   /**

@@ -39,8 +39,8 @@ export function netrcAuth(owner: object, platform: Platform, env: Env): Resolved
   const key = paths.join('\n')
   const cached = netrcs.get(owner)
   if (cached?.paths === key) return cached.auth
-  let text: string | undefined
-  for (const path of paths) if ((text = readFile(path)) !== undefined) break
+  let text: string | null | undefined
+  for (const path of paths) if ((text = readFile(path)) != null) break
   const auth = text ? fromNetrc(text) : null
   netrcs.set(owner, { paths: key, auth })
   return auth
@@ -90,6 +90,8 @@ export function envTls(
   if (cached?.path === path && cached.tls?.cert === tls?.cert && cached.tls?.key === tls?.key)
     return cached.env
   const ca = platform.readFile(path)
+  // Deno without --allow-read for the path: not looked at, as everything trustEnv reads.
+  if (ca === null) return { tls }
   // requests adapters.py cert_verify: "Could not find a suitable TLS CA certificate bundle,
   // invalid path" rather than verifying against something else than the variable asks.
   const resolved: EnvTls =
