@@ -15,7 +15,6 @@ import { applyAuth } from './auth.ts'
 import { required } from './capabilities.ts'
 import type { Cookie } from './cookies/types.ts'
 import { discardBody } from './drain.ts'
-import { CABundleError } from './errors.ts'
 import type { Plan } from './plan.ts'
 import type { AdapterContext } from './platform.ts'
 import { buildRequest } from './prepare.ts'
@@ -59,13 +58,9 @@ export async function sendHop(
 ): Promise<SentHop> {
   const { session, internals } = plan
   deadline.throwIfAborted()
-  if (plan.badBundle && hop.url.protocol === 'https:') {
-    // requests adapters.py cert_verify raises for an https URL only; so does this, per hop.
-    const { variable, path } = plan.badBundle
-    throw new CABundleError(variable, path, {
-      request: new Request(hop.url, { method: hop.method }),
-    })
-  }
+  // requests adapters.py cert_verify raises for an https URL only; so does this, per hop.
+  if (plan.badBundle && hop.url.protocol === 'https:')
+    throw plan.badBundle(new Request(hop.url, { method: hop.method }))
   // Upload progress: this hop's body as a counting stream, made from the hop's own source.
   const upload = plan.progress.upload
   // Whether the hop's own source can be sent again (a counting stream made from it can be

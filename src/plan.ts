@@ -18,6 +18,7 @@ import { resolveRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import type { BodyWant } from './shortcut.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
+import type { SessionError } from './errors.ts'
 import type { DebugHandler, Hooks, SessionRequestInit } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
@@ -57,7 +58,7 @@ export interface Plan {
   /** The session's TLS settings, with `trustEnv`'s CA bundle (`src/trust-env.ts`). */
   readonly tls: TlsOptions | undefined
   /** `trustEnv`'s CA bundle variable names no readable file: each `https:` hop fails. */
-  readonly badBundle?: { readonly variable: string; readonly path: string } | undefined
+  readonly badBundle?: ((request: Request) => SessionError) | undefined
   /** `onDownloadProgress` / `onUploadProgress`: the request's, else the session's. */
   readonly progress: ResolvedProgress
   /** Receives one event per hop (`debug`, `FETCH_SESSION_DEBUG`); `undefined` when off. */

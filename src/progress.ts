@@ -133,9 +133,8 @@ export async function trackUpload(
   if (source === null) return { hop, sent: nothing }
   if (!streamUploads && hop.body.replayable) {
     // Library-specific: Chromium fails a streamed body over HTTP/1.1, so it is not streamed;
-    // the size is known without reading a Blob, else from the body fetch would send.
-    const totalBytes =
-      source instanceof Blob ? source.size : (await new Response(source).blob()).size
+    // the size is that of the body fetch sends (as a Blob: a file is not read for it).
+    const totalBytes = (await new Response(source).blob()).size
     report({ percent: 0, transferredBytes: 0, totalBytes }, empty)
     return {
       hop,

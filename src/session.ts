@@ -516,22 +516,18 @@ export class Session {
    * s.getAdapter('users') // the adapter for https://api.example/users
    */
   getAdapter(url: string | URL): Adapter {
-    let resolved: URL
+    let href: string
     try {
-      resolved = resolveURL(url, this.baseURL)
+      href = resolveURL(url, this.baseURL).href
     } catch (cause) {
       if (fieldOf(cause) !== undefined) throw cause
-      const relative = typeof url === 'string' && !/^[a-z][a-z\d+\-.]*:/i.test(url)
       throw invalid(
         'url',
-        this.baseURL === undefined ? 'an absolute URL' : 'a URL or a path under baseURL',
+        'an absolute URL, or a path under baseURL',
         typeof url === 'string' ? redactURL(url) : url,
-        relative && this.baseURL === undefined
-          ? { cause, hint: 'a relative URL needs the session baseURL' }
-          : { cause },
+        { cause },
       )
     }
-    const href = resolved.href
     return this.#adapterFor(href, () => new Request(href))
   }
 

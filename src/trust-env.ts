@@ -6,6 +6,7 @@
  * @module
  */
 import { basicAuthorization, type ResolvedAuth } from './auth.ts'
+import { CABundleError, type SessionError } from './errors.ts'
 import { netrcCredentials, parseNetrc } from './netrc.ts'
 import type { Platform, TlsOptions } from './platform.ts'
 
@@ -61,8 +62,11 @@ function fromNetrc(text: string): ResolvedAuth | null {
 /** The session's TLS settings for a request, and the CA bundle variable that names no file. */
 export interface EnvTls {
   readonly tls: TlsOptions | undefined
-  /** Set when the variable names a path that cannot be read: `https:` hops then fail. */
-  readonly badBundle?: { readonly variable: string; readonly path: string } | undefined
+  /**
+   * Set when the variable names a path that cannot be read: the error each `https:` hop then
+   * fails with (made here, so bundles without `trustEnv` do not carry it).
+   */
+  readonly badBundle?: ((request: Request) => SessionError) | undefined
 }
 
 const bundles = new WeakMap<object, { path: string; tls: TlsOptions | undefined; env: EnvTls }>()
@@ -95,7 +99,9 @@ export function envTls(
   // requests adapters.py cert_verify: "Could not find a suitable TLS CA certificate bundle,
   // invalid path" rather than verifying against something else than the variable asks.
   const resolved: EnvTls =
-    ca === undefined ? { tls, badBundle: { variable, path } } : { tls: { ...tls, ca } }
+    ca === undefined
+      ? { tls, badBundle: (request) => new CABundleError(variable, path, { request }) }
+      : { tls: { ...tls, ca } }
   bundles.set(owner, { path, tls, env: resolved })
   return resolved
 }

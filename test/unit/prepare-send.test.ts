@@ -145,8 +145,18 @@ describe('getAdapter', () => {
 
   it.each([
     ['a number', 42, undefined, 'url: expected a string or URL, got number'],
-    ['a relative URL without baseURL', 'users', undefined, 'url: expected an absolute URL'],
-    ['an unparsable URL', 'http://[bad', 'http://a.test/', 'url: expected a URL or a path'],
+    [
+      'a relative URL without baseURL',
+      'users',
+      undefined,
+      'url: expected an absolute URL, or a path under baseURL',
+    ],
+    [
+      'an unparsable URL',
+      'http://[bad',
+      'http://a.test/',
+      'url: expected an absolute URL, or a path under baseURL',
+    ],
   ])('rejects %s with a TypeError naming the field', (_what, value, baseURL, message) => {
     const { session } = mockSession(undefined, baseURL === undefined ? {} : { baseURL })
     let error: unknown
