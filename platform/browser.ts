@@ -217,6 +217,9 @@ const browserPlatform: Platform = {
     keepAlive: false,
     poolSettings: false,
     credentialsMode: true,
+    // Chromium refuses a streamed body over HTTP/1.1 (it needs HTTP/2 or HTTP/3), and a page
+    // cannot tell which one a request will use: https://developer.chrome.com/docs/capabilities/web-apis/fetch-streaming-requests#restrictions
+    streamUploads: false,
   },
   createAdapter: createBrowserAdapter,
   env: () => undefined,
@@ -258,6 +261,10 @@ export class Session extends CoreSession {
       const url = pageRelative(this, input)
       return fetch(url, withCredentials(this, url, init))
     }
+  }
+
+  override getAdapter(url: string | URL): Adapter {
+    return super.getAdapter(pageRelative(this, url))
   }
 
   override request(method: string, url: string | URL, init?: SessionRequestInit): ResponsePromise {

@@ -113,11 +113,14 @@ function denoEnv(key: string): string | undefined {
   }
 }
 
-/** Reads a file only when `--allow-read` already grants it (never prompts). */
-function denoReadFile(path: string): string | undefined {
+/**
+ * Reads a file only when `--allow-read` already grants it (never prompts): `null` when it
+ * does not, `undefined` when the file cannot be read.
+ */
+function denoReadFile(path: string): string | null | undefined {
   try {
     const d = deno()
-    if (d.permissions.querySync?.({ name: 'read', path }).state !== 'granted') return undefined
+    if (d.permissions.querySync?.({ name: 'read', path }).state !== 'granted') return null
     return d.readTextFileSync(path)
   } catch {
     return undefined

@@ -12,6 +12,7 @@
  * ├── InvalidURLError          (url)                 unparsable or unsupported URL
  * ├── NoAdapterError           (url)                 no mounted adapter for a URL
  * ├── ClosedSessionError                             a request on a closed session
+ * ├── CABundleError            (variable, path)      REQUESTS_CA_BUNDLE names no readable file
  * ├── CookieConflictError      (name, domains)       jar.get(name) matched several domains
  * └── SessionStateError        (path)                bad fromJSON / load input
  *     └── StateConflictError   (key, expected, actual) save({ ifVersion }) lost a race
@@ -225,6 +226,31 @@ export class NoAdapterError extends SessionError {
 /** A request on a session after `close()`. */
 export class ClosedSessionError extends SessionError {
   static override readonly tag: string = 'ClosedSessionError'
+}
+
+/**
+ * `trustEnv` found `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE` naming a path that is not a
+ * readable file (missing, a directory, or not readable here), so an `https:` request cannot
+ * be verified as the environment asks. Like requests' "Could not find a suitable TLS CA
+ * certificate bundle, invalid path"; raised by the request that would use the bundle.
+ */
+export class CABundleError extends SessionError {
+  static override readonly tag: string = 'CABundleError'
+  /** The environment variable that named the path. */
+  readonly variable: string
+  /** The path it named. */
+  readonly path: string
+
+  constructor(variable: string, path: string, options?: SessionErrorOptions) {
+    const what = options?.request ? ` (${describeRequest(options.request)})` : ''
+    super(
+      `Could not find a suitable TLS CA certificate bundle: ${variable}=${JSON.stringify(path)} ` +
+        `is not a readable file; fix or unset the variable, or pass tls.ca${what}`,
+      options,
+    )
+    this.variable = variable
+    this.path = path
+  }
 }
 
 /** `jar.get(name)` matched cookies in several domains; pass `{ domain }` to choose one. */

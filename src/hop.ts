@@ -58,9 +58,20 @@ export async function sendHop(
 ): Promise<SentHop> {
   const { session, internals } = plan
   deadline.throwIfAborted()
+  // requests adapters.py cert_verify raises for an https URL only; so does this, per hop.
+  if (plan.badBundle && hop.url.protocol === 'https:')
+    throw plan.badBundle(new Request(hop.url, { method: hop.method }))
   // Upload progress: this hop's body as a counting stream, made from the hop's own source.
   const upload = plan.progress.upload
-  if (upload && hop.body.value !== null) hop = await trackUpload(hop, upload)
+  // Whether the hop's own source can be sent again (a counting stream made from it can be
+  // cloned for a challenge's retry: its bytes are in memory).
+  const replayable = hop.body.replayable
+  let uploaded: (() => void) | undefined
+  if (upload && hop.body.value !== null) {
+    const tracked = await trackUpload(hop, upload, internals.platform.capabilities.streamUploads)
+    hop = tracked.hop
+    uploaded = tracked.sent
+  }
   const cookie = internals.platform.capabilities.sendCookie
     ? required(internals.platform, 'cookieHeader')(
         session.cookies,
@@ -81,8 +92,11 @@ export async function sendHop(
     store: required(internals.platform, 'storeSetCookie'),
   })
   // `return await`: one microtask, where returning the promise from an async function costs three.
-  if (plain) return await plain
-  return await sendRequest(plan, hop, build(), cookie, deadline, attempt, n)
+  if (plain && !uploaded) return await plain
+  const sent = await (plain ??
+    sendRequest(plan, hop, build(), cookie, deadline, attempt, n, replayable))
+  uploaded?.()
+  return sent
 }
 
 /** The `Request` variant: auth and `beforeRequest` hooks see (and may replace) the `Request`. */
@@ -94,6 +108,7 @@ async function sendRequest(
   deadline: Deadline,
   attempt: number,
   n: number,
+  replayable: boolean,
 ): Promise<SentHop> {
   const { session, internals } = plan
   // close() ends this hop too (the fast path's transport ends its own hops itself).
@@ -142,8 +157,16 @@ async function sendRequest(
     const answer = await fetchWithLimits(plan, adapter.fetch.bind(adapter), sent, context, deadline)
     return received(plan, answer, sent.url, keep)
   }
-  response = response ? received(plan, response, request.url, keep) : await exchange(request, ctx)
   const onResponse = plan.auth?.kind === 'handler' ? plan.auth.handler.onResponse : undefined
+  // A challenge scheme (Digest) may have to send the body again. Where the transport reads
+  // the `Request`'s own body (Deno, Bun, a browser), the first attempt leaves it used, so a
+  // replayable body is kept as a clone for the answer; a one-shot stream never is (RFC 7616
+  // gives no way to resend it, and teeing it would buffer it whole).
+  const replay =
+    onResponse && hop.authAllowed && !response && request.body !== null && replayable
+      ? request.clone()
+      : undefined
+  response = response ? received(plan, response, request.url, keep) : await exchange(request, ctx)
   if (onResponse && hop.authAllowed) {
     response = await onResponse(
       response,
@@ -163,7 +186,7 @@ async function sendRequest(
         request = retried
         return exchange(retried, { ...ctx, body: undefined })
       },
-      request,
+      replay ?? request,
     )
   }
   const sent = request

@@ -27,6 +27,7 @@ export {
   InvalidURLError,
   NoAdapterError,
   ClosedSessionError,
+  CABundleError,
   CookieConflictError,
   SessionStateError,
   StateConflictError,

@@ -18,6 +18,7 @@ import { resolveRetry } from './retry.ts'
 import type { Session, SessionInternals } from './session.ts'
 import type { BodyWant } from './shortcut.ts'
 import { resolveTimeout, type ResolvedTimeout } from './timeout.ts'
+import type { SessionError } from './errors.ts'
 import type { DebugHandler, Hooks, SessionRequestInit } from './types.ts'
 import { headerNames, mergeHeaders } from './util/headers.ts'
 import { appendParams, mergeParams, resolveURL } from './util/url.ts'
@@ -56,6 +57,8 @@ export interface Plan {
   readonly env: (key: string) => string | undefined
   /** The session's TLS settings, with `trustEnv`'s CA bundle (`src/trust-env.ts`). */
   readonly tls: TlsOptions | undefined
+  /** `trustEnv`'s CA bundle variable names no readable file: each `https:` hop fails. */
+  readonly badBundle?: ((request: Request) => SessionError) | undefined
   /** `onDownloadProgress` / `onUploadProgress`: the request's, else the session's. */
   readonly progress: ResolvedProgress
   /** Receives one event per hop (`debug`, `FETCH_SESSION_DEBUG`); `undefined` when off. */
@@ -102,6 +105,9 @@ export function resolvePlan(
   const trust = session.trustEnv ? internals.platform.features.trustEnv : undefined
   if (auth === null && init.auth === undefined && trust && !headers.has('authorization'))
     auth = trust.netrcAuth(session, internals.platform, env)
+  const envTls = trust
+    ? trust.envTls(session, session.tls, internals.platform, env)
+    : { tls: session.tls }
 
   const { body, contentType } = prepareBody(init)
   if (contentType !== undefined && !headers.has('content-type'))
@@ -159,7 +165,8 @@ export function resolvePlan(
     policy,
     credentials: init.credentials ?? session.credentials ?? internals.platform.defaultCredentials,
     env,
-    tls: trust ? trust.envTls(session, session.tls, internals.platform, env) : session.tls,
+    tls: envTls.tls,
+    badBundle: envTls.badBundle,
     progress: resolveProgress(session, init),
     debug: resolveDebug(session, env),
   }

@@ -39,6 +39,13 @@ export interface Capabilities {
   readonly poolSettings: boolean
   /** The runtime applies a credentials mode to a cookie jar of its own (browsers), so `credentials` means something. */
   readonly credentialsMode: boolean
+  /**
+   * A body that can be sent again may go as a counting stream for upload progress (default
+   * `true`). `false` where a streamed body can fail on a connection the session cannot see
+   * in advance (Chromium streams request bodies over HTTP/2 and HTTP/3 only): such a body is
+   * then sent as it is, its progress reported at the start and when the response arrives.
+   */
+  readonly streamUploads?: boolean | undefined
 }
 
 /** TLS settings (non-browser runtimes). PEM strings or file paths where the runtime can read files. */
@@ -112,10 +119,11 @@ export interface Platform {
   /** Reads an environment variable (for `trustEnv`); `undefined` where there is none or no permission. */
   env(key: string): string | undefined
   /**
-   * Reads a text file, `undefined` when it is missing or unreadable (never prompts), for
+   * Reads a text file, `undefined` when it is missing or unreadable (never prompts), `null`
+   * when the runtime does not permit looking (Deno without `--allow-read` for it), for
    * `trustEnv`'s `.netrc` and CA bundle. Absent where there are no files (browsers, Workers).
    */
-  readonly readFile?: ((path: string) => string | undefined) | undefined
+  readonly readFile?: ((path: string) => string | null | undefined) | undefined
   /** Translates a runtime error into a `SessionError`, or returns `undefined` to use the core's mapping. */
   mapError(error: unknown, request: Request, ctx: AdapterContext): SessionError | undefined
   /**

@@ -108,14 +108,42 @@ function canStreamRequests(): boolean {
 
 const chunkSize = 64 * 1024
 
+/** A hop ready for upload progress, and what to call once its response has arrived. */
+export interface TrackedUpload {
+  readonly hop: HopState
+  /** Reports the end of a body that was not sent as a counting stream (else a no-op). */
+  readonly sent: () => void
+}
+
+const nothing = (): void => undefined
+
 /**
  * The hop with its body as a counting stream (a new one per hop; the hop's own source stays
  * for the next hop or attempt), its `Content-Type` set as fetch would set it for the source.
- * Unchanged where the runtime cannot stream a request body, or the hop has none.
+ * Unchanged where the runtime cannot stream a request body, or the hop has none. Where the
+ * platform does not stream a body that can be sent as it is (`streamUploads: false`, the
+ * browser), the body goes unchanged and progress is reported twice: `0` now, `1` by `sent()`.
  */
-export async function trackUpload(hop: HopState, report: ProgressHandler): Promise<HopState> {
+export async function trackUpload(
+  hop: HopState,
+  report: ProgressHandler,
+  streamUploads = true,
+): Promise<TrackedUpload> {
   const source = hop.body.value
-  if (source === null || !canStreamRequests()) return hop
+  if (source === null) return { hop, sent: nothing }
+  if (!streamUploads && hop.body.replayable) {
+    // Library-specific: Chromium fails a streamed body over HTTP/1.1, so it is not streamed;
+    // the size is that of the body fetch sends (as a Blob: a file is not read for it).
+    const totalBytes = (await new Response(source).blob()).size
+    report({ percent: 0, transferredBytes: 0, totalBytes }, empty)
+    return {
+      hop,
+      sent: () => {
+        report({ percent: 1, transferredBytes: totalBytes, totalBytes }, empty)
+      },
+    }
+  }
+  if (!canStreamRequests()) return { hop, sent: nothing }
   const headers = new Headers(hop.headers)
   let stream = source as ReadableStream<Uint8Array>
   let totalBytes = 0
@@ -135,7 +163,7 @@ export async function trackUpload(hop: HopState, report: ProgressHandler): Promi
     })
   }
   stream = stream.pipeThrough(counting(totalBytes, report))
-  return { ...hop, headers, body: { value: stream, replayable: false } }
+  return { hop: { ...hop, headers, body: { value: stream, replayable: false } }, sent: nothing }
 }
 
 export type { Progress, ProgressHandler }

@@ -81,9 +81,15 @@ export function responsePromise(
   p.text = () => body<string>('text')
   p.arrayBuffer = () => body<ArrayBuffer>('arrayBuffer')
   p.blob = () => body<Blob>('blob')
-  // Streams need the Response: subscribing through `then` builds it.
-  p.lines = () => linesOf(p)
-  p.events = () => eventsOf(p)
+  // Streams need the Response: subscribing through `then` builds it. Subscribing at once also
+  // marks a failure as handled: an iterator nobody reads must not leave an unhandled
+  // rejection behind (Node ends the process on one); the error comes with the first next().
+  const stream = <T>(of: (promise: Promise<SessionResponse>) => T): T => {
+    p.then(undefined, () => undefined)
+    return of(p)
+  }
+  p.lines = () => stream(linesOf)
+  p.events = () => stream(eventsOf)
   return p
 }
 

@@ -63,8 +63,8 @@ import {
   checkOrigin,
   checkStringList,
 } from './settings.ts'
-import { checkBaseURL, toSearchParams } from './util/url.ts'
-import { checkNonNegative } from './util/validate.ts'
+import { checkBaseURL, resolveURL, toSearchParams } from './util/url.ts'
+import { checkNonNegative, fieldOf, invalid } from './util/validate.ts'
 
 /**
  * A session: defaults merged into every request, a cookie jar that persists across requests
@@ -519,11 +519,28 @@ export class Session {
 
   /**
    * The adapter that serves `url` (requests' `get_adapter`): the mounted one with the
-   * longest matching prefix, else the platform's transport for `http:` and `https:`.
+   * longest matching prefix, else the platform's transport for `http:` and `https:`. A
+   * relative `url` resolves against `baseURL`, as a request's does.
+   * @throws {TypeError} for a `url` that is not a string or `URL`, or that does not resolve
+   *   to a URL (a relative one without `baseURL`).
    * @throws {NoAdapterError} for another scheme with nothing mounted.
+   * @example
+   * const s = new Session({ baseURL: 'https://api.example/' })
+   * s.getAdapter('users') // the adapter for https://api.example/users
    */
   getAdapter(url: string | URL): Adapter {
-    const href = String(url)
+    let href: string
+    try {
+      href = resolveURL(url, this.baseURL).href
+    } catch (cause) {
+      if (fieldOf(cause) !== undefined) throw cause
+      throw invalid(
+        'url',
+        'an absolute URL, or a path under baseURL',
+        typeof url === 'string' ? redactURL(url) : url,
+        { cause },
+      )
+    }
     return this.#adapterFor(href, () => new Request(href))
   }
 

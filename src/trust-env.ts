@@ -6,6 +6,7 @@
  * @module
  */
 import { basicAuthorization, type ResolvedAuth } from './auth.ts'
+import { CABundleError, type SessionError } from './errors.ts'
 import { netrcCredentials, parseNetrc } from './netrc.ts'
 import type { Platform, TlsOptions } from './platform.ts'
 
@@ -39,8 +40,8 @@ export function netrcAuth(owner: object, platform: Platform, env: Env): Resolved
   const key = paths.join('\n')
   const cached = netrcs.get(owner)
   if (cached?.paths === key) return cached.auth
-  let text: string | undefined
-  for (const path of paths) if ((text = readFile(path)) !== undefined) break
+  let text: string | null | undefined
+  for (const path of paths) if ((text = readFile(path)) != null) break
   const auth = text ? fromNetrc(text) : null
   netrcs.set(owner, { paths: key, auth })
   return auth
@@ -58,7 +59,17 @@ function fromNetrc(text: string): ResolvedAuth | null {
   return { kind: 'handler', handler, init: handler, everyHop: true }
 }
 
-const bundles = new WeakMap<object, { path: string; tls: TlsOptions | undefined }>()
+/** The session's TLS settings for a request, and the CA bundle variable that names no file. */
+export interface EnvTls {
+  readonly tls: TlsOptions | undefined
+  /**
+   * Set when the variable names a path that cannot be read: the error each `https:` hop then
+   * fails with (made here, so bundles without `trustEnv` do not carry it).
+   */
+  readonly badBundle?: ((request: Request) => SessionError) | undefined
+}
+
+const bundles = new WeakMap<object, { path: string; tls: TlsOptions | undefined; env: EnvTls }>()
 
 /**
  * The session's TLS settings with `ca` from `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE` when
@@ -72,15 +83,25 @@ export function envTls(
   tls: TlsOptions | undefined,
   platform: Platform,
   env: Env,
-): TlsOptions | undefined {
-  if (!platform.readFile || tls?.ca !== undefined || tls?.rejectUnauthorized === false) return tls
-  const path = env('REQUESTS_CA_BUNDLE') || env('CURL_CA_BUNDLE')
-  if (!path) return tls
+): EnvTls {
+  if (!platform.readFile || tls?.ca !== undefined || tls?.rejectUnauthorized === false)
+    return { tls }
+  const requests = env('REQUESTS_CA_BUNDLE')
+  const variable = requests ? 'REQUESTS_CA_BUNDLE' : 'CURL_CA_BUNDLE'
+  const path = requests || env('CURL_CA_BUNDLE')
+  if (!path) return { tls }
   const cached = bundles.get(owner)
   if (cached?.path === path && cached.tls?.cert === tls?.cert && cached.tls?.key === tls?.key)
-    return cached.tls
+    return cached.env
   const ca = platform.readFile(path)
-  const resolved = ca === undefined ? tls : { ...tls, ca }
-  bundles.set(owner, { path, tls: resolved })
+  // Deno without --allow-read for the path: not looked at, as everything trustEnv reads.
+  if (ca === null) return { tls }
+  // requests adapters.py cert_verify: "Could not find a suitable TLS CA certificate bundle,
+  // invalid path" rather than verifying against something else than the variable asks.
+  const resolved: EnvTls =
+    ca === undefined
+      ? { tls, badBundle: (request) => new CABundleError(variable, path, { request }) }
+      : { tls: { ...tls, ca } }
+  bundles.set(owner, { path, tls, env: resolved })
   return resolved
 }

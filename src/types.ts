@@ -55,7 +55,9 @@ export interface AuthHandler {
   (request: Request): Request | Promise<Request>
   /**
    * Sees each response to a request this handler authenticated; may answer a challenge by
-   * returning `retry(newRequest)` (once). `request` is the request that was sent.
+   * returning `retry(newRequest)` (once). `request` is the request that was sent; where its
+   * body can be sent again (anything but a one-shot stream) that body is still unread, even
+   * on runtimes whose `fetch` reads the body of the request it sends (Deno, Bun, browsers).
    */
   onResponse?:
     | ((

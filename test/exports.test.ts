@@ -8,6 +8,7 @@ const entries = readdirSync(new URL('../platform/', import.meta.url))
   .map((f) => f.replace(/\.ts$/, ''))
 
 const expected = [
+  'CABundleError',
   'ClosedSessionError',
   'ConnectionError',
   'CookieConflictError',

@@ -2,7 +2,7 @@
  * HTTP Digest authentication (RFC 7616): requests' `HTTPDigestAuth` as an {@link AuthHandler}.
  *
  * - A 401 carrying a `Digest` challenge is answered once: the request is sent again with
- *   `Authorization: Digest …` (RFC 7616 §3.4). A body the transport already read (a stream)
+ *   `Authorization: Digest …` (RFC 7616 §3.4), its body included. A one-shot body (a stream)
  *   cannot be sent again, so the 401 is returned as it is.
  * - The challenge is remembered per protection space (the origin and, when the server names
  *   them, the `domain` URIs; RFC 7616 §3.3, RFC 7235 §2.2): later requests there carry the
@@ -238,7 +238,8 @@ export function digestAuth(username: string, password: string): AuthHandler {
     // credentials are wrong (RFC 7616 §3.3 stale). A new nonce gets one answer.
     const stale = challenge.stale?.toLowerCase() === 'true'
     if (sent && known && !stale && known.challenge.nonce === challenge.nonce) return response
-    // A body the transport has read cannot be sent again (RFC 7616 gives no way around it).
+    // A one-shot body the transport has read cannot be sent again (the hop hands replayable
+    // bodies over unread; RFC 7616 gives no way around it).
     if (request.body !== null && request.bodyUsed) return response
     const space: Space = { challenge, prefixes: prefixesOf(challenge, url), nc: 0 }
     const at = known ? spaces.indexOf(known) : -1

@@ -1,6 +1,7 @@
 // Two loopback origins for the Chromium tests: `app` serves the page and the package bundled
 // for the browser, plus same-origin API routes; `api` is a second port, so a different
 // origin, that answers CORS with credentials for `app` only.
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { mkdtemp, mkdir, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -56,6 +57,33 @@ function echo(req: IncomingMessage, res: ServerResponse, url: URL): void {
   res.end(JSON.stringify({ method: req.method, query: url.search.slice(1), headers: req.headers }))
 }
 
+/**
+ * RFC 7616 §3.4 Digest with MD5 and `qop=auth` for user "ada", password "lovelace", written
+ * with node:crypto (not the client's hashes). The body of an answered request is echoed.
+ */
+function digest(req: IncomingMessage, res: ServerResponse): void {
+  const md5 = (text: string): string => createHash('md5').update(text).digest('hex')
+  const nonce = 'browser-nonce'
+  const p: Record<string, string> = {}
+  for (const m of (req.headers.authorization ?? '').matchAll(/(\w+)="?([^",]*)"?/g))
+    p[m[1] as string] = m[2] as string
+  const ha1 = md5('ada:browser:lovelace')
+  const ha2 = md5(`${req.method ?? ''}:${p.uri ?? ''}`)
+  const ok = p.response === md5(`${ha1}:${nonce}:${p.nc ?? ''}:${p.cnonce ?? ''}:auth:${ha2}`)
+  const chunks: Buffer[] = []
+  req.on('data', (chunk: Buffer) => chunks.push(chunk))
+  req.on('end', () => {
+    if (!ok) {
+      res.statusCode = 401
+      res.setHeader('www-authenticate', `Digest realm="browser", qop="auth", nonce="${nonce}"`)
+      res.setHeader('access-control-expose-headers', 'www-authenticate')
+      res.end()
+      return
+    }
+    res.end(`hello ${p.username ?? ''} nc=${p.nc ?? ''} body=${Buffer.concat(chunks).toString()}`)
+  })
+}
+
 /** Routes both origins share. Returns false when the path is not one of them. */
 function api(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
   switch (url.pathname) {
@@ -83,6 +111,32 @@ function api(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
       res.end(ok ? 'hello ada' : 'who are you?')
       return true
     }
+    case '/upload': {
+      let received = 0
+      req.on('data', (chunk: Buffer) => (received += chunk.length))
+      req.on('end', () => res.end(`received ${String(received)}`))
+      return true
+    }
+    case '/lines':
+      res.setHeader('content-type', 'text/plain; charset=utf-8')
+      res.write('one\r')
+      setTimeout(() => res.end('\ntwo\n\nthree'), 20)
+      return true
+    case '/events':
+      res.setHeader('content-type', 'text/event-stream')
+      res.write(': hi\n\nevent: greet\nid: 1\ndata: hel')
+      setTimeout(() => res.end('lo\ndata: world\n\nretry: 10\ndata: [DONE]\n\n'), 20)
+      return true
+    case '/bytes': {
+      const n = Number(url.searchParams.get('n') ?? '0')
+      res.setHeader('content-type', 'application/octet-stream')
+      res.setHeader('content-length', String(n))
+      res.end(Buffer.alloc(n, 120))
+      return true
+    }
+    case '/digest':
+      digest(req, res)
+      return true
     default:
       if (url.pathname.startsWith('/status/')) {
         res.statusCode = Number(url.pathname.slice('/status/'.length))

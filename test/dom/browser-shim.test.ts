@@ -48,6 +48,7 @@ describe('browser platform', () => {
       keepAlive: false,
       poolSettings: false,
       credentialsMode: true,
+      streamUploads: false,
     })
     expect(Session.platform.defaultCredentials).toBe('same-origin')
     expect(Session.platform.env('HTTP_PROXY')).toBeUndefined()

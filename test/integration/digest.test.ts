@@ -104,6 +104,57 @@ describe('Digest auth against a loopback server', () => {
     await s.close()
   })
 
+  // Deno's and Bun's fetch read the `Request`'s body itself, so the first attempt leaves it
+  // used; Node's built-in fetch does the same, standing in for them here.
+  const consumingFetch = { fetch: (request: Request) => globalThis.fetch(request) }
+  it.each([
+    ['a string', { body: 'payload' }, 'payload'],
+    ['bytes', { body: new TextEncoder().encode('payload') }, 'payload'],
+    ['URLSearchParams', { body: new URLSearchParams({ a: '1' }) }, 'a=1'],
+    ['a Blob', { body: new Blob(['payload']) }, 'payload'],
+    ['json', { json: { a: 1 } }, '{"a":1}'],
+    ['form', { form: { a: '1' } }, 'a=1'],
+  ] as const)(
+    'a replayable body (%s) is resent where the transport reads the Request body',
+    async (_kind, init, sent) => {
+      const s = new Session({ auth })
+      s.mount('http://', consumingFetch)
+      const response = await s.post(server.url('/sha256'), init)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ ok: true, body: sent })
+      await s.close()
+    },
+  )
+
+  it('a FormData body is resent whole where the transport reads the Request body', async () => {
+    const s = new Session({ auth })
+    s.mount('http://', consumingFetch)
+    const form = new FormData()
+    form.set('field', 'value')
+    const response = await s.post(server.url('/sha256'), { body: form })
+    expect(response.status).toBe(200)
+    const { body } = (await response.json()) as { body: string }
+    // The boundary in Content-Type matches the one in the body that was resent.
+    const sentType = response.request.headers.get('content-type') ?? ''
+    const boundary = /boundary=(.+)$/.exec(sentType)?.[1] ?? 'missing'
+    expect(body).toContain(`--${boundary}`)
+    expect(body).toContain('value')
+    await s.close()
+  })
+
+  it('a replayable body sent with upload progress is resent too', async () => {
+    const s = new Session({ auth })
+    const seen: number[] = []
+    const response = await s.post(server.url('/sha256'), {
+      body: 'payload',
+      onUploadProgress: (p) => seen.push(p.percent),
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ ok: true, body: 'payload' })
+    expect(seen.at(-1)).toBe(1)
+    await s.close()
+  })
+
   it('a one-shot (stream) body is not replayed: the 401 is returned', async () => {
     const s = new Session({ auth })
     const body = new ReadableStream<Uint8Array>({

@@ -4,13 +4,17 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ConnectionError, Session } from '../../platform/node.ts'
+import { CABundleError, ConnectionError, SessionError, Session } from '../../platform/node.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
 import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fetch-session-netrc-'))
 const netrcPath = join(dir, 'netrc')
-const saved = { NETRC: process.env.NETRC, REQUESTS_CA_BUNDLE: process.env.REQUESTS_CA_BUNDLE }
+const saved = {
+  NETRC: process.env.NETRC,
+  REQUESTS_CA_BUNDLE: process.env.REQUESTS_CA_BUNDLE,
+  CURL_CA_BUNDLE: process.env.CURL_CA_BUNDLE,
+}
 
 let a: TestServer
 let b: TestServer
@@ -129,4 +133,36 @@ describe('REQUESTS_CA_BUNDLE under trustEnv', () => {
     await expect(own.get(origin)).rejects.toBeInstanceOf(ConnectionError)
     await Promise.all([s.close(), off.close(), own.close()])
   })
+  it.each([
+    ['REQUESTS_CA_BUNDLE', 'a missing file', () => join(dir, 'no-such-bundle.pem')],
+    ['CURL_CA_BUNDLE', 'a directory', () => dir],
+  ] as const)(
+    '%s naming %s fails https requests with CABundleError',
+    async (variable, _what, path) => {
+      delete process.env.REQUESTS_CA_BUNDLE
+      delete process.env.CURL_CA_BUNDLE
+      process.env[variable] = path()
+      const s = new Session()
+      const error: unknown = await s.get(origin).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(CABundleError)
+      expect(error).toBeInstanceOf(SessionError)
+      const bad = error as CABundleError
+      expect(bad.variable).toBe(variable)
+      expect(bad.path).toBe(path())
+      expect(bad.message).toContain(variable)
+      expect(bad.message).toContain(path())
+      expect(bad.request?.url).toBe(`${origin}/`)
+      // Plain http requests need no bundle (requests checks it for https URLs only).
+      expect((await s.get(a.url('/echo'))).status).toBe(200)
+      // trustEnv: false, or an explicit tls.ca, does not read the variable.
+      s.trustEnv = false
+      await expect(s.get(origin)).rejects.toBeInstanceOf(ConnectionError)
+      const own = new Session({ tls: { ca: tls.ca } })
+      expect(await own.get(origin).text()).toBe('secure')
+      await Promise.all([s.close(), own.close()])
+    },
+  )
 })

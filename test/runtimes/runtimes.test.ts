@@ -1,5 +1,7 @@
 // The same smoke suite (scripts/runtimes/smoke.mjs) in every runtime, each importing the
 // packed tarball from a scratch project the way a user would (STYLE B.8 test/runtimes).
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bunBin,
@@ -61,7 +63,7 @@ const smokeChecks = [
   'toJSON/fromJSON round trip keeps headers and cookies',
   'a standalone CookieJar follows RFC 6265 and the public suffix list',
   'responses are genuine Response objects with the session extras',
-  'digest auth answers the 401 challenge, then preemptively',
+  'digest auth answers the 401 challenge (a POST body resent), then preemptively',
   'lines() and events() read a streamed body',
   'a refused connection rejects with ConnectionError',
   'download progress counts the final body to percent 1',
@@ -164,5 +166,55 @@ describe('proxy and TLS on the packed tarball', () => {
     expect(checks.map((c) => c.name)).toEqual(transportChecks)
     const proxied = proxy.requests.slice(seen).map((r) => new URL(r.url).search)
     expect(proxied).toEqual(expectedProxied)
+  })
+})
+
+const trustEnvChecks = [
+  '.netrc credentials (NETRC) answer basic auth; never with auth: null',
+  'REQUESTS_CA_BUNDLE trusts a private CA; not with trustEnv: false',
+  'a CA bundle variable naming a missing file fails https with CABundleError',
+  'upload progress counts a POST body to percent 1',
+]
+
+// The runtimes that read files and the environment. NETRC and REQUESTS_CA_BUNDLE name files
+// in the scratch directory (Deno reads only what --allow-read grants).
+const trustEnvRuntimes: [string, () => [string, ...string[]]][] = [
+  ['Node 20', () => [process.execPath, 'run-trust-env.mjs']],
+  ['Bun', () => [bunBin, 'run-trust-env.mjs']],
+  [
+    'Deno (--allow-env, --allow-read=.)',
+    () => [
+      denoBin,
+      'run',
+      '--allow-net=127.0.0.1',
+      '--allow-read=.',
+      '--allow-env',
+      'run-trust-env.mjs',
+    ],
+  ],
+]
+
+describe('trustEnv (.netrc, CA bundle variables) and upload progress on the packed tarball', () => {
+  it.each(trustEnvRuntimes)('%s', async (_title, command) => {
+    await writeFile(join(scratch.dir, 'netrc'), 'machine 127.0.0.1 login ada password lovelace\n')
+    await writeFile(join(scratch.dir, 'ca.pem'), certificates.ca)
+    const [cmd, ...args] = command()
+    const options = {
+      httpBase: server.base,
+      httpsBase: tlsServer.base,
+      missing: join(scratch.dir, 'no-such-bundle.pem'),
+    }
+    const result = await run(cmd, [...args, JSON.stringify(options)], {
+      cwd: scratch.dir,
+      env: childEnv({
+        NETRC: join(scratch.dir, 'netrc'),
+        REQUESTS_CA_BUNDLE: join(scratch.dir, 'ca.pem'),
+        CURL_CA_BUNDLE: undefined,
+        DENO_DIR: `${scratch.dir}/.deno`,
+      }),
+    })
+    const checks = parseSmoke(result)
+    expect(failures(checks)).toEqual([])
+    expect(checks.map((c) => c.name)).toEqual(trustEnvChecks)
   })
 })

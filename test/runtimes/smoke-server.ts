@@ -53,7 +53,20 @@ function route(req: IncomingMessage, res: ServerResponse): void {
         res.end()
         return
       }
-      res.end(`hello ${p.username ?? ''} nc=${p.nc ?? ''} challenges=${String(digestChallenges)}`)
+      const sent: Buffer[] = []
+      req.on('data', (chunk: Buffer) => sent.push(chunk))
+      req.on('end', () => {
+        const body = sent.length > 0 ? ` body=${Buffer.concat(sent).toString()}` : ''
+        res.end(
+          `hello ${p.username ?? ''} nc=${p.nc ?? ''}${body} challenges=${String(digestChallenges)}`,
+        )
+      })
+      return
+    }
+    case '/upload': {
+      let received = 0
+      req.on('data', (chunk: Buffer) => (received += chunk.length))
+      req.on('end', () => res.end(`received ${String(received)}`))
       return
     }
     case '/lines':

@@ -132,6 +132,53 @@ describe('getAdapter', () => {
     expect(session.getAdapter('http://b.test/')).toBe(adapter)
     expect(() => session.getAdapter('ftp://a.test/')).toThrow(NoAdapterError)
   })
+
+  it('resolves a relative URL against baseURL, as a request URL', () => {
+    const { session, adapter } = mockSession(undefined, { baseURL: 'http://a.test/api/' })
+    const api = new MockAdapter()
+    session.mount('http://a.test/api/v2/', api)
+    expect(session.getAdapter('x')).toBe(adapter)
+    expect(session.getAdapter('v2/users')).toBe(api)
+    expect(session.getAdapter('/v2/users')).toBe(api)
+    expect(session.getAdapter(new URL('http://a.test/api/v2/'))).toBe(api)
+  })
+
+  it.each([
+    ['a number', 42, undefined, 'url: expected a string or URL, got number'],
+    [
+      'a relative URL without baseURL',
+      'users',
+      undefined,
+      'url: expected an absolute URL, or a path under baseURL',
+    ],
+    [
+      'an unparsable URL',
+      'http://[bad',
+      'http://a.test/',
+      'url: expected an absolute URL, or a path under baseURL',
+    ],
+  ])('rejects %s with a TypeError naming the field', (_what, value, baseURL, message) => {
+    const { session } = mockSession(undefined, baseURL === undefined ? {} : { baseURL })
+    let error: unknown
+    try {
+      session.getAdapter(value as string)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(TypeError)
+    expect((error as { field?: string }).field).toBe('url')
+    expect((error as Error).message).toContain(message)
+  })
+
+  it('never repeats the password of a URL it rejects', () => {
+    const { session } = mockSession()
+    expect(() => session.getAdapter('http://u:s3cret@[bad')).toThrow(TypeError)
+    try {
+      session.getAdapter('http://u:s3cret@[bad')
+    } catch (error) {
+      expect((error as Error).message).not.toContain('s3cret')
+    }
+  })
 })
 
 describe('response.cookies and response.next', () => {
