@@ -30,8 +30,12 @@ const budget = 5120
 // and shortcuts, lines()/events()/links, progress, debug, prepareRequest/send, body limits
 // (docs/performance.md "Bundle size" has the table). The ~470 B of room is what one more
 // validated option or error message costs, so a small fix does not trip CI while a new
-// feature in the browser path does.
-const gate = 21_504
+// feature in the browser path does. Raised to 22,016 (21.5 KB) when the build measured
+// 21,827 B after fixes in the browser path: a Digest retry that resends a replayable body,
+// uploads that do not stream where the browser may refuse a streamed body, getAdapter
+// resolving against baseURL, s.fetch keeping fetch's contract under raiseForStatus, setters
+// taking null/undefined as the constructor does, and options refused where they mean nothing.
+const gate = 22_016
 const args = new Set(process.argv.slice(2))
 const without = process.argv
   .slice(2)
