@@ -37,15 +37,47 @@ export function sessionFromState<S extends SessionLike>(
 ): S {
   const adapters = checkExtras(extras)
   const state = parseSessionState(input)
+  const session = construct(cls, state, extras, readJar(cls, state))
+  // Replace (not merge) so defaults the saved session had deleted stay deleted.
+  for (const name of [...session.headers.keys()]) session.headers.delete(name)
+  for (const [name, value] of state.headers) session.headers.append(name, value)
+  for (const name of [...session.params.keys()]) session.params.delete(name)
+  for (const [name, value] of state.params) session.params.append(name, value)
+  for (const [prefix, adapter] of adapters) session.mount(prefix, adapter)
+  return session
+}
 
-  let jar: ReturnType<Platform['CookieJar']['fromJSON']>
+/**
+ * Runs every check `sessionFromState` runs on a state already read by the schema (the jar's
+ * own rules, the constructor's rules for each option) and builds nothing that is kept: the
+ * writer's side, so `toJSON`/`save` never write what `fromJSON`/`load` would refuse.
+ * @throws {SessionStateError} naming the JSON path of the first field the reader refuses.
+ */
+export function checkRebuild<S extends SessionLike>(
+  cls: SessionClassLike<S>,
+  state: SessionState,
+): void {
+  construct(cls, state, undefined, readJar(cls, state))
+}
+
+function readJar(
+  cls: SessionClassLike<SessionLike>,
+  state: SessionState,
+): ReturnType<Platform['CookieJar']['fromJSON']> {
   try {
-    jar = cls.platform.CookieJar.fromJSON(state.cookies, { path: 'cookies' })
+    return cls.platform.CookieJar.fromJSON(state.cookies, { path: 'cookies' })
   } catch (error) {
     if (error instanceof SessionStateError) throw error
     throw new SessionStateError('cookies', errorMessage(error), { cause: error })
   }
+}
 
+function construct<S extends SessionLike>(
+  cls: SessionClassLike<S>,
+  state: SessionState,
+  extras: SessionExtras | undefined,
+  jar: ReturnType<Platform['CookieJar']['fromJSON']>,
+): S {
   const options: SessionOptions = {
     baseURL: state.baseURL ?? undefined,
     auth: extras && 'auth' in extras ? extras.auth : state.auth,
@@ -65,14 +97,13 @@ export function sessionFromState<S extends SessionLike>(
     maxResponseSize: state.maxResponseSize ?? undefined,
     hooks: extras?.hooks,
   }
-  let session: S
   try {
-    session = new cls(options)
+    return new cls(options)
   } catch (error) {
-    // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
+    // The constructor's own rules (origins, header names, proxy URLs…) beyond the schema's:
+    // the setters name their field on the error (`options.proxy.https`), reported as the JSON
+    // path when it is one of ours.
     if (error instanceof TypeError || error instanceof RangeError) {
-      // The setters name their field on the error (`options.proxy.https`): report it as the
-      // JSON path when it is one of ours.
       const field = fieldOf(error)
       const path = field?.replace(/^(?:options|session)\./, '') ?? ''
       const name = /^[A-Za-z]\w*/.exec(path)?.[0] ?? ''
@@ -86,13 +117,6 @@ export function sessionFromState<S extends SessionLike>(
     }
     throw error
   }
-  // Replace (not merge) so defaults the saved session had deleted stay deleted.
-  for (const name of [...session.headers.keys()]) session.headers.delete(name)
-  for (const [name, value] of state.headers) session.headers.append(name, value)
-  for (const name of [...session.params.keys()]) session.params.delete(name)
-  for (const [name, value] of state.params) session.params.append(name, value)
-  for (const [prefix, adapter] of adapters) session.mount(prefix, adapter)
-  return session
 }
 
 function checkExtras(extras: SessionExtras | undefined): [string, Adapter][] {

@@ -22,7 +22,7 @@ import {
   type SessionLike,
   type ToJSONOptions,
 } from './schema.ts'
-import { buildState } from './write.ts'
+import { buildState, readBack } from './write.ts'
 
 /**
  * Where saved sessions live: any key-value store with string values.
@@ -155,7 +155,7 @@ async function saveNow(
   }
   // The state first: one that could not be loaded back is refused before the store is touched.
   const state = buildState(session, options)
-  checkWritable(state)
+  checkWritable(state, undefined, readBack(session))
   const expected = ifVersion !== undefined ? ifVersion : knownRevision(session, store, key)
   const current = await store.get(key)
   // Read the stored revision even when forcing, so the new one is always larger.
