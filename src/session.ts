@@ -561,8 +561,17 @@ export class Session {
       proxy: this.#resolvedProxy,
       adapterFor: (url, request) => this.#adapterFor(url, request),
       isClosed: () => this.#closed,
-      closeSignal: () => (this.#closer ??= new AbortController()).signal,
+      closeSignal: () => this.#closeSignal(),
     }
+  }
+
+  /** Made on first use; already aborted when that use comes after `close()`. */
+  #closeSignal(): AbortSignal {
+    if (!this.#closer) {
+      this.#closer = new AbortController()
+      if (this.#closed) this.#closer.abort(closedError())
+    }
+    return this.#closer.signal
   }
 
   #adapterFor(url: string, request: () => Request): Adapter {
@@ -600,17 +609,15 @@ export class Session {
   }
 
   /**
-   * Ends the session: requests still waiting for headers reject, and bodies still being
-   * received error, with `ClosedSessionError`; then pooled connections close and the promise
+   * Ends the session: requests still waiting for headers or for a retry reject, and bodies
+   * still being received error, with `ClosedSessionError`; then pooled connections close and the promise
    * resolves. Requests after `close()` fail with `ClosedSessionError`. Where the transport owns
    * no pool (browsers, Workers), only later requests are refused.
    */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#closer?.abort(
-      new ClosedSessionError('The session was closed while the request was in flight'),
-    )
+    this.#closer?.abort(closedError())
     const adapters = new Set([this.#defaultAdapter, ...this.#mounts.entries.values()])
     try {
       await this.#autosave?.close()
@@ -679,6 +686,10 @@ export class Session {
   [Symbol.dispose](): void {
     void this.close()
   }
+}
+
+function closedError(): ClosedSessionError {
+  return new ClosedSessionError('The session was closed while the request was in flight')
 }
 
 /** Resolved auth whose credentials (`init`) cannot be changed in place; a handler is kept. */

@@ -32,7 +32,7 @@ describe('settings checked when given cannot be changed in place', () => {
     ],
     ['tls.key', (s: Session) => ((s.tls as Record<string, unknown>).key = 5)],
     ['tls.ca', (s: Session) => (s.tls as { ca: string[] }).ca.push('x')],
-    ['auth[0]', (s: Session) => ((s.auth as string[])[0] = 'other')],
+    ['auth[0]', (s: Session) => ((s.auth as unknown as string[])[0] = 'other')],
   ])('%s throws and the session keeps its checked value', (_, change) => {
     const { session } = mockSession(undefined, options)
     const before = JSON.stringify(session.toJSON())
@@ -111,8 +111,8 @@ describe('toJSON and save run the reader on what they write', () => {
     const toJSON = jar.toJSON.bind(jar)
     // A jar writing what its reader refuses (a public-suffix domain).
     jar.toJSON = () => {
-      const state = toJSON() as { cookies: { domain: string }[] }
-      for (const c of state.cookies) c.domain = 'com'
+      const state = toJSON()
+      for (const c of state.cookies as { domain: string }[]) c.domain = 'com'
       return state
     }
     const store = new MemoryStore()
