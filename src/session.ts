@@ -133,7 +133,7 @@ export class Session {
       autosave: options.autosave,
     })
     this.#resolvedTimeout = resolveTimeout(options.timeout, 'options.timeout')
-    this.#timeout = frozenCopy(options.timeout)
+    this.#timeout = frozenCopy(options.timeout ?? undefined)
     this.#maxRedirects = checkNonNegative(options.maxRedirects ?? 30, 'options.maxRedirects', true)
     this.#maxResponseSize = checkSize(options.maxResponseSize, 'options.maxResponseSize')
     this.#sensitiveHeaders = Object.freeze(
@@ -307,7 +307,7 @@ export class Session {
   }
   set timeout(value: TimeoutInit | undefined) {
     this.#resolvedTimeout = resolveTimeout(value, 'session.timeout')
-    this.#timeout = frozenCopy(value)
+    this.#timeout = frozenCopy(value ?? undefined)
   }
 
   /** Redirects followed before `TooManyRedirectsError`. Default 30. */
@@ -373,7 +373,7 @@ export class Session {
   }
   set retry(value: RetryInit) {
     this.#resolvedRetry = resolveRetry(value, 'session.retry')
-    this.#retry = frozenCopy(value)
+    this.#retry = frozenCopy(value ?? 0)
   }
 
   /**

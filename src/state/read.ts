@@ -7,7 +7,7 @@
 import { SessionStateError } from '../errors.ts'
 import { fieldOf, invalid, tooDeep } from '../util/validate.ts'
 import type { Adapter, Platform } from '../platform.ts'
-import type { SessionOptions } from '../types.ts'
+import type { RetryInit, SessionOptions } from '../types.ts'
 import { migrateState, stateMigrations } from './migrate.ts'
 import {
   checkCookieCount,
@@ -60,6 +60,18 @@ export function checkRebuild<S extends SessionLike>(
   construct(cls, state, undefined, readJar(cls, state))
 }
 
+/** The saved retry option as the constructor takes it: a `null` delay is `Infinity` (no cap). */
+function retryOption(retry: SessionState['retry']): RetryInit {
+  if (typeof retry === 'number') return retry
+  // Key by key, in order, so a round trip writes the same JSON.
+  return Object.fromEntries(
+    Object.entries(retry).map(([k, v]) => [
+      k,
+      v === null && (k === 'backoff' || k === 'maxDelay') ? Infinity : v,
+    ]),
+  )
+}
+
 function readJar(
   cls: SessionClassLike<SessionLike>,
   state: SessionState,
@@ -84,7 +96,7 @@ function construct<S extends SessionLike>(
     cookies: jar,
     timeout: state.timeout ?? undefined,
     maxRedirects: state.maxRedirects,
-    retry: state.retry,
+    retry: retryOption(state.retry),
     proxy: state.proxy === false ? null : (state.proxy ?? undefined),
     trustEnv: state.trustEnv,
     tls: state.tls ?? undefined,

@@ -54,13 +54,13 @@ export interface TimeoutState {
   body?: number
 }
 
-/** Saved `retry` object. */
+/** Saved `retry` object. JSON has no `Infinity`: `backoff` or `maxDelay` of `Infinity` is saved as `null`. */
 export interface RetryState {
   limit?: number
   methods?: string[]
   statusCodes?: number[]
-  backoff?: number
-  maxDelay?: number
+  backoff?: number | null
+  maxDelay?: number | null
   respectRetryAfter?: boolean
 }
 
@@ -342,8 +342,9 @@ export const v1: Shape = {
         limit: int(0),
         methods: strings,
         statusCodes: list(int(100, 599)),
-        backoff: millis,
-        maxDelay: millis,
+        // `null` is `Infinity` (no cap), which JSON cannot hold.
+        backoff: nullable(millis),
+        maxDelay: nullable(millis),
         respectRetryAfter: bool,
       },
     ),

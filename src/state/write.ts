@@ -138,7 +138,7 @@ export function buildState(session: SessionLike, options?: ToJSONOptions | strin
         ? null
         : (copyDefined(session.timeout) as number | TimeoutState),
     maxRedirects: session.maxRedirects,
-    retry: copyDefined(session.retry) as number | RetryState,
+    retry: retryState(session.retry),
     proxy,
     trustEnv: session.trustEnv,
     tls,
@@ -151,6 +151,15 @@ export function buildState(session: SessionLike, options?: ToJSONOptions | strin
     maxResponseSize: session.maxResponseSize ?? null,
     omitted,
   }
+}
+
+/** The retry option as saved: an `Infinity` delay (no cap) as `null`, JSON having no `Infinity`. */
+function retryState(retry: SessionLike['retry']): number | RetryState {
+  const state = copyDefined(retry) as number | RetryState
+  if (typeof state === 'number') return state
+  if (state.backoff === Infinity) state.backoff = null
+  if (state.maxDelay === Infinity) state.maxDelay = null
+  return state
 }
 
 function stripUserinfo(url: string, path: string, omitted: string[]): string {
