@@ -356,6 +356,13 @@ describe('Autosave', () => {
       new RangeError('autosave.debounce: expected a finite number >= 0, got NaN'),
     ],
     [
+      'with a debounce longer than a timer can wait',
+      { store: new MemoryStore(), key: 'k', debounce: 2 ** 31 },
+      new RangeError(
+        'autosave.debounce: expected at most 2147483647 ms (about 24.8 days), got 2147483648',
+      ),
+    ],
+    [
       'with secrets as a string',
       { store: new MemoryStore(), key: 'k', secrets: 'no' },
       new TypeError('autosave.secrets: expected a boolean, got string "no"'),
@@ -421,5 +428,18 @@ describe('destinations: a store identity', () => {
     const s = cookieSession()
     const store = { ...over(new Map()), identity: 5 } as unknown as StateStore
     await expect(saveSession(s, store, 'k')).rejects.toThrow(/^store\.identity: expected/)
+  })
+})
+
+describe('autosave.debounce at the timer limit', () => {
+  it('takes 2147483647 ms, the longest timer, and the session constructor refuses one more', () => {
+    expect(
+      checkAutosaveOptions({ store: new MemoryStore(), key: 'k', debounce: 2 ** 31 - 1 }),
+    ).toBeTruthy()
+    expect(() =>
+      mockSession(undefined, {
+        autosave: { store: new MemoryStore(), key: 'k', debounce: 2 ** 31 },
+      }),
+    ).toThrow(/^autosave\.debounce: expected at most 2147483647 ms/)
   })
 })
