@@ -12,7 +12,8 @@
  * const retry = frozenCopy({ limit: 2, statusCodes: new Set([503]) }) // { limit: 2, statusCodes: [503] }, frozen
  */
 export function frozenCopy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value
+  // Bytes and class instances (a URL…) are kept as they are: only plain data is copied.
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value
   if (Array.isArray(value) || (Symbol.iterator in value && !isPlain(value))) {
     return Object.freeze([...(value as Iterable<unknown>)].map(frozenCopy)) as T
   }
