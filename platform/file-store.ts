@@ -136,6 +136,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class FileStore implements StateStore {
   /** The directory holding the files. */
   readonly directory: string
+  /**
+   * `file:` and the resolved directory: two `FileStore`s over one directory are one
+   * destination, so a session's saves through either run one at a time (see `StateStore`).
+   */
+  readonly identity: string
   readonly #mode: number
   readonly #lockTimeout: number
   readonly #staleLockMs: number
@@ -150,6 +155,7 @@ export class FileStore implements StateStore {
       throw invalid('options.mode', 'permission bits 0..0o777', mode, { range: true })
     }
     this.directory = resolve(directory instanceof URL ? fileURLToPath(directory) : directory)
+    this.identity = `file:${this.directory}`
     this.#mode = mode
     this.#lockTimeout = checkMillis(options.lockTimeout ?? 10_000, 'lockTimeout')
     this.#staleLockMs = checkMillis(options.staleLockMs ?? 30_000, 'staleLockMs')

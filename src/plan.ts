@@ -107,7 +107,7 @@ export function resolvePlan(
     auth = trust.netrcAuth(session, internals.platform, env)
   const envTls = trust
     ? trust.envTls(session, session.tls, internals.platform, env)
-    : { tls: session.tls }
+    : { tls: session.tls, badBundle: undefined }
 
   const { body, contentType } = prepareBody(init)
   if (contentType !== undefined && !headers.has('content-type'))

@@ -109,7 +109,9 @@ async function attempts(plan: Plan, deadline: Deadline): Promise<SessionResponse
       return final(plan, await runResponseHooks(plan, response))
     }
     await response?.body?.cancel().catch(() => undefined)
-    await sleep(delay, deadline.signal)
+    // `close()` ends the wait with its ClosedSessionError (and clears the timer), as it ends
+    // a request in flight.
+    await sleep(delay, deadline.signal, plan.internals.closeSignal())
   }
 }
 

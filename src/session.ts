@@ -64,6 +64,7 @@ import {
   checkStringList,
 } from './settings.ts'
 import { checkBaseURL, resolveURL, toSearchParams } from './util/url.ts'
+import { frozenCopy } from './util/frozen.ts'
 import { checkNonNegative, fieldOf, invalid } from './util/validate.ts'
 
 /**
@@ -93,8 +94,8 @@ export class Session {
   #hooks!: Hooks
   #trustEnv = true
   #tls: TlsOptions | undefined
-  #sensitiveHeaders: string[] = []
-  #trustedOrigins: string[] = []
+  #sensitiveHeaders: readonly string[] = []
+  #trustedOrigins: readonly string[] = []
   #credentials: RequestCredentials | undefined
   #auth: ResolvedAuth | null = null
   #timeout: TimeoutInit | undefined
@@ -118,7 +119,7 @@ export class Session {
     this.#baseURL = checkBaseURL(options.baseURL, 'options.baseURL')
     this.#headers = toHeaders(options.headers, 'options.headers')
     this.#params = toSearchParams(options.params, 'options.params')
-    this.#auth = resolveAuth(options.auth ?? null, 'options.auth', platform.features)
+    this.#auth = frozenAuth(resolveAuth(options.auth ?? null, 'options.auth', platform.features))
     this.#cookies = this.#toJar(options.cookies, 'options.cookies')
     // Options the platform cannot honour fail at once instead of being ignored.
     checkFeatures(platform)
@@ -135,26 +136,22 @@ export class Session {
       credentials: options.credentials,
     })
     this.#resolvedTimeout = resolveTimeout(options.timeout, 'options.timeout')
-    this.#timeout = options.timeout ?? undefined
+    this.#timeout = frozenCopy(options.timeout ?? undefined)
     this.#maxRedirects = checkNonNegative(options.maxRedirects ?? 30, 'options.maxRedirects', true)
     this.#maxResponseSize = checkSize(options.maxResponseSize, 'options.maxResponseSize')
-    this.#sensitiveHeaders = checkStringList(
-      options.sensitiveHeaders,
-      'options.sensitiveHeaders',
-      checkHeaderName,
+    this.#sensitiveHeaders = Object.freeze(
+      checkStringList(options.sensitiveHeaders, 'options.sensitiveHeaders', checkHeaderName),
     )
-    this.#trustedOrigins = checkStringList(
-      options.trustedOrigins,
-      'options.trustedOrigins',
-      checkOrigin,
+    this.#trustedOrigins = Object.freeze(
+      checkStringList(options.trustedOrigins, 'options.trustedOrigins', checkOrigin),
     )
     this.#resolvedRetry = resolveRetry(options.retry, 'options.retry')
-    this.#retry = options.retry ?? 0
+    this.#retry = frozenCopy(options.retry ?? 0)
     this.#hooks = resolveHooks(options.hooks, 'options.hooks')
     this.#resolvedProxy = resolveProxy(platform, options.proxy, 'options.proxy')
-    this.#proxy = options.proxy
+    this.#proxy = frozenCopy(options.proxy)
     this.#trustEnv = checkBoolean(options.trustEnv ?? true, 'options.trustEnv')
-    this.#tls = resolveTls(platform, options.tls, 'options.tls')
+    this.#tls = frozenCopy(resolveTls(platform, options.tls, 'options.tls'))
     this.#credentials = checkCredentials(options.credentials, 'options.credentials')
     this.#connections =
       options.connections === undefined
@@ -225,28 +222,42 @@ export class Session {
     this.#trustEnv = checkBoolean(value ?? true, 'session.trustEnv')
   }
 
-  /** TLS settings for the default transport (non-browser runtimes). Replace the object to change them. */
-  get tls(): TlsOptions | undefined {
+  /**
+   * TLS settings for the default transport (non-browser runtimes): a frozen copy. Assign a new
+   * object to change them (it is checked like the option).
+   */
+  get tls(): Readonly<TlsOptions> | undefined {
     return this.#tls
   }
   set tls(value: TlsOptions | undefined) {
-    this.#tls = resolveTls((this.constructor as typeof Session).platform, value, 'session.tls')
+    const platform = (this.constructor as typeof Session).platform
+    this.#tls = frozenCopy(resolveTls(platform, value, 'session.tls'))
   }
 
-  /** Extra headers stripped on an origin change, like `Authorization`. */
-  get sensitiveHeaders(): string[] {
+  /**
+   * Extra headers stripped on an origin change, like `Authorization`. A frozen array: assign a
+   * new list to change it (`s.sensitiveHeaders = [...s.sensitiveHeaders, 'x-api-key']`).
+   */
+  get sensitiveHeaders(): readonly string[] {
     return this.#sensitiveHeaders
   }
   set sensitiveHeaders(value: readonly string[] | undefined) {
-    this.#sensitiveHeaders = checkStringList(value, 'session.sensitiveHeaders', checkHeaderName)
+    this.#sensitiveHeaders = Object.freeze(
+      checkStringList(value, 'session.sensitiveHeaders', checkHeaderName),
+    )
   }
 
-  /** Origins that may receive credentials across a redirect. */
-  get trustedOrigins(): string[] {
+  /**
+   * Origins that may receive credentials across a redirect. A frozen array: assign a new list
+   * to change it, so every entry is checked when it is given.
+   */
+  get trustedOrigins(): readonly string[] {
     return this.#trustedOrigins
   }
   set trustedOrigins(value: readonly string[] | undefined) {
-    this.#trustedOrigins = checkStringList(value, 'session.trustedOrigins', checkOrigin)
+    this.#trustedOrigins = Object.freeze(
+      checkStringList(value, 'session.trustedOrigins', checkOrigin),
+    )
   }
 
   /** Browser credentials mode (`omit`, `same-origin` or `include`). */
@@ -279,25 +290,28 @@ export class Session {
     this.#baseURL = checkBaseURL(value, 'session.baseURL')
   }
 
-  /** Default authentication; assigning validates at once (`TypeError` naming the field). */
+  /**
+   * Default authentication (credentials as a frozen copy, a handler as given); assigning
+   * validates at once (`TypeError` naming the field).
+   */
   get auth(): AuthInit | null {
     return this.#auth?.init ?? null
   }
   set auth(value: AuthInit | null | undefined) {
-    this.#auth = resolveAuth(
-      value,
-      'session.auth',
-      (this.constructor as typeof Session).platform.features,
-    )
+    const features = (this.constructor as typeof Session).platform.features
+    this.#auth = frozenAuth(resolveAuth(value, 'session.auth', features))
   }
 
-  /** Default timeout in ms (`number` = total) or `{ connect, response, total, body }` (docs/limits.md). */
+  /**
+   * Default timeout in ms (`number` = total) or `{ connect, response, total, body }`
+   * (docs/limits.md), as a frozen copy: assign a new value to change it.
+   */
   get timeout(): TimeoutInit | undefined {
     return this.#timeout
   }
   set timeout(value: TimeoutInit | undefined) {
     this.#resolvedTimeout = resolveTimeout(value, 'session.timeout')
-    this.#timeout = value ?? undefined
+    this.#timeout = frozenCopy(value ?? undefined)
   }
 
   /** Redirects followed before `TooManyRedirectsError`. Default 30. */
@@ -361,16 +375,19 @@ export class Session {
     this.#raiseForStatus = checkBoolean(value ?? false, 'session.raiseForStatus')
   }
 
-  /** Retry policy; a number is `{ limit }`. Default 0. */
+  /** Retry policy; a number is `{ limit }`. Default 0. A frozen copy: assign to change it. */
   get retry(): RetryInit {
     return this.#retry
   }
   set retry(value: RetryInit | undefined) {
     this.#resolvedRetry = resolveRetry(value, 'session.retry')
-    this.#retry = value ?? 0
+    this.#retry = frozenCopy(value ?? 0)
   }
 
-  /** Proxy URL, per-scheme map, or `null` (non-browser runtimes). */
+  /**
+   * Proxy URL, per-scheme map, or `null` (non-browser runtimes). A map is a frozen copy:
+   * assign a new one to change it.
+   */
   get proxy(): ProxyInit | undefined {
     return this.#proxy
   }
@@ -380,7 +397,7 @@ export class Session {
       value,
       'session.proxy',
     )
-    this.#proxy = value
+    this.#proxy = frozenCopy(value)
   }
 
   /** Mounted adapters by prefix (the platform's default transport is not listed). */
@@ -574,8 +591,17 @@ export class Session {
       proxy: this.#resolvedProxy,
       adapterFor: (url, request) => this.#adapterFor(url, request),
       isClosed: () => this.#closed,
-      closeSignal: () => (this.#closer ??= new AbortController()).signal,
+      closeSignal: () => this.#closeSignal(),
     }
+  }
+
+  /** Made on first use; already aborted when that use comes after `close()`. */
+  #closeSignal(): AbortSignal {
+    if (!this.#closer) {
+      this.#closer = new AbortController()
+      if (this.#closed) this.#closer.abort(closedError())
+    }
+    return this.#closer.signal
   }
 
   #adapterFor(url: string, request: () => Request): Adapter {
@@ -613,17 +639,15 @@ export class Session {
   }
 
   /**
-   * Ends the session: requests still waiting for headers reject, and bodies still being
-   * received error, with `ClosedSessionError`; then pooled connections close and the promise
+   * Ends the session: requests still waiting for headers or for a retry reject, and bodies
+   * still being received error, with `ClosedSessionError`; then pooled connections close and the promise
    * resolves. Requests after `close()` fail with `ClosedSessionError`. Where the transport owns
    * no pool (browsers, Workers), only later requests are refused.
    */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#closer?.abort(
-      new ClosedSessionError('The session was closed while the request was in flight'),
-    )
+    this.#closer?.abort(closedError())
     const adapters = new Set([this.#defaultAdapter, ...this.#mounts.entries.values()])
     try {
       await this.#autosave?.close()
@@ -701,6 +725,16 @@ export class Session {
 function fetchInit(init: SessionRequestInit | undefined): SessionRequestInit | undefined {
   if (init !== undefined && init !== null && typeof init !== 'object') return init
   return init?.raiseForStatus === undefined ? { ...init, raiseForStatus: false } : init
+}
+
+function closedError(): ClosedSessionError {
+  return new ClosedSessionError('The session was closed while the request was in flight')
+}
+
+/** Resolved auth whose credentials (`init`) cannot be changed in place; a handler is kept. */
+function frozenAuth(auth: ResolvedAuth | null): ResolvedAuth | null {
+  if (auth && typeof auth.init === 'object') Object.freeze(auth.init)
+  return auth
 }
 
 /** What `send()` needs from a session beyond its public properties. */

@@ -164,21 +164,29 @@ export class Deadline {
   }
 }
 
-/** Waits `ms`, rejecting early with the signal's reason. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits `ms`, rejecting early with the reason of the first of `signals` to abort; the timer
+ * and the listeners are removed either way, so nothing keeps the process alive.
+ */
+export function sleep(ms: number, ...signals: AbortSignal[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error)
+    const aborted = signals.find((signal) => signal.aborted)
+    if (aborted) {
+      reject(aborted.reason as Error)
       return
     }
-    const onAbort = (): void => {
+    const cleanup = (): void => {
       clearTimeout(timer)
-      reject(signal.reason as Error)
+      for (const signal of signals) signal.removeEventListener('abort', onAbort)
+    }
+    const onAbort = (event: Event): void => {
+      cleanup()
+      reject((event.target as AbortSignal).reason as Error)
     }
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
+      cleanup()
       resolve()
     }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
+    for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true })
   })
 }

@@ -7,7 +7,7 @@
 import { CookieConflictError } from '../errors.ts'
 import { CookieIndex } from './cookie-index.ts'
 import { isDomainSuffix } from './domain.ts'
-import { parseSetCookie } from './parse.ts'
+import { exceeds, maxAttributeBytes, parseSetCookie } from './parse.ts'
 import { defaultPath } from './path.ts'
 import { isPublicSuffix } from './public-suffix.ts'
 import { StoredCookie, toCookie } from './record.ts'
@@ -165,6 +165,10 @@ export class CookieJar {
 
     // §5.3 step 7: the path.
     const path = parsed.path === null || parsed.path === '' ? defaultPath(target.path) : parsed.path
+    // NOTE(spec): a Path attribute over 1024 bytes was ignored by the parser (6265bis §5.6
+    // step 8); a default path that long is ignored with its cookie (§5.7 allows ignoring any
+    // cookie), so no stored cookie has a path saved state could not hold (validate.ts).
+    if (exceeds(path, maxAttributeBytes)) return null
 
     // 6265bis step 15: Secure only from a secure origin.
     if (parsed.secure && !target.secure) return null

@@ -55,7 +55,8 @@ export function utf8Length(s: string): number {
   return bytes
 }
 
-function exceeds(s: string, limit: number): boolean {
+/** Whether `s` is longer than `limit` bytes of UTF-8. */
+export function exceeds(s: string, limit: number): boolean {
   return s.length > limit || (s.length * 3 > limit && utf8Length(s) > limit)
 }
 

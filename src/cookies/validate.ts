@@ -8,7 +8,7 @@
 import { serialize } from 'cookie'
 import { invalid } from '../util/validate.ts'
 import { canonicalDomain } from './domain.ts'
-import { maxNameValueBytes, type SameSite } from './parse.ts'
+import { exceeds, maxAttributeBytes, maxNameValueBytes, type SameSite } from './parse.ts'
 import { isPublicSuffix } from './public-suffix.ts'
 import type {
   CookieAccessOptions,
@@ -72,7 +72,8 @@ export interface StorageProblem {
  * comes from, so saved state, cookies.txt and `jar.set()` cannot plant what a server could
  * not: a domain that is a host name and, unless host-only, not a public suffix (step 9: else
  * every `*.com` would get it); at most 4096 bytes of name and value (§5.6 step 5); the
- * `__Secure-` and `__Host-` prefixes' demands (steps 20–21). `domain: ''` is the jar's own
+ * `__Secure-` and `__Host-` prefixes' demands (steps 20–21); a path of at most 1024 bytes
+ * (§5.6 step 8). `domain: ''` is the jar's own
  * "every host" form of `set()` without a domain. Returns `undefined` when all hold.
  */
 export function storageProblem(
@@ -112,6 +113,15 @@ export function storageProblem(
   }
   if (prefix === hostPrefix && c.path !== '/') {
     return { field: 'path', expected: '"/" for a __Host- cookie', got: JSON.stringify(c.path) }
+  }
+  // 6265bis §5.6 step 8: `Set-Cookie` ignores a Path over 1024 bytes (and the jar ignores a
+  // cookie whose default path is that long), so no cookie holds one.
+  if (exceeds(c.path, maxAttributeBytes)) {
+    return {
+      field: 'path',
+      expected: `at most ${maxAttributeBytes} bytes`,
+      got: `${new TextEncoder().encode(c.path).length} bytes`,
+    }
   }
   return undefined
 }

@@ -5,7 +5,7 @@
  * optimistic revision check applies to them too.
  * @module
  */
-import { invalid } from '../util/validate.ts'
+import { invalid, maxTimeout } from '../util/validate.ts'
 import { saveSession, type StateStore } from './store.ts'
 import type { SessionLike } from './schema.ts'
 
@@ -15,7 +15,7 @@ export interface AutosaveOptions {
   store: StateStore
   /** The key to save under. */
   key: string
-  /** Milliseconds between the first jar change and the save it triggers. Default 100. */
+  /** Milliseconds between the first jar change and the save it triggers, at most 2147483647. Default 100. */
   debounce?: number | undefined
   /** `false` saves without auth and proxy credentials (see `toJSON`). Default `true`. */
   secrets?: boolean | undefined
@@ -54,6 +54,12 @@ export function checkAutosaveOptions(value: unknown): AutosaveOptions {
   ) {
     throw invalid('autosave.debounce', 'a finite number >= 0', o.debounce, {
       range: typeof o.debounce === 'number',
+    })
+  }
+  // A longer timer fires at once (a signed 32-bit delay), as for every other timer.
+  if (o.debounce !== undefined && o.debounce > maxTimeout) {
+    throw invalid('autosave.debounce', `at most ${maxTimeout} ms (about 24.8 days)`, o.debounce, {
+      range: true,
     })
   }
   if (o.secrets !== undefined && typeof o.secrets !== 'boolean') {

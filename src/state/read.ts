@@ -7,7 +7,7 @@
 import { SessionStateError } from '../errors.ts'
 import { fieldOf, invalid, tooDeep } from '../util/validate.ts'
 import type { Adapter, Platform } from '../platform.ts'
-import type { SessionOptions } from '../types.ts'
+import type { RetryInit, SessionOptions } from '../types.ts'
 import { migrateState, stateMigrations } from './migrate.ts'
 import {
   checkCookieCount,
@@ -37,22 +37,66 @@ export function sessionFromState<S extends SessionLike>(
 ): S {
   const adapters = checkExtras(extras)
   const state = parseSessionState(input)
+  const session = construct(cls, state, extras, readJar(cls, state))
+  // Replace (not merge) so defaults the saved session had deleted stay deleted.
+  for (const name of [...session.headers.keys()]) session.headers.delete(name)
+  for (const [name, value] of state.headers) session.headers.append(name, value)
+  for (const name of [...session.params.keys()]) session.params.delete(name)
+  for (const [name, value] of state.params) session.params.append(name, value)
+  for (const [prefix, adapter] of adapters) session.mount(prefix, adapter)
+  return session
+}
 
-  let jar: ReturnType<Platform['CookieJar']['fromJSON']>
+/**
+ * Runs every check `sessionFromState` runs on a state already read by the schema (the jar's
+ * own rules, the constructor's rules for each option) and builds nothing that is kept: the
+ * writer's side, so `toJSON`/`save` never write what `fromJSON`/`load` would refuse.
+ * @throws {SessionStateError} naming the JSON path of the first field the reader refuses.
+ */
+export function checkRebuild<S extends SessionLike>(
+  cls: SessionClassLike<S>,
+  state: SessionState,
+): void {
+  construct(cls, state, undefined, readJar(cls, state))
+}
+
+/** The saved retry option as the constructor takes it: a `null` delay is `Infinity` (no cap). */
+function retryOption(retry: SessionState['retry']): RetryInit {
+  if (typeof retry === 'number') return retry
+  // Key by key, in order, so a round trip writes the same JSON.
+  return Object.fromEntries(
+    Object.entries(retry).map(([k, v]) => [
+      k,
+      v === null && (k === 'backoff' || k === 'maxDelay') ? Infinity : v,
+    ]),
+  )
+}
+
+function readJar(
+  cls: SessionClassLike<SessionLike>,
+  state: SessionState,
+): ReturnType<Platform['CookieJar']['fromJSON']> {
   try {
-    jar = cls.platform.CookieJar.fromJSON(state.cookies, { path: 'cookies' })
+    return cls.platform.CookieJar.fromJSON(state.cookies, { path: 'cookies' })
   } catch (error) {
     if (error instanceof SessionStateError) throw error
     throw new SessionStateError('cookies', errorMessage(error), { cause: error })
   }
+}
 
+function construct<S extends SessionLike>(
+  cls: SessionClassLike<S>,
+  state: SessionState,
+  extras: SessionExtras | undefined,
+  jar: ReturnType<Platform['CookieJar']['fromJSON']>,
+): S {
   const options: SessionOptions = {
     baseURL: state.baseURL ?? undefined,
     auth: extras && 'auth' in extras ? extras.auth : state.auth,
     cookies: jar,
     timeout: state.timeout ?? undefined,
     maxRedirects: state.maxRedirects,
-    retry: state.retry,
+    retry: retryOption(state.retry),
     proxy: state.proxy === false ? null : (state.proxy ?? undefined),
     trustEnv: state.trustEnv,
     tls: state.tls ?? undefined,
@@ -70,14 +114,13 @@ export function sessionFromState<S extends SessionLike>(
     maxResponseSize: state.maxResponseSize ?? undefined,
     hooks: extras?.hooks,
   }
-  let session: S
   try {
-    session = new cls(options)
+    return new cls(options)
   } catch (error) {
-    // Backstop: parseSessionState mirrors the Session setters, so this should not happen.
+    // The constructor's own rules (origins, header names, proxy URLs…) beyond the schema's:
+    // the setters name their field on the error (`options.proxy.https`), reported as the JSON
+    // path when it is one of ours.
     if (error instanceof TypeError || error instanceof RangeError) {
-      // The setters name their field on the error (`options.proxy.https`): report it as the
-      // JSON path when it is one of ours.
       const field = fieldOf(error)
       const path = field?.replace(/^(?:options|session)\./, '') ?? ''
       const name = /^[A-Za-z]\w*/.exec(path)?.[0] ?? ''
@@ -91,13 +134,6 @@ export function sessionFromState<S extends SessionLike>(
     }
     throw error
   }
-  // Replace (not merge) so defaults the saved session had deleted stay deleted.
-  for (const name of [...session.headers.keys()]) session.headers.delete(name)
-  for (const [name, value] of state.headers) session.headers.append(name, value)
-  for (const name of [...session.params.keys()]) session.params.delete(name)
-  for (const [name, value] of state.params) session.params.append(name, value)
-  for (const [prefix, adapter] of adapters) session.mount(prefix, adapter)
-  return session
 }
 
 function checkExtras(extras: SessionExtras | undefined): [string, Adapter][] {

@@ -54,13 +54,13 @@ export interface TimeoutState {
   body?: number
 }
 
-/** Saved `retry` object. */
+/** Saved `retry` object. JSON has no `Infinity`: `backoff` or `maxDelay` of `Infinity` is saved as `null`. */
 export interface RetryState {
   limit?: number
   methods?: string[]
   statusCodes?: number[]
-  backoff?: number
-  maxDelay?: number
+  backoff?: number | null
+  maxDelay?: number | null
   respectRetryAfter?: boolean
 }
 
@@ -342,8 +342,9 @@ export const v1: Shape = {
         limit: int(0),
         methods: strings,
         statusCodes: list(int(100, 599)),
-        backoff: millis,
-        maxDelay: millis,
+        // `null` is `Infinity` (no cap), which JSON cannot hold.
+        backoff: nullable(millis),
+        maxDelay: nullable(millis),
         respectRetryAfter: bool,
       },
     ),
@@ -392,14 +393,21 @@ export function checkLength(length: number, writing = false): void {
 
 /**
  * The writer's side of the limits: runs the reader's own schema over state about to be written,
- * so `toJSON`/`save` fail before writing anything `fromJSON`/`load` would refuse.
+ * then `readBack` (the rest of what the reader checks: the jar's rules and the constructor's,
+ * see `checkRebuild`), so `toJSON`/`save` fail before writing anything `fromJSON`/`load` would
+ * refuse.
  * @throws {SessionStateError} naming the field, with "cannot be saved" in the message.
  */
-export function checkWritable(state: SessionState, length?: number): void {
+export function checkWritable(
+  state: SessionState,
+  length?: number,
+  readBack?: (state: SessionState) => void,
+): void {
   if (length !== undefined) checkLength(length, true)
   try {
     readV1(state, '')
     checkCookieCount(state.cookies)
+    readBack?.(state)
   } catch (error) {
     if (!(error instanceof SessionStateError)) throw error
     const problem = error.path ? error.message.slice(error.path.length + 2) : error.message

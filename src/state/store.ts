@@ -22,7 +22,7 @@ import {
   type SessionLike,
   type ToJSONOptions,
 } from './schema.ts'
-import { buildState } from './write.ts'
+import { buildState, readBack } from './write.ts'
 
 /**
  * Where saved sessions live: any key-value store with string values.
@@ -40,6 +40,13 @@ export interface StateStore {
    * that have it make the `ifVersion` check race-free; others get read-compare-write.
    */
   compareAndSet?(key: string, expected: string | null, value: string): Promise<boolean>
+  /**
+   * Optional: names the place this store writes to, so that two store objects over one place
+   * are one destination (a `FileStore` gives `file:` and its resolved directory). A session
+   * runs its saves one at a time, and remembers the revision it last loaded or saved, per
+   * destination and key: per `identity` when the store has one, else per store object.
+   */
+  readonly identity?: string | undefined
 }
 
 /** Options of `session.save(store, key, options)`. */
@@ -54,24 +61,51 @@ export interface SaveOptions extends ToJSONOptions {
   force?: boolean | undefined
 }
 
-// session → store → key → revision it last loaded or saved.
-const known = new WeakMap<object, WeakMap<StateStore, Map<string, number>>>()
+/**
+ * Per (destination, key) values of one session: a store with an `identity` is found by it,
+ * any other by the store object itself (weakly, so a store dropped by the program is freed).
+ */
+class ByDestination<V> {
+  readonly #named = new Map<string, Map<string, V>>()
+  readonly #objects = new WeakMap<StateStore, Map<string, V>>()
+
+  /** The values by key of `store`'s destination (made when `create`). */
+  keys(store: StateStore, create: true): Map<string, V>
+  keys(store: StateStore, create?: false): Map<string, V> | undefined
+  keys(store: StateStore, create = false): Map<string, V> | undefined {
+    const { identity } = store
+    const found = identity === undefined ? this.#objects.get(store) : this.#named.get(identity)
+    if (found || !create) return found
+    const made = new Map<string, V>()
+    if (identity === undefined) this.#objects.set(store, made)
+    else this.#named.set(identity, made)
+    return made
+  }
+}
+
+function perSession<V>(
+  table: WeakMap<object, ByDestination<V>>,
+  session: object,
+): ByDestination<V> {
+  let found = table.get(session)
+  if (!found) table.set(session, (found = new ByDestination<V>()))
+  return found
+}
+
+// session → destination → key → revision it last loaded or saved.
+const known = new WeakMap<object, ByDestination<number>>()
 
 function remember(session: object, store: StateStore, key: string, revision: number): void {
-  let byStore = known.get(session)
-  if (!byStore) known.set(session, (byStore = new WeakMap()))
-  let byKey = byStore.get(store)
-  if (!byKey) byStore.set(store, (byKey = new Map<string, number>()))
-  byKey.set(key, revision)
+  perSession(known, session).keys(store, true).set(key, revision)
 }
 
 /**
- * The revision the session last loaded or saved under `store` and `key`, if any.
+ * The revision the session last loaded or saved under `store`'s destination and `key`, if any.
  * @example
  * const rev = knownRevision(s, store, 'alice') // 3
  */
 export function knownRevision(session: object, store: StateStore, key: string): number | undefined {
-  return known.get(session)?.get(store)?.get(key)
+  return known.get(session)?.keys(store)?.get(key)
 }
 
 function checkStore(store: unknown, key: unknown): asserts store is StateStore {
@@ -83,6 +117,10 @@ function checkStore(store: unknown, key: unknown): asserts store is StateStore {
   ) {
     throw invalid('store', 'an object with get() and set() methods', store)
   }
+  const { identity } = store as StateStore
+  if (identity !== undefined && (typeof identity !== 'string' || identity === '')) {
+    throw invalid('store.identity', 'a non-empty string or undefined', identity)
+  }
   if (typeof key !== 'string' || key === '') {
     throw invalid('key', 'a non-empty string', key)
   }
@@ -93,9 +131,10 @@ function revisionOf(text: string | null): number | null {
   return text === null ? null : (parseSessionState(text).revision ?? 0)
 }
 
-// session → store → key → the end of its save queue: one session's saves of one key run one
-// at a time, so an explicit save() and an autosave never race each other into a conflict.
-const queues = new WeakMap<object, WeakMap<StateStore, Map<string, Promise<unknown>>>>()
+// session → destination → key → the end of its save queue: one session's saves of one key
+// run one at a time, so an explicit save() and an autosave never race each other into a
+// conflict, even through two store objects over one place (the same `identity`).
+const queues = new WeakMap<object, ByDestination<Promise<unknown>>>()
 
 function enqueue<T>(
   session: object,
@@ -103,11 +142,7 @@ function enqueue<T>(
   key: string,
   task: () => Promise<T>,
 ): Promise<T> {
-  let byStore = queues.get(session)
-  if (!byStore) queues.set(session, (byStore = new WeakMap()))
-  let byKey = byStore.get(store)
-  if (!byKey) byStore.set(store, (byKey = new Map<string, Promise<unknown>>()))
-  const queue = byKey
+  const queue = perSession(queues, session).keys(store, true)
   const run = (queue.get(key) ?? Promise.resolve()).then(task)
   const tail = run.catch(() => undefined)
   queue.set(key, tail)
@@ -119,7 +154,8 @@ function enqueue<T>(
 
 /**
  * Saves the session under `key` and resolves to the new revision. Saves of one session to one
- * store and key run one after another, each checking against the revision the previous wrote.
+ * destination (the store's `identity`, else the store object) and key run one after another,
+ * each checking against the revision the previous wrote.
  * @throws {StateConflictError} when the store holds another revision than `ifVersion`.
  * @throws {SessionStateError} when the state would exceed `stateLimits` (nothing is written).
  * @throws {TypeError} for a store without get/set or an empty key.
@@ -155,7 +191,7 @@ async function saveNow(
   }
   // The state first: one that could not be loaded back is refused before the store is touched.
   const state = buildState(session, options)
-  checkWritable(state)
+  checkWritable(state, undefined, readBack(session))
   const expected = ifVersion !== undefined ? ifVersion : knownRevision(session, store, key)
   const current = await store.get(key)
   // Read the stored revision even when forcing, so the new one is always larger.
@@ -249,6 +285,16 @@ function attempt<T>(fn: () => T): Promise<T> {
   }
 }
 
+// Each Storage object's number, for WebStorageStore identities.
+const storages = new WeakMap<StorageLike, number>()
+let storageCount = 0
+
+function storageNumber(storage: StorageLike): number {
+  let n = storages.get(storage)
+  if (n === undefined) storages.set(storage, (n = ++storageCount))
+  return n
+}
+
 /** The part of the Web Storage `Storage` interface a `WebStorageStore` uses. */
 export interface StorageLike {
   getItem(key: string): string | null
@@ -267,6 +313,11 @@ export interface StorageLike {
 export class WebStorageStore implements StateStore {
   readonly #storage: StorageLike
   readonly #prefix: string
+  /**
+   * The storage object (numbered in this program) and the prefix: two stores over one
+   * `Storage` with one prefix are one destination (see `StateStore`).
+   */
+  readonly identity: string
 
   constructor(storage: StorageLike, options: { prefix?: string | undefined } = {}) {
     if (
@@ -284,6 +335,7 @@ export class WebStorageStore implements StateStore {
     }
     this.#storage = storage
     this.#prefix = prefix
+    this.identity = `web-storage:${storageNumber(storage)}:${prefix}`
   }
 
   /** Resolves the stored text or `null`. */

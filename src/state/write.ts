@@ -10,6 +10,7 @@ import { hookNames } from '../hooks.ts'
 import { credentialHeaders } from '../origin.ts'
 import { trimHttpWhitespace } from '../util/text.ts'
 import { invalid } from '../util/validate.ts'
+import { checkRebuild } from './read.ts'
 import {
   checkWritable,
   isRecord,
@@ -17,6 +18,7 @@ import {
   sessionStateVersion,
   type AuthState,
   type RetryState,
+  type SessionClassLike,
   type SessionLike,
   type SessionState,
   type TimeoutState,
@@ -35,8 +37,21 @@ export function sessionToState(
   options?: ToJSONOptions | string,
 ): SessionState {
   const state = buildState(session, options)
-  checkWritable(state, JSON.stringify(state).length)
+  checkWritable(state, JSON.stringify(state).length, readBack(session))
   return state
+}
+
+/**
+ * The reader's own checks beyond the schema for state written from `session`: the state is
+ * read back into a throwaway jar and session of the session's class (`checkRebuild`), so what
+ * is written is what `fromJSON`/`load` accept. `undefined` for an object that is not a session.
+ */
+export function readBack(session: SessionLike): ((state: SessionState) => void) | undefined {
+  const cls = (session as { constructor?: unknown }).constructor
+  if (typeof cls !== 'function' || !('platform' in cls)) return undefined
+  return (state) => {
+    checkRebuild(cls as unknown as SessionClassLike<SessionLike>, state)
+  }
 }
 
 /**
@@ -123,7 +138,7 @@ export function buildState(session: SessionLike, options?: ToJSONOptions | strin
         ? null
         : (copyDefined(session.timeout) as number | TimeoutState),
     maxRedirects: session.maxRedirects,
-    retry: copyDefined(session.retry) as number | RetryState,
+    retry: retryState(session.retry),
     proxy,
     trustEnv: session.trustEnv,
     tls,
@@ -136,6 +151,15 @@ export function buildState(session: SessionLike, options?: ToJSONOptions | strin
     maxResponseSize: session.maxResponseSize ?? null,
     omitted,
   }
+}
+
+/** The retry option as saved: an `Infinity` delay (no cap) as `null`, JSON having no `Infinity`. */
+function retryState(retry: SessionLike['retry']): number | RetryState {
+  const state = copyDefined(retry) as number | RetryState
+  if (typeof state === 'number') return state
+  if (state.backoff === Infinity) state.backoff = null
+  if (state.maxDelay === Infinity) state.maxDelay = null
+  return state
 }
 
 function stripUserinfo(url: string, path: string, omitted: string[]): string {

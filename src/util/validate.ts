@@ -59,7 +59,8 @@ export function fieldOf(error: unknown): string | undefined {
 /** Validates a non-negative finite number (ms, counts). */
 export function checkNonNegative(value: unknown, field: string, integer = false): number {
   if (typeof value !== 'number' || Number.isNaN(value)) throw invalid(field, 'a number', value)
-  if (value < 0 || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+  // Integers stay safe (at most 2^53 - 1): saved state holds them exactly.
+  if (value < 0 || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
     throw invalid(field, `a non-negative ${integer ? 'integer' : 'finite number'}`, value, {
       range: true,
     })

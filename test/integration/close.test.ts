@@ -18,6 +18,11 @@ beforeAll(async () => {
       const timer = setInterval(() => res.write('y'), 20)
       res.on('close', () => clearInterval(timer))
     },
+    // Asks for a retry a minute from now.
+    '/busy': (_req, res) => {
+      res.writeHead(503, { 'retry-after': '60' })
+      res.end()
+    },
   })
 })
 afterAll(() => server.close())
@@ -112,6 +117,36 @@ describe('close() and the session', () => {
     await s.close()
     release()
     expect((await pending).error).toBeInstanceOf(ClosedSessionError)
+  })
+
+  it('a request waiting to retry rejects with ClosedSessionError at close(), leaving no timer', async () => {
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+    const before = timers()
+    let retrying: () => void = () => undefined
+    const waiting = new Promise<void>((resolve) => (retrying = resolve))
+    const s = new Session({
+      baseURL: server.origin,
+      retry: { limit: 2, statusCodes: [503] },
+      hooks: { beforeRetry: [() => retrying()] },
+    })
+    const hits = (): number => server.log.filter((r) => r.url === '/busy').length
+    const start = hits()
+    let settledEarly = false
+    const pending = settled(s.get('/busy')).finally(() => (settledEarly = true))
+    await waiting
+    await new Promise((resolve) => setTimeout(resolve, 20)) // into the 60 s wait
+    expect(settledEarly).toBe(false)
+    await s.close()
+    // Settles at close(), long before the server's 60 s: a race against 10 s decides it.
+    const outcome = await Promise.race([
+      pending,
+      new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), 10_000).unref()),
+    ])
+    expect(outcome).not.toBe('pending')
+    expect((outcome as { error?: unknown }).error).toBeInstanceOf(ClosedSessionError)
+    expect(hits() - start).toBe(1)
+    expect(timers()).toBeLessThanOrEqual(before)
   })
 
   it('a request after close() rejects with ClosedSessionError', async () => {

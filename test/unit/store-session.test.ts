@@ -8,6 +8,7 @@ import {
   loadSession,
   MemoryStore,
   saveSession,
+  WebStorageStore,
   type StateStore,
 } from '../../src/state/store.ts'
 import { mockSession } from '../helpers/test-session.ts'
@@ -355,6 +356,13 @@ describe('Autosave', () => {
       new RangeError('autosave.debounce: expected a finite number >= 0, got NaN'),
     ],
     [
+      'with a debounce longer than a timer can wait',
+      { store: new MemoryStore(), key: 'k', debounce: 2 ** 31 },
+      new RangeError(
+        'autosave.debounce: expected at most 2147483647 ms (about 24.8 days), got 2147483648',
+      ),
+    ],
+    [
       'with secrets as a string',
       { store: new MemoryStore(), key: 'k', secrets: 'no' },
       new TypeError('autosave.secrets: expected a boolean, got string "no"'),
@@ -367,5 +375,71 @@ describe('Autosave', () => {
   ])('rejects options %s', (_, options, error) => {
     expect(() => checkAutosaveOptions(options)).toThrow(error.constructor as typeof Error)
     expect(() => checkAutosaveOptions(options)).toThrow(error.message)
+  })
+})
+
+describe('destinations: a store identity', () => {
+  /** A store object over a shared map, naming it by `identity`. */
+  function over(map: Map<string, string>, identity?: string): StateStore {
+    const store = {
+      identity,
+      get: (k: string) => Promise.resolve(map.get(k) ?? null),
+      set: async (k: string, v: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        map.set(k, v)
+      },
+    }
+    return store
+  }
+
+  it('two store objects with one identity share the queue and the known revision', async () => {
+    const s = cookieSession()
+    const map = new Map<string, string>()
+    const saves = Array.from({ length: 10 }, () => saveSession(s, over(map, 'shared'), 'k'))
+    expect(await Promise.all(saves)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(knownRevision(s, over(map, 'shared'), 'k')).toBe(10)
+    // Without an identity a store object is its own destination.
+    expect(knownRevision(s, over(map), 'k')).toBeUndefined()
+  })
+
+  it('two MemoryStores stay two destinations', async () => {
+    const s = cookieSession()
+    await saveSession(s, new MemoryStore(), 'k')
+    expect(knownRevision(s, new MemoryStore(), 'k')).toBeUndefined()
+  })
+
+  it('two WebStorageStores over one Storage and prefix are one destination', () => {
+    const items = new Map<string, string>()
+    const storage = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    }
+    expect(new WebStorageStore(storage).identity).toBe(new WebStorageStore(storage).identity)
+    expect(new WebStorageStore(storage).identity).not.toBe(
+      new WebStorageStore(storage, { prefix: 'x:' }).identity,
+    )
+    expect(new WebStorageStore(storage).identity).not.toBe(
+      new WebStorageStore({ ...storage }).identity,
+    )
+  })
+
+  it('an identity that is not a non-empty string is a TypeError naming it', async () => {
+    const s = cookieSession()
+    const store = { ...over(new Map()), identity: 5 } as unknown as StateStore
+    await expect(saveSession(s, store, 'k')).rejects.toThrow(/^store\.identity: expected/)
+  })
+})
+
+describe('autosave.debounce at the timer limit', () => {
+  it('takes 2147483647 ms, the longest timer, and the session constructor refuses one more', () => {
+    expect(
+      checkAutosaveOptions({ store: new MemoryStore(), key: 'k', debounce: 2 ** 31 - 1 }),
+    ).toBeTruthy()
+    expect(() =>
+      mockSession(undefined, {
+        autosave: { store: new MemoryStore(), key: 'k', debounce: 2 ** 31 },
+      }),
+    ).toThrow(/^autosave\.debounce: expected at most 2147483647 ms/)
   })
 })

@@ -246,3 +246,49 @@ describe('jar.set', () => {
     expect(jar.getCookieString('https://a.example/')).toBe('__Host-a=1; __Secure-b=1')
   })
 })
+
+// 6265bis §5.6 step 8: Set-Cookie ignores a Path attribute over 1024 bytes, so no way into the
+// jar stores one.
+describe('a path over 1024 bytes', () => {
+  const long = `/${'x'.repeat(1024)}` // 1025 bytes
+  const longest = `/${'\u00e9'.repeat(511)}x` // 1024 bytes of UTF-8
+
+  it('is refused by fromJSON, naming the field', () => {
+    const error = caught(() =>
+      CookieJar.fromJSON({ version: 1, cookies: [{ ...good, path: long }] }, { path: 'cookies' }),
+    )
+    expect(error).toBeInstanceOf(SessionStateError)
+    expect((error as SessionStateError).path).toBe('cookies.cookies[0].path')
+    expect((error as SessionStateError).message).toMatch(/at most 1024 bytes, got 1025 bytes/)
+  })
+
+  it('is refused by fromNetscape at its line', () => {
+    const text = `a.example\tFALSE\t${long}\tFALSE\t${FUTURE / 1000}\tn\tv\n`
+    const error = caught(() => CookieJar.fromNetscape(text))
+    expect(error).toBeInstanceOf(SessionStateError)
+    expect((error as SessionStateError).message).toMatch(/path: expected at most 1024 bytes/)
+  })
+
+  it('is refused by jar.set as attrs.path', () => {
+    const error = caught(() => new CookieJar().set('a', '1', { domain: 'a.example', path: long }))
+    expect(error).toBeInstanceOf(TypeError)
+    expect(fieldOf(error)).toBe('attrs.path')
+  })
+
+  it('1024 bytes is kept everywhere, and survives a round trip', () => {
+    const jar = new CookieJar()
+    jar.set('a', '1', { domain: 'a.example', path: longest })
+    expect(CookieJar.fromJSON(jar.toJSON()).size).toBe(1)
+  })
+
+  it('Set-Cookie ignores such a Path attribute, and a cookie whose default path is that long', () => {
+    const jar = new CookieJar()
+    expect(jar.setCookie(`a=1; Path=${long}`, 'https://a.example/d/x')?.path).toBe('/d')
+    expect(jar.setCookie('b=1', `https://a.example${long}/x`)).toBeNull()
+    // (A URL's path is percent-encoded, so an ASCII one of 1024 bytes.)
+    const ascii = `/${'x'.repeat(1023)}`
+    expect(jar.setCookie('c=1', `https://a.example${ascii}/x`)?.path).toBe(ascii)
+    // Whatever it stored saves and loads.
+    expect(CookieJar.fromJSON(JSON.stringify(jar.toJSON())).size).toBe(2)
+  })
+})
