@@ -63,9 +63,9 @@ export async function sendHop(
     throw plan.badBundle(new Request(hop.url, { method: hop.method }))
   // Upload progress: this hop's body as a counting stream, made from the hop's own source.
   const upload = plan.progress.upload
-  // Whether the hop's own source can be sent again (a counting stream made from it can be
-  // cloned for a challenge's retry: its bytes are in memory).
-  const replayable = hop.body.replayable
+  // The hop's own body source when it can be sent again (a challenge's retry rebuilds the
+  // request from it: upload progress replaces the hop's body with a one-shot counting stream).
+  const source = hop.body.replayable ? hop.body.value : null
   let uploaded: (() => void) | undefined
   if (upload && hop.body.value !== null) {
     const tracked = await trackUpload(hop, upload, internals.platform.capabilities.streamUploads)
@@ -94,7 +94,7 @@ export async function sendHop(
   // `return await`: one microtask, where returning the promise from an async function costs three.
   if (plain && !uploaded) return await plain
   const sent = await (plain ??
-    sendRequest(plan, hop, build(), cookie, deadline, attempt, n, replayable))
+    sendRequest(plan, hop, build(), cookie, deadline, attempt, n, source))
   uploaded?.()
   return sent
 }
@@ -108,7 +108,7 @@ async function sendRequest(
   deadline: Deadline,
   attempt: number,
   n: number,
-  replayable: boolean,
+  source: BodyInit | null,
 ): Promise<SentHop> {
   const { session, internals } = plan
   // close() ends this hop too (the fast path's transport ends its own hops itself).
@@ -158,14 +158,6 @@ async function sendRequest(
     return received(plan, answer, sent.url, keep)
   }
   const onResponse = plan.auth?.kind === 'handler' ? plan.auth.handler.onResponse : undefined
-  // A challenge scheme (Digest) may have to send the body again. Where the transport reads
-  // the `Request`'s own body (Deno, Bun, a browser), the first attempt leaves it used, so a
-  // replayable body is kept as a clone for the answer; a one-shot stream never is (RFC 7616
-  // gives no way to resend it, and teeing it would buffer it whole).
-  const replay =
-    onResponse && hop.authAllowed && !response && request.body !== null && replayable
-      ? request.clone()
-      : undefined
   response = response ? received(plan, response, request.url, keep) : await exchange(request, ctx)
   if (onResponse && hop.authAllowed) {
     response = await onResponse(
@@ -186,7 +178,7 @@ async function sendRequest(
         request = retried
         return exchange(retried, { ...ctx, body: undefined })
       },
-      replay ?? request,
+      replaced ? request : unsent(request, source),
     )
   }
   const sent = request
@@ -202,6 +194,28 @@ async function sendRequest(
     discard: () => discardBody(final),
     cookies,
   }
+}
+
+/**
+ * The request a challenge scheme (Digest) answers, with its body unread. Where the transport
+ * read the sent request's own body (Deno, Bun, a browser, a counting stream), a replayable
+ * body is rebuilt from the hop's source, after the first attempt: nothing is held twice
+ * while it uploads. A one-shot stream is never rebuilt (RFC 7616 gives no way to resend it).
+ */
+function unsent(request: Request, source: BodyInit | null): Request {
+  if (source === null || request.body === null || !request.bodyUsed) return request
+  const headers = new Headers(request.headers)
+  // A multipart body gets a new boundary, so its type is made again with it.
+  if (source instanceof FormData) headers.delete('content-type')
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    body: source,
+    signal: request.signal,
+    redirect: request.redirect,
+    credentials: request.credentials,
+    duplex: 'half',
+  } as RequestInit)
 }
 
 /** A transport's (or a hook's) response as this realm's `Response`, its `Set-Cookie` stored. */
