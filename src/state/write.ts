@@ -43,14 +43,18 @@ export function sessionToState(
 
 /**
  * The reader's own checks beyond the schema for state written from `session`: the state is
- * read back into a throwaway jar and session of the session's class (`checkRebuild`), so what
+ * read back into a throwaway jar and session of the runtime's class (`checkRebuild`), so what
  * is written is what `fromJSON`/`load` accept. `undefined` for an object that is not a session.
  */
 export function readBack(session: SessionLike): ((state: SessionState) => void) | undefined {
-  const cls = (session as { constructor?: unknown }).constructor
+  let cls: unknown = (session as { constructor?: unknown }).constructor
   if (typeof cls !== 'function' || !('platform' in cls)) return undefined
+  // The class that owns the platform (the runtime's `Session`), not a subclass: a subclass's
+  // constructor may take other arguments or do more than build a session.
+  while (!Object.hasOwn(cls as object, 'platform')) cls = Object.getPrototypeOf(cls)
+  const owner = cls as SessionClassLike<SessionLike>
   return (state) => {
-    checkRebuild(cls as unknown as SessionClassLike<SessionLike>, state)
+    checkRebuild(owner, state)
   }
 }
 

@@ -130,3 +130,21 @@ describe('every value the constructor accepts round-trips', () => {
     },
   )
 })
+
+describe('a subclass of Session', () => {
+  it('saves without its own constructor being run: the runtime class reads the state back', async () => {
+    const { Session: NodeSession } = await import('../../platform/node.ts')
+    let built = 0
+    class TokenSession extends NodeSession {
+      constructor(token: string) {
+        super({ auth: { type: 'bearer', token } })
+        built++
+      }
+    }
+    const s = new TokenSession('abc')
+    const text = JSON.stringify(s)
+    JSON.stringify(s)
+    expect(built).toBe(1)
+    expect(NodeSession.fromJSON(text).auth).toEqual({ type: 'bearer', token: 'abc' })
+  })
+})
