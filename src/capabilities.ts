@@ -48,22 +48,23 @@ export interface PlatformUse {
  * @throws {TypeError} `prefix + field: the <name> platform …`.
  */
 export function checkPlatform(platform: Platform, prefix: string, use: PlatformUse): void {
+  // `null` and `undefined` both mean "not set" (the default), as everywhere in the options.
   const { name, capabilities: caps } = platform
   const refuse = (field: string, why: string): never => {
     throw unsupported(`${prefix}${field}`, `the ${name} platform ${why}`)
   }
   if (!caps.proxy && use.proxy !== undefined && use.proxy !== null)
     refuse('proxy', 'cannot use a proxy')
-  if (!caps.tls && use.tls !== undefined) refuse('tls', 'has no TLS settings')
+  if (!caps.tls && use.tls !== undefined && use.tls !== null) refuse('tls', 'has no TLS settings')
   if (!caps.sendCookie && use.foreignCookies === true)
     refuse('cookies', 'sends the cookies of its own jar only, never those of a CookieJar')
   if (!caps.manualRedirect && (use.beforeRedirect ?? 0) > 0)
     refuse('hooks.beforeRedirect', 'follows redirects itself, so redirect hooks cannot run')
-  if (!caps.poolSettings && use.connections !== undefined)
+  if (!caps.poolSettings && use.connections !== undefined && use.connections !== null)
     refuse('connections', "has no connection pool of the session's own to size")
   if (!caps.poolSettings && use.allowH2 === true)
     refuse('allowH2', 'lets its fetch choose the HTTP version; it cannot be asked for HTTP/2')
-  if (!caps.credentialsMode && use.credentials !== undefined) {
+  if (!caps.credentialsMode && use.credentials !== undefined && use.credentials !== null) {
     refuse(
       'credentials',
       "has no browser cookie jar for a credentials mode to apply to; the session's CookieJar decides which cookies are sent",

@@ -98,10 +98,10 @@ export function envTls(
   if (ca === null) return { tls }
   // requests adapters.py cert_verify: "Could not find a suitable TLS CA certificate bundle,
   // invalid path" rather than verifying against something else than the variable asks.
-  const resolved: EnvTls =
-    ca === undefined
-      ? { tls, badBundle: (request) => new CABundleError(variable, path, { request }) }
-      : { tls: { ...tls, ca } }
+  // Not kept when unreadable: a bundle put in place later is read by the next request.
+  if (ca === undefined)
+    return { tls, badBundle: (request) => new CABundleError(variable, path, { request }) }
+  const resolved: EnvTls = { tls: { ...tls, ca } }
   bundles.set(owner, { path, tls, env: resolved })
   return resolved
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -165,4 +165,15 @@ describe('REQUESTS_CA_BUNDLE under trustEnv', () => {
       await Promise.all([s.close(), own.close()])
     },
   )
+
+  it('a bundle put in place after a CABundleError is read by the next request', async () => {
+    delete process.env.CURL_CA_BUNDLE
+    const later = join(dir, 'later-bundle.pem')
+    process.env.REQUESTS_CA_BUNDLE = later
+    const s = new Session()
+    await expect(s.get(origin)).rejects.toBeInstanceOf(CABundleError)
+    writeFileSync(later, readFileSync(tls.caPath))
+    expect(await s.get(origin).text()).toBe('secure')
+    await s.close()
+  })
 })

@@ -74,6 +74,8 @@ describe('credentials (browsers only)', () => {
       }).toThrow(/^session\.credentials: the \w+ platform has no browser cookie jar/)
       expect(s.credentials).toBeUndefined()
       s.credentials = undefined
+      s.credentials = null as unknown as undefined
+      expect(new Session({ credentials: null as unknown as undefined }).credentials).toBeUndefined()
     },
   )
 
@@ -105,5 +107,19 @@ describe('saved state from a runtime with other settings', () => {
     const state = session.toJSON()
     expect(state.credentials).toBe('include')
     expect(NodeSession.fromJSON(state).credentials).toBeUndefined()
+  })
+})
+
+describe('tls (not in Workers or the default build)', () => {
+  it.each([
+    ['workerd', WorkerdSession],
+    ['default', DefaultSession],
+  ] as const)('the %s build refuses tls but takes null, as its setter does', (name, Session) => {
+    expect(refusal(() => new Session({ tls: { rejectUnauthorized: false } })).message).toMatch(
+      new RegExp(`^options\\.tls: the ${name} platform`),
+    )
+    const s = new Session({ tls: null as unknown as undefined })
+    s.tls = null as unknown as undefined
+    expect(s.tls).toBeUndefined()
   })
 })
