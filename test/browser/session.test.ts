@@ -1,15 +1,10 @@
 // End to end in real headless Chromium: a page on a loopback origin imports the package's
 // browser build (dist/browser.mjs, bundled with its dependencies) and uses Session against that origin and a second,
 // CORS-enabled one. The browser keeps the cookies and follows redirects itself.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
-import type * as BrowserEntry from '../../platform/browser.ts'
-import { ensureBuilt } from '../runtimes/harness.ts'
+import { describe, expect, it } from 'vitest'
 import { closedURL } from '../runtimes/smoke-server.ts'
-import { chromiumMissing, launchChromium, type Chromium } from './chromium.ts'
-import { bundleForPage, startApiOrigin, startAppOrigin, type Origin } from './servers.ts'
+import { pageFixture, skip, type Lib } from './page-fixture.ts'
 
-type Lib = typeof BrowserEntry
 interface Echo {
   method: string
   query: string
@@ -22,51 +17,15 @@ interface Caught {
   is: Record<string, boolean>
 }
 
-let browser: Chromium
-let app: Origin
-let api: Origin
-let page: Page
 let closed: string
 
-// No Chromium: a skip with the reason locally, a failure on CI (launchChromium throws it).
-const skip = chromiumMissing !== undefined && !process.env.CI
-if (skip) console.warn(`browser tests skipped: ${chromiumMissing}`)
-
-beforeAll(async () => {
-  if (skip) return
-  await ensureBuilt()
-  app = await startAppOrigin(await bundleForPage())
-  api = await startApiOrigin(() => app.url)
-  closed = await closedURL()
-  browser = await launchChromium()
+const fx = pageFixture({
+  clearCookies: true,
+  setup: async () => {
+    closed = await closedURL()
+  },
 })
-
-afterAll(async () => {
-  await browser?.close()
-  await api?.close()
-  await app?.close()
-})
-
-beforeEach(async () => {
-  if (skip) return
-  await browser.context.clearCookies()
-  page = await browser.context.newPage()
-  await page.goto(`${app.url}/`)
-  await page.waitForFunction(() => (window as unknown as { libReady?: boolean }).libReady === true)
-  return () => page.close()
-})
-
-/** Runs `fn` in the page with the imported bundle; `arg` must be JSON-serialisable. */
-function inPage<A, R>(fn: (arg: A & { lib: Lib }) => Promise<R>, arg: A): Promise<R> {
-  return page.evaluate(
-    async ([source, input]) => {
-      const lib = (window as unknown as { lib: Lib }).lib
-      const body = new Function(`return (${source})`)() as (a: unknown) => Promise<unknown>
-      return body({ ...(input as object), lib })
-    },
-    [fn.toString(), arg] as const,
-  ) as Promise<R>
-}
+const { inPage } = fx
 
 /** What an error thrown in the page looked like, as plain data. */
 const describeError = `(error, lib) => ({
@@ -88,7 +47,7 @@ describe.skipIf(skip)('the browser bundle in Chromium', () => {
       return s.get('/echo').json<Echo>()
     }, {})
     expect(echo.headers.cookie).toBe('sid=abc')
-    const stored = await browser.context.cookies(app.url)
+    const stored = await fx.browser.context.cookies(fx.app.url)
     expect(stored.map((c) => [c.name, c.value])).toEqual([['sid', 'abc']])
   })
 
@@ -106,7 +65,7 @@ describe.skipIf(skip)('the browser bundle in Chromium', () => {
     }, {})
     // Fetch §4.4: the browser follows the hop and stores its Set-Cookie; the page sees neither.
     expect(result).toEqual({
-      url: `${app.url}/echo?after=redirect`,
+      url: `${fx.app.url}/echo?after=redirect`,
       redirected: true,
       history: 0,
       cookie: 'hop=1',
@@ -162,7 +121,7 @@ describe.skipIf(skip)('the browser bundle in Chromium', () => {
   })
 
   it("credentials: 'omit' on the session neither sends nor stores cookies", async () => {
-    await browser.context.addCookies([{ name: 'sid', value: 'abc', url: app.url }])
+    await fx.browser.context.addCookies([{ name: 'sid', value: 'abc', url: fx.app.url }])
     const result = await inPage(async ({ lib }) => {
       const omit = new lib.Session({ baseURL: location.origin, credentials: 'omit' })
       const sent = await omit.get('/echo').json<Echo>()
@@ -174,7 +133,7 @@ describe.skipIf(skip)('the browser bundle in Chromium', () => {
   })
 
   it("credentials: 'omit' on one request leaves the session's default for the next", async () => {
-    await browser.context.addCookies([{ name: 'sid', value: 'abc', url: app.url }])
+    await fx.browser.context.addCookies([{ name: 'sid', value: 'abc', url: fx.app.url }])
     const result = await inPage(async ({ lib }) => {
       const s = new lib.Session({ baseURL: location.origin })
       const omitted = await s.get('/echo', { credentials: 'omit' }).json<Echo>()
@@ -191,12 +150,12 @@ describe.skipIf(skip)('the browser bundle in Chromium', () => {
         await s.post('/cookies/set?api=1', { json: { hello: 'preflight' } })
         return s.get('/echo').json<Echo>()
       },
-      { base: api.url },
+      { base: fx.api.url },
     )
     expect(result.headers.cookie).toBe('api=1')
     // A custom header makes the request non-simple: it passed a preflight (Fetch §4.8).
     expect(result.headers['x-client']).toBe('web')
-    expect(result.headers.origin).toBe(app.url)
+    expect(result.headers.origin).toBe(fx.app.url)
   })
 
   describe('errors', () => {
@@ -227,7 +186,7 @@ describe.skipIf(skip)('the browser bundle in Chromium', () => {
     it.each([
       ['a refused connection', () => closed],
       // Fetch §4.9 CORS check: no Access-Control-Allow-Origin, so the page gets a network error.
-      ['a cross-origin response without CORS headers', () => `${api.url}/no-cors/echo`],
+      ['a cross-origin response without CORS headers', () => `${fx.api.url}/no-cors/echo`],
     ])('%s rejects with ConnectionError, saying CORS may be the cause', async (_title, url) => {
       const caught = await inPage(
         async ({ lib, url: target, describeFn }) => {

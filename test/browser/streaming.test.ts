@@ -1,55 +1,10 @@
 // In real headless Chromium over HTTP/1.1 loopback: lines(), events(), download and upload
 // progress, and Digest auth through `digestAuth`, from the package's browser build.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
-import type * as BrowserEntry from '../../platform/browser.ts'
-import { ensureBuilt } from '../runtimes/harness.ts'
-import { chromiumMissing, launchChromium, type Chromium } from './chromium.ts'
-import { bundleForPage, startApiOrigin, startAppOrigin, type Origin } from './servers.ts'
+import { describe, expect, it } from 'vitest'
+import { pageFixture, skip } from './page-fixture.ts'
 
-type Lib = typeof BrowserEntry
-
-let browser: Chromium
-let app: Origin
-let api: Origin
-let page: Page
-
-// No Chromium: a skip with the reason locally, a failure on CI (launchChromium throws it).
-const skip = chromiumMissing !== undefined && !process.env.CI
-
-beforeAll(async () => {
-  if (skip) return
-  await ensureBuilt()
-  app = await startAppOrigin(await bundleForPage())
-  api = await startApiOrigin(() => app.url)
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await api?.close()
-  await app?.close()
-})
-
-beforeEach(async () => {
-  if (skip) return
-  page = await browser.context.newPage()
-  await page.goto(`${app.url}/`)
-  await page.waitForFunction(() => (window as unknown as { libReady?: boolean }).libReady === true)
-  return () => page.close()
-})
-
-/** Runs `fn` in the page with the imported bundle; `arg` must be JSON-serialisable. */
-function inPage<A, R>(fn: (arg: A & { lib: Lib }) => Promise<R>, arg: A): Promise<R> {
-  return page.evaluate(
-    async ([source, input]) => {
-      const lib = (window as unknown as { lib: Lib }).lib
-      const body = new Function(`return (${source})`)() as (a: unknown) => Promise<unknown>
-      return body({ ...(input as object), lib })
-    },
-    [fn.toString(), arg] as const,
-  ) as Promise<R>
-}
+const fx = pageFixture()
+const { inPage } = fx
 
 describe.skipIf(skip)('streams and progress in Chromium', () => {
   it('lines() and events() read a streamed body, also from the promise', async () => {
@@ -100,7 +55,7 @@ describe.skipIf(skip)('streams and progress in Chromium', () => {
         const second = await s.get('/digest')
         return { status: first.status, first: await first.text(), second: await second.text() }
       },
-      { base: api.url },
+      { base: fx.api.url },
     )
     expect(got.status).toBe(200)
     expect(got.first).toBe('hello ada nc=00000001 body=sealed')
