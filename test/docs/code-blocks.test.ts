@@ -198,15 +198,25 @@ function parseErrors(block: CodeBlock): string[] {
   return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
 }
 
-/** Type-checks the `ts` blocks together, each as its own module, against dist's types. */
-async function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>> {
-  const dir = join(scratch, 'typed')
-  await mkdir(dir, { recursive: true })
+/**
+ * Writes each block as its own module under `scratch/<dir>` (`file` gives its extension and
+ * text), checks them together in one program, and gives each block its diagnostics that `keep`
+ * lets through, as `line: message`.
+ */
+async function diagnose(
+  blocks: CodeBlock[],
+  dir: string,
+  file: (block: CodeBlock) => { ext: string; code: string },
+  options: ts.CompilerOptions,
+  keep: (d: ts.Diagnostic) => boolean = () => true,
+): Promise<Map<CodeBlock, string[]>> {
+  const at = join(scratch, dir)
+  await mkdir(at, { recursive: true })
   const names = await Promise.all(
     blocks.map(async (block, i) => {
-      const name = join(dir, `block-${i}.ts`)
-      const isModule = /^\s*(import|export)\s/m.test(block.code)
-      await writeFile(name, block.code + (isModule ? '' : '\nexport {}\n'))
+      const { ext, code } = file(block)
+      const name = join(at, `block-${i}.${ext}`)
+      await writeFile(name, code)
       return name
     }),
   )
@@ -217,13 +227,13 @@ async function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>
     lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts', 'lib.esnext.disposable.d.ts'],
     types: ['node'],
     typeRoots: [join(repoRoot, 'node_modules/@types')],
-    strict: true,
     noEmit: true,
     skipLibCheck: true,
+    ...options,
   })
   const out = new Map<CodeBlock, string[]>()
   for (const [i, name] of names.entries()) {
-    const diagnostics = ts.getPreEmitDiagnostics(program, program.getSourceFile(name))
+    const diagnostics = ts.getPreEmitDiagnostics(program, program.getSourceFile(name)).filter(keep)
     out.set(
       blocks[i]!,
       diagnostics.map(
@@ -236,6 +246,19 @@ async function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>
   return out
 }
 
+/** Type-checks the `ts` blocks together, each as its own module, against dist's types. */
+function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>> {
+  return diagnose(
+    blocks,
+    'typed',
+    (block) => {
+      const isModule = /^\s*(import|export)\s/m.test(block.code)
+      return { ext: 'ts', code: block.code + (isModule ? '' : '\nexport {}\n') }
+    },
+    { strict: true },
+  )
+}
+
 /**
  * What a `not-run` js block can be checked for without running it: every name and import
  * resolves (TypeScript's checker over JavaScript, against the built types). Type mismatches in
@@ -246,50 +269,20 @@ async function typeErrors(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>
 const unresolved = new Set([2304, 2552, 2307, 2305, 2614, 2724])
 
 /** The unresolved names and imports of `js` and `ts` blocks, each checked as its own module. */
-async function unresolvedNames(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>> {
-  const dir = join(scratch, 'checked-js')
-  await mkdir(dir, { recursive: true })
-  const names = await Promise.all(
-    blocks.map(async (block, i) => {
+function unresolvedNames(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>> {
+  return diagnose(
+    blocks,
+    'checked-js',
+    (block) => {
       const commonJS = /\brequire\(/.test(block.code) && !/^\s*import\s/m.test(block.code)
-      const ext = typed.has(block.lang) ? 'mts' : commonJS ? 'cjs' : 'mjs'
-      const name = join(dir, `block-${i}.${ext}`)
-      await writeFile(name, block.code)
-      return name
-    }),
-  )
-  const program = ts.createProgram(names, {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts', 'lib.esnext.disposable.d.ts'],
-    types: ['node'],
-    typeRoots: [join(repoRoot, 'node_modules/@types')],
-    allowJs: true,
-    checkJs: true,
-    noEmit: true,
-    skipLibCheck: true,
-  })
-  const out = new Map<CodeBlock, string[]>()
-  for (const [i, name] of names.entries()) {
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program, program.getSourceFile(name))
-      .filter((d) => unresolved.has(d.code))
+      return { ext: typed.has(block.lang) ? 'mts' : commonJS ? 'cjs' : 'mjs', code: block.code }
+    },
+    { allowJs: true, checkJs: true },
+    (d) =>
+      unresolved.has(d.code) &&
       // A file of the reader's own that the page shows (`./redis-store.js`, the recipe above).
-      .filter(
-        (d) =>
-          !(d.code === 2307 && /'\.\.?\//.test(ts.flattenDiagnosticMessageText(d.messageText, ''))),
-      )
-    out.set(
-      blocks[i]!,
-      diagnostics.map(
-        (d) =>
-          `${d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : '?'}: ` +
-          ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-      ),
-    )
-  }
-  return out
+      !(d.code === 2307 && /'\.\.?\//.test(ts.flattenDiagnosticMessageText(d.messageText, ''))),
+  )
 }
 
 const all = docFiles().flatMap(codeBlocks)
