@@ -1,5 +1,5 @@
-// The named-check recorder the runtime suites share: each check runs, and its outcome (or the
-// error that failed it) is recorded for the test runner to read.
+// What the runtime suites share: the named-check recorder (each check runs, and its outcome,
+// or the error that failed it, is recorded for the test runner to read), and a session helper.
 
 /** `check(name, fn)` records fn's outcome in `results`; `equal` compares by JSON. */
 export function createChecks() {
@@ -19,4 +19,16 @@ export function createChecks() {
     }
   }
   return { results, check, equal }
+}
+
+/** `using(options, fn)` runs `fn` with a `new Session(options)` and closes the session after. */
+export function sessionUser(Session) {
+  return async (options, fn) => {
+    const s = new Session(options)
+    try {
+      return await fn(s)
+    } finally {
+      await s.close()
+    }
+  }
 }

@@ -2,7 +2,7 @@
 // a private CA, a client certificate, an explicit proxy, the environment's HTTP_PROXY, and
 // trustEnv: false. The runner starts with HTTP_PROXY pointing at the test proxy; the test
 // (test/runtimes/runtimes.test.ts) checks on the proxy's side which requests went through it.
-import { createChecks } from './checks.mjs'
+import { createChecks, sessionUser } from './checks.mjs'
 
 /**
  * @param {Record<string, any>} lib the module namespace of 'fetch-session'
@@ -11,14 +11,7 @@ import { createChecks } from './checks.mjs'
 export async function transport(lib, { httpBase, httpsBase, ca, cert, key, proxy }) {
   const { Session, ConnectionError } = lib
   const { results, check, equal } = createChecks()
-  const using = async (options, fn) => {
-    const s = new Session(options)
-    try {
-      return await fn(s)
-    } finally {
-      await s.close()
-    }
-  }
+  const using = sessionUser(Session)
 
   await check('tls.ca trusts a private CA', () =>
     using({ tls: { ca } }, async (s) => {

@@ -2,7 +2,7 @@
 // Deno): `.netrc` credentials from NETRC, a CA bundle from REQUESTS_CA_BUNDLE (and a clear
 // CABundleError when the variable names no file), and upload progress. The runner starts with
 // NETRC and REQUESTS_CA_BUNDLE naming files in its directory (test/runtimes/runtimes.test.ts).
-import { createChecks } from './checks.mjs'
+import { createChecks, sessionUser } from './checks.mjs'
 
 /** Sets a variable of this process (Deno: needs --allow-env). */
 function setEnv(key, value) {
@@ -20,14 +20,7 @@ function setEnv(key, value) {
 export async function trustEnv(lib, { httpBase, httpsBase, missing }) {
   const { Session, ConnectionError, CABundleError, SessionError } = lib
   const { results, check, equal } = createChecks()
-  const using = async (options, fn) => {
-    const s = new Session(options)
-    try {
-      return await fn(s)
-    } finally {
-      await s.close()
-    }
-  }
+  const using = sessionUser(Session)
 
   await check('.netrc credentials (NETRC) answer basic auth; never with auth: null', () =>
     using({}, async (s) => {

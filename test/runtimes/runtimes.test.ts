@@ -117,6 +117,11 @@ const transportChecks = [
   'trustEnv: false goes direct despite HTTP_PROXY',
 ]
 
+/** Deno running `script` with loopback network, reads in the scratch dir, and the environment. */
+function denoWithEnv(script: string): [string, ...string[]] {
+  return [denoBin, 'run', '--allow-net=127.0.0.1', '--allow-read=.', '--allow-env', script]
+}
+
 // The runtimes whose platform declares `proxy` and `tls`. The child's HTTP_PROXY points at
 // the test proxy; which requests went through it is read from the proxy itself:
 // [title, command line, the query strings the proxy must have seen]
@@ -129,14 +134,7 @@ const transportRuntimes: [string, () => [string, ...string[]], string[]][] = [
   ],
   [
     'Deno (Deno.createHttpClient; --allow-env lets the session read HTTP_PROXY)',
-    () => [
-      denoBin,
-      'run',
-      '--allow-net=127.0.0.1',
-      '--allow-read=.',
-      '--allow-env',
-      'run-transport.mjs',
-    ],
+    () => denoWithEnv('run-transport.mjs'),
     // NOTE(spec): Deno's fetch applies HTTP(S)_PROXY itself and a Deno.HttpClient cannot be
     // told to go direct (denoland/deno#28385), so trustEnv: false still goes through the
     // environment's proxy there. Documented in the README runtime table; this row fails
@@ -181,17 +179,7 @@ const trustEnvChecks = [
 const trustEnvRuntimes: [string, () => [string, ...string[]]][] = [
   ['Node 20', () => [process.execPath, 'run-trust-env.mjs']],
   ['Bun', () => [bunBin, 'run-trust-env.mjs']],
-  [
-    'Deno (--allow-env, --allow-read=.)',
-    () => [
-      denoBin,
-      'run',
-      '--allow-net=127.0.0.1',
-      '--allow-read=.',
-      '--allow-env',
-      'run-trust-env.mjs',
-    ],
-  ],
+  ['Deno (--allow-env, --allow-read=.)', () => denoWithEnv('run-trust-env.mjs')],
 ]
 
 describe('trustEnv (.netrc, CA bundle variables) and upload progress on the packed tarball', () => {
