@@ -285,6 +285,11 @@ function unresolvedNames(blocks: CodeBlock[]): Promise<Map<CodeBlock, string[]>>
   )
 }
 
+/** A `js` block of the checker's own self-tests. */
+function selfTest(code: string, marker?: CodeBlock['marker']): CodeBlock {
+  return { file: 'self-test.md', line: 1, lang: 'js', code, marker }
+}
+
 const all = docFiles().flatMap(codeBlocks)
 const toRun = all.filter((b) => runnable.has(b.lang) && b.marker?.kind !== 'not-run')
 const toType = all.filter((b) => typed.has(b.lang) && b.marker?.kind !== 'not-run')
@@ -298,17 +303,10 @@ describe('fenced js blocks run as pasted with plain node', () => {
   })
 
   it('the checker fails a block whose comment is not what it prints, or that throws', async () => {
-    const block = (code: string): CodeBlock => ({
-      file: 'self-test.md',
-      line: 1,
-      lang: 'js',
-      code,
-      marker: undefined,
-    })
-    await expect(runBlock(block('console.log(1 + 1) // 2\n'), 9001)).resolves.toBeUndefined()
-    await expect(runBlock(block('console.log(1 + 1) // 3\n'), 9002)).rejects.toThrow(/line 1/)
-    await expect(runBlock(block("throw new Error('x')\n"), 9003)).rejects.toThrow(/exited/)
-    const never = block('if (false) console.log(1) // 1\n')
+    await expect(runBlock(selfTest('console.log(1 + 1) // 2\n'), 9001)).resolves.toBeUndefined()
+    await expect(runBlock(selfTest('console.log(1 + 1) // 3\n'), 9002)).rejects.toThrow(/line 1/)
+    await expect(runBlock(selfTest("throw new Error('x')\n"), 9003)).rejects.toThrow(/exited/)
+    const never = selfTest('if (false) console.log(1) // 1\n')
     await expect(runBlock(never, 9004)).rejects.toThrow(/never printed/)
   })
   for (const [index, block] of toRun.entries()) {
@@ -337,13 +335,7 @@ describe('blocks marked not-run still parse, and their names and imports resolve
   }, 120_000)
 
   it('the name check finds a missing import and an unknown export', async () => {
-    const block = (code: string): CodeBlock => ({
-      file: 'self-test.md',
-      line: 1,
-      lang: 'js',
-      code,
-      marker: { kind: 'not-run', reason: 'self-test' },
-    })
+    const block = (code: string) => selfTest(code, { kind: 'not-run', reason: 'self-test' })
     const missing = block("const s = new Session()\nawait s.get('https://x.test/')\n")
     const unknown = block("import { Sesion } from 'fetch-session'\nnew Sesion()\n")
     const fine = block(
