@@ -17,7 +17,7 @@ import type { Cookie } from './cookies/types.ts'
 import { discardBody } from './drain.ts'
 import type { Plan } from './plan.ts'
 import type { AdapterContext } from './platform.ts'
-import { buildRequest } from './prepare.ts'
+import { buildRequest, cookieFor } from './prepare.ts'
 import { trackUpload } from './progress.ts'
 import type { HopState } from './redirect.ts'
 import { toRealmResponse } from './response.ts'
@@ -56,7 +56,7 @@ export async function sendHop(
   attempt: number,
   n: number,
 ): Promise<SentHop> {
-  const { session, internals } = plan
+  const { internals } = plan
   deadline.throwIfAborted()
   // requests adapters.py cert_verify raises for an https URL only; so does this, per hop.
   if (plan.badBundle && hop.url.protocol === 'https:')
@@ -72,13 +72,7 @@ export async function sendHop(
     hop = tracked.hop
     uploaded = tracked.sent
   }
-  const cookie = internals.platform.capabilities.sendCookie
-    ? required(internals.platform, 'cookieHeader')(
-        session.cookies,
-        hop.url,
-        hop.requestCookiesAllowed ? plan.cookies : undefined,
-      )
-    : ''
+  const cookie = cookieFor(plan, hop)
   // The one `Request` builder of a hop (`src/prepare.ts`), for both variants.
   const build = (): Request =>
     buildRequest(hop, {
@@ -168,11 +162,7 @@ async function sendRequest(
           internals.platform.capabilities.sendCookie &&
           retried.headers.get('cookie') === (cookie || null)
         ) {
-          const fresh = required(internals.platform, 'cookieHeader')(
-            session.cookies,
-            new URL(retried.url),
-            hop.requestCookiesAllowed ? plan.cookies : undefined,
-          )
+          const fresh = cookieFor(plan, hop, new URL(retried.url))
           if (fresh) retried.headers.set('cookie', fresh)
         }
         request = retried

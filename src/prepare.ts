@@ -3,7 +3,9 @@
  * the `Request` of each hop (headers, the jar's `Cookie` header). Pure: no I/O.
  * @module
  */
+import { required } from './capabilities.ts'
 import type { CookieJar } from './cookies/jar.ts'
+import type { Plan } from './plan.ts'
 import type { BodySource, HopState } from './redirect.ts'
 import type { SessionRequestInit } from './types.ts'
 import { toSearchParams } from './util/url.ts'
@@ -127,4 +129,20 @@ export function buildRequest(hop: HopState, extras: RequestExtras): Request {
 /** Creates the first hop. */
 export function firstHop(url: URL, method: string, headers: Headers, body: BodySource): HopState {
   return { url, method, headers, body, authAllowed: true, requestCookiesAllowed: true }
+}
+
+/**
+ * The `Cookie` header the session sends to `url` (by default the hop's): the jar's cookies,
+ * with the request's own `cookies` where the hop may carry them. `''` where the runtime
+ * sends cookies itself (a browser).
+ */
+export function cookieFor(plan: Plan, hop: HopState, url: URL = hop.url): string {
+  const { platform } = plan.internals
+  return platform.capabilities.sendCookie
+    ? required(platform, 'cookieHeader')(
+        plan.session.cookies,
+        url,
+        hop.requestCookiesAllowed ? plan.cookies : undefined,
+      )
+    : ''
 }

@@ -5,8 +5,7 @@
  * @module
  */
 import type { Plan } from './plan.ts'
-import { buildRequest } from './prepare.ts'
-import { required } from './capabilities.ts'
+import { buildRequest, cookieFor } from './prepare.ts'
 import type { BodySource, HopState } from './redirect.ts'
 
 /**
@@ -22,16 +21,8 @@ const bodies = new WeakMap<Request, BodySource | 'buffer'>()
  * auth. An auth handler (a function, Digest) runs when the request is sent.
  */
 export function hopRequest(plan: Plan, hop: HopState, signal: AbortSignal | undefined): Request {
-  const { internals, session } = plan
-  const cookie = internals.platform.capabilities.sendCookie
-    ? required(internals.platform, 'cookieHeader')(
-        session.cookies,
-        hop.url,
-        hop.requestCookiesAllowed ? plan.cookies : undefined,
-      )
-    : ''
   const request = buildRequest(hop, {
-    cookie,
+    cookie: cookieFor(plan, hop),
     signal: signal as AbortSignal,
     redirect: plan.hopRedirect,
     credentials: plan.credentials,
