@@ -4,6 +4,7 @@
  * redirects, and conservative capabilities (no proxy, TLS or transport-level timeouts).
  * @module
  */
+import { fetchOnly } from '../src/capabilities.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { allFeatures } from '../src/features.ts'
 import type { Platform } from '../src/platform.ts'
@@ -11,17 +12,7 @@ import { Session as CoreSession } from '../src/session.ts'
 
 const defaultPlatform: Platform = {
   name: 'default',
-  capabilities: {
-    manualRedirect: true,
-    readSetCookie: true,
-    sendCookie: true,
-    proxy: false,
-    tls: false,
-    transportTimeouts: false,
-    keepAlive: false,
-    poolSettings: false,
-    credentialsMode: false,
-  },
+  capabilities: fetchOnly,
   createAdapter: () => ({
     // The session's redirect mode, not the request's: a hook's `new Request(url)` says 'follow'.
     fetch: (request, ctx) => globalThis.fetch(request, { redirect: ctx.redirect }),

@@ -7,6 +7,7 @@
  */
 import { addDefaultUserAgent } from '../src/version.ts'
 import { Session as CoreSession } from '../src/session.ts'
+import { fetchOnly } from '../src/capabilities.ts'
 import { CookieJar } from '../src/cookies/index.ts'
 import { ConnectionError, describeRequest } from '../src/errors.ts'
 import type { SessionError } from '../src/errors.ts'
@@ -43,17 +44,7 @@ function mapWorkerdError(
 
 const workerdPlatform: Platform = {
   name: 'workerd',
-  capabilities: {
-    manualRedirect: true,
-    readSetCookie: true,
-    sendCookie: true,
-    proxy: false,
-    tls: false,
-    transportTimeouts: false,
-    keepAlive: false,
-    poolSettings: false,
-    credentialsMode: false,
-  },
+  capabilities: fetchOnly,
   createAdapter: createWorkerdAdapter,
   env: () => undefined,
   mapError: mapWorkerdError,

@@ -4,8 +4,24 @@
  * capabilities call for, and the key of the transport's hop protocol.
  * @module
  */
-import type { Features, Platform } from './platform.ts'
+import type { Capabilities, Features, Platform } from './platform.ts'
 import { unsupported } from './util/validate.ts'
+
+/**
+ * A runtime with WHATWG `fetch` alone (Workers, the `default` build): the session follows
+ * redirects and keeps cookies itself; no proxy, TLS settings or pool of its own.
+ */
+export const fetchOnly: Capabilities = {
+  manualRedirect: true,
+  readSetCookie: true,
+  sendCookie: true,
+  proxy: false,
+  tls: false,
+  transportTimeouts: false,
+  keepAlive: false,
+  poolSettings: false,
+  credentialsMode: false,
+}
 
 /** Internal: the key of an adapter's `HopSender` method (the platform's hop protocol). */
 export const sendHopKey: unique symbol = Symbol.for('fetch-session.sendHop')

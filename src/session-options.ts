@@ -6,6 +6,7 @@
  * @module
  */
 import type { CookieJar } from './cookies/jar.ts'
+import { fetchOnly } from './capabilities.ts'
 import { checkRequestInit, hintFor, sessionAliases } from './init.ts'
 import type { Platform, TlsOptions } from './platform.ts'
 import type { ResolvedProxy } from './proxy.ts'
@@ -21,17 +22,7 @@ function missing(what: string): never {
 /** The platform of the bare core class: every use fails with a clear message. */
 export const noPlatform: Platform = {
   name: 'none',
-  capabilities: {
-    manualRedirect: true,
-    readSetCookie: true,
-    sendCookie: true,
-    proxy: false,
-    tls: false,
-    transportTimeouts: false,
-    keepAlive: false,
-    poolSettings: false,
-    credentialsMode: false,
-  },
+  capabilities: fetchOnly,
   createAdapter: () => missing('createAdapter'),
   env: () => undefined,
   mapError: () => undefined,
