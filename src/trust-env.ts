@@ -98,8 +98,9 @@ export function envTls(
   if (ca === null) return { tls }
   // requests adapters.py cert_verify: "Could not find a suitable TLS CA certificate bundle,
   // invalid path" rather than verifying against something else than the variable asks.
-  // Not kept when unreadable: a bundle put in place later is read by the next request.
-  if (ca === undefined)
+  // A file with no PEM certificate in it (empty, or something else) is no bundle either.
+  // Not kept when unusable: a bundle put in place later is read by the next request.
+  if (ca === undefined || !ca.includes('-----BEGIN'))
     return { tls, badBundle: (request) => new CABundleError(variable, path, { request }) }
   const resolved: EnvTls = { tls: { ...tls, ca } }
   bundles.set(owner, { path, tls, env: resolved })

@@ -169,6 +169,26 @@ describe('Digest auth against a loopback server', () => {
     await s.close()
   })
 
+  it('a Request a beforeRequest hook returned is not replayed: the 401 is returned', async () => {
+    // The session cannot know where the hook's body came from, so it never tees it; a hook
+    // that only changes headers in place keeps the replay (the test above).
+    const s = new Session({
+      auth,
+      hooks: {
+        beforeRequest: [({ request }) => new Request(request, { headers: { 'x-hook': '1' } })],
+      },
+    })
+    const response = await s.post(server.url('/sha256'), { body: 'payload' })
+    expect(response.status).toBe(401)
+    const inPlace = new Session({
+      auth,
+      hooks: { beforeRequest: [({ request }) => void request.headers.set('x-hook', '1')] },
+    })
+    const answered = await inPlace.post(server.url('/sha256'), { body: 'payload' })
+    expect(await answered.json()).toMatchObject({ ok: true, body: 'payload' })
+    await Promise.all([s.close(), inPlace.close()])
+  })
+
   it('stale=true on a preemptive answer is renewed with one retry', async () => {
     const s = new Session({ auth })
     expect((await s.get(server.url('/sha256'))).status).toBe(200)

@@ -9,6 +9,11 @@ import { startServer, type TestServer } from '../helpers/server.ts'
 import { createTlsFixtures, type TlsFixtures } from '../helpers/tls.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fetch-session-netrc-'))
+/** Writes `text` to `name` in the test's folder and returns its path. */
+const written = (name: string, text: string): string => {
+  writeFileSync(join(dir, name), text)
+  return join(dir, name)
+}
 const netrcPath = join(dir, 'netrc')
 const saved = {
   NETRC: process.env.NETRC,
@@ -136,6 +141,8 @@ describe('REQUESTS_CA_BUNDLE under trustEnv', () => {
   it.each([
     ['REQUESTS_CA_BUNDLE', 'a missing file', () => join(dir, 'no-such-bundle.pem')],
     ['CURL_CA_BUNDLE', 'a directory', () => dir],
+    ['REQUESTS_CA_BUNDLE', 'an empty file', () => written('empty.pem', '')],
+    ['CURL_CA_BUNDLE', 'a file with no PEM in it', () => written('not.pem', 'not a pem\n')],
   ] as const)(
     '%s naming %s fails https requests with CABundleError',
     async (variable, _what, path) => {
