@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Session, type SessionRequestInit } from '../../platform/node.ts'
 import { VERSION } from '../../src/version.ts'
+import { runCli } from '../helpers/cli.ts'
 import { startServer, type TestServer } from '../helpers/server.ts'
+import { ensureBuilt } from '../runtimes/harness.ts'
 
 let server: TestServer
 beforeAll(async () => {
@@ -78,5 +80,26 @@ describe('what a session-level setting can do', () => {
     await using s = new Session()
     s.headers.set('user-agent', '')
     expect(await userAgentSeen(s)).toBe('')
+  })
+})
+
+// HTTPie's `Header:` removes a header; `-v` prints the request as it went on the wire.
+describe('the command line', { timeout: 60_000 }, () => {
+  beforeAll(() => ensureBuilt(), 120_000)
+
+  it('`User-Agent:` sends none, and -v prints none', async () => {
+    const res = await runCli(['-v', server.url('/echo'), 'User-Agent:'])
+    expect(res.code).toBe(0)
+    expect(server.log.at(-1)?.headers['user-agent']).toBeUndefined()
+    expect(res.stdout.toString()).not.toMatch(/^User-Agent:/im)
+  })
+
+  it('otherwise -v and --offline print the default User-Agent, the one the server sees', async () => {
+    const res = await runCli(['-v', server.url('/echo')])
+    expect(res.code).toBe(0)
+    expect(server.log.at(-1)?.headers['user-agent']).toBe(`fetch-session/${VERSION}`)
+    expect(res.stdout.toString()).toContain(`\nUser-Agent: fetch-session/${VERSION}\n`)
+    const offline = await runCli(['--offline', server.url('/echo')])
+    expect(offline.stdout.toString()).toContain(`\nUser-Agent: fetch-session/${VERSION}\n`)
   })
 })
