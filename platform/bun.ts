@@ -40,7 +40,7 @@ function createBunAdapter(): Adapter {
       const init: BunFetchInit = { redirect: ctx.redirect, proxy: ctx.proxy ?? false }
       if (ctx.tls !== undefined) init.tls = bunTls(ctx.tls)
       const fetch = (globalThis as unknown as { fetch: BunFetch }).fetch
-      addDefaultUserAgent(request.headers)
+      addDefaultUserAgent(request.headers, ctx.defaultUserAgent)
       return fetch(request, init)
     },
   }

@@ -91,7 +91,7 @@ function createDenoAdapter(): Adapter {
         clients.set(key, client)
       }
       const fetch = (globalThis as unknown as { fetch: DenoFetch }).fetch
-      addDefaultUserAgent(request.headers)
+      addDefaultUserAgent(request.headers, ctx.defaultUserAgent)
       return fetch(request, { client, redirect: ctx.redirect })
     },
     close(): void {

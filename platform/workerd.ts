@@ -20,7 +20,7 @@ function createWorkerdAdapter(): Adapter {
     fetch(request: Request, ctx: AdapterContext): Promise<Response> {
       // NOTE(spec): no `credentials` here: workerd rejects RequestInit fields it does not
       // implement (https://developers.cloudflare.com/workers/runtime-apis/request/).
-      addDefaultUserAgent(request.headers)
+      addDefaultUserAgent(request.headers, ctx.defaultUserAgent)
       return globalThis.fetch(request, { redirect: ctx.redirect })
     },
   }

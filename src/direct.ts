@@ -99,6 +99,7 @@ async function sendPlain(
     tls: plan.tls,
     redirect: plan.hopRedirect,
     credentials: plan.credentials,
+    defaultUserAgent: plan.defaultUserAgent,
   }
   checkOpen(plan, request)
   // Outside the try: what the adapter throws synchronously (a bad `tls` option) is not a

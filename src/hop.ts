@@ -140,6 +140,7 @@ async function sendRequest(
     // The session's redirect mode always wins over the mode of a `Request` a hook returned.
     redirect: plan.hopRedirect,
     credentials: plan.credentials,
+    defaultUserAgent: plan.defaultUserAgent,
   }
   let cookies: Cookie[] = []
   const keep = (stored: Cookie[]): void => {

@@ -65,6 +65,12 @@ export interface Plan {
   readonly debug: DebugHandler | undefined
   /** Sent by `s.send(request)`: the first hop's `Cookie` is the request's, rebuilt on redirects. */
   readonly prepared?: boolean
+  /**
+   * Each hop's transport adds its default `User-Agent` when the hop has none
+   * (`AdapterContext.defaultUserAgent`); `false` when the request's headers removed it with
+   * `null` (requests drops a header set to `None`, its `User-Agent` too).
+   */
+  readonly defaultUserAgent: boolean
 }
 
 /**
@@ -169,6 +175,8 @@ export function resolvePlan(
     badBundle: envTls.badBundle,
     progress: resolveProgress(session, init),
     debug: resolveDebug(session, env),
+    defaultUserAgent:
+      headers.has('user-agent') || !headerNames(init.headers, 'init.headers').has('user-agent'),
   }
 }
 

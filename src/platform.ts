@@ -86,6 +86,12 @@ export interface AdapterContext {
   readonly redirect: RequestRedirect
   /** Browser credentials mode. */
   readonly credentials: RequestCredentials | undefined
+  /**
+   * The transport adds `User-Agent: fetch-session/<version>` when the request carries none;
+   * `false` when the request removed it (`headers: { 'user-agent': null }`), so none is added.
+   * (Deno and Bun then send their own; browsers always send theirs.)
+   */
+  readonly defaultUserAgent: boolean
 }
 
 /**

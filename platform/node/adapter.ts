@@ -119,10 +119,10 @@ function dispatchHop(
   dispatcher: Dispatcher,
   out: Outgoing,
   signal: AbortSignal | undefined,
-  inflight?: InFlight,
-  limits?: HopLimits,
+  inflight: InFlight,
+  limits: HopLimits,
 ): Promise<HopResponse> {
-  const connectTimeout = limits?.timeout.connect
+  const connectTimeout = limits.timeout.connect
   // Fetch §4.1 main fetch: an already aborted signal rejects with its reason.
   if (signal?.aborted) return Promise.reject(signal.reason as Error)
   const { url, href, method } = out
@@ -158,7 +158,7 @@ function dispatchHop(
     // Body limits (src/body.ts): decoded bytes so far, and the `timeout.body` timer.
     let received = 0
     let bodyTimer: ReturnType<typeof setTimeout> | undefined
-    const maxResponseSize = limits?.maxResponseSize
+    const maxResponseSize = limits.maxResponseSize
 
     const unlisten = (): void => {
       untrack()
@@ -184,7 +184,7 @@ function dispatchHop(
       if (signal?.aborted) return signal.reason
       const request = requestOf()
       return (
-        mapNodeBodyError(error, request, limits?.timeout) ??
+        mapNodeBodyError(error, request, limits.timeout) ??
         toBodyError(error, request, codeOf(error))
       )
     }
@@ -334,7 +334,7 @@ function dispatchHop(
             mode = 'stream'
             const response = build(bodyStream(codings))
             markGuarded(response)
-            const ms = limits?.timeout.body
+            const ms = limits.timeout.body
             if (ms && !done) {
               bodyTimer = setTimeout(() => {
                 const error = new TimeoutError('body', ms, { request: requestOf() })
@@ -452,7 +452,7 @@ function dispatchHop(
         readDone?.()
       }
     }
-    if (inflight) untrack = inflight.add(endHop)
+    untrack = inflight.add(endHop)
     if (closedBy) return
     // The `connect` limit bounds this request's wait for a connection, whichever attempt (or
     // a queue behind `connections`) gives it one (dispatcher.ts limits the attempts).
@@ -471,7 +471,7 @@ function dispatchHop(
         origin: url.origin,
         path,
         method,
-        headers: headerList(out.headers, url.protocol === 'https:'),
+        headers: headerList(out.headers, url.protocol === 'https:', limits.defaultUserAgent),
         body: out.body ?? null,
       },
       handler,
@@ -479,8 +479,8 @@ function dispatchHop(
   })
 }
 
-/** The limits a hop is sent under (the hop's context). */
-type HopLimits = Pick<HopContext, 'timeout' | 'maxResponseSize'>
+/** The limits a hop is sent under, and whether it gets the default `User-Agent` (the hop's context). */
+type HopLimits = Pick<HopContext, 'timeout' | 'maxResponseSize' | 'defaultUserAgent'>
 
 /** undici's error code (`UND_ERR_SOCKET`…), on the error or its cause. */
 function codeOf(error: unknown): string | undefined {

@@ -11,27 +11,28 @@ import { defaultUserAgent } from '../../src/version.ts'
  * The outgoing header list: the hop's headers plus those fetch appends when absent
  * (Fetch §4.1 main fetch step 12: `Accept`, `Accept-Language`; §4.5 HTTP-network-or-cache
  * fetch step 14 `User-Agent`, steps 18–19 `Accept-Encoding`). `content-length` is left to
- * undici, which derives it from the body as fetch does.
+ * undici, which derives it from the body as fetch does. `addUserAgent` is the hop's
+ * `AdapterContext.defaultUserAgent`: `false` when the request removed it, so none is sent.
  */
-export function headerList(headers: Headers, https: boolean): string[] {
+export function headerList(headers: Headers, https: boolean, addUserAgent: boolean): string[] {
   const out: string[] = []
   let accept = false
   let acceptLanguage = false
-  let userAgent = false
+  let hasUserAgent = false
   let acceptEncoding = false
   let range = false
   for (const [name, value] of headers) {
     if (name === 'content-length') continue
     if (name === 'accept') accept = true
     else if (name === 'accept-language') acceptLanguage = true
-    else if (name === 'user-agent') userAgent = true
+    else if (name === 'user-agent') hasUserAgent = true
     else if (name === 'accept-encoding') acceptEncoding = true
     else if (name === 'range') range = true
     out.push(name, value)
   }
   if (!accept) out.push('accept', '*/*')
   if (!acceptLanguage) out.push('accept-language', '*')
-  if (!userAgent) out.push('user-agent', defaultUserAgent)
+  if (!hasUserAgent && addUserAgent) out.push('user-agent', defaultUserAgent)
   // Fetch §4.5 step 18: a range request asks for the identity coding.
   if (range && !acceptEncoding) out.push('accept-encoding', 'identity')
   else if (!acceptEncoding)

@@ -43,19 +43,35 @@ export async function smoke(lib, { base, expected, closedURL }) {
     }
   })
 
-  await check('the default User-Agent is fetch-session/<version>; a set one wins', async () => {
-    const s = new Session({ baseURL: base })
-    try {
-      const sent = (await s.get('/echo').json()).headers['user-agent']
-      if (!/^fetch-session\/\d+\.\d+\.\d+/.test(sent ?? '')) {
-        throw new Error(`user-agent: expected fetch-session/<version>, got ${JSON.stringify(sent)}`)
+  await check(
+    'the default User-Agent is fetch-session/<version>; a set one wins; null removes it',
+    async () => {
+      const s = new Session({ baseURL: base })
+      try {
+        const sent = (await s.get('/echo').json()).headers['user-agent']
+        if (!/^fetch-session\/\d+\.\d+\.\d+/.test(sent ?? '')) {
+          throw new Error(
+            `user-agent: expected fetch-session/<version>, got ${JSON.stringify(sent)}`,
+          )
+        }
+        const own = await s.get('/echo', { headers: { 'user-agent': 'mine/1' } }).json()
+        equal(own.headers['user-agent'], 'mine/1', 'user-agent set by the request')
+        // requests: a header set to None is not sent. Deno and Bun then send their own
+        // (`Deno/<version>`, `Bun/<version>`), which a script cannot remove.
+        const removed = (await s.get('/echo', { headers: { 'user-agent': null } }).json()).headers[
+          'user-agent'
+        ]
+        const runtimeOwn = { deno: /^Deno\//, bun: /^Bun\// }[expected]
+        if (runtimeOwn ? !runtimeOwn.test(removed ?? '') : removed !== undefined) {
+          throw new Error(
+            `user-agent: null: expected ${runtimeOwn ?? 'none'}, got ${JSON.stringify(removed)}`,
+          )
+        }
+      } finally {
+        await s.close()
       }
-      const own = await s.get('/echo', { headers: { 'user-agent': 'mine/1' } }).json()
-      equal(own.headers['user-agent'], 'mine/1', 'user-agent set by the request')
-    } finally {
-      await s.close()
-    }
-  })
+    },
+  )
 
   await check('basic auth sends an Authorization header the server accepts', async () => {
     const s = new Session({ baseURL: base, auth: ['ada', 'lovelace'] })

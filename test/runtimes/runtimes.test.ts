@@ -57,7 +57,7 @@ function failures(checks: SmokeCheck[]): string[] {
 const smokeChecks = [
   'the expected platform entry is loaded',
   'default headers and params merge with the request, which wins per key',
-  'the default User-Agent is fetch-session/<version>; a set one wins',
+  'the default User-Agent is fetch-session/<version>; a set one wins; null removes it',
   'basic auth sends an Authorization header the server accepts',
   'a cookie set on a redirect hop is stored and sent back',
   'toJSON/fromJSON round trip keeps headers and cookies',
