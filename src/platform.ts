@@ -88,10 +88,10 @@ export interface AdapterContext {
   readonly credentials: RequestCredentials | undefined
   /**
    * The transport adds `User-Agent: fetch-session/<version>` when the request carries none;
-   * `false` when the request removed it (`headers: { 'user-agent': null }`), so none is added.
-   * (Deno and Bun then send their own; browsers always send theirs.)
+   * `false` when the request removed it (`headers: { 'user-agent': null }`), so none is added
+   * (Deno and Bun then send their own; browsers always send theirs). Absent: added.
    */
-  readonly defaultUserAgent: boolean
+  readonly defaultUserAgent?: boolean | undefined
 }
 
 /**

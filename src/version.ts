@@ -21,8 +21,8 @@ export const defaultUserAgent: string = `fetch-session/${VERSION}`
  * hop wants it (`AdapterContext.defaultUserAgent`: `false` when the request removed it).
  * Headers that cannot change (an immutable guard) are left as they are.
  */
-export function addDefaultUserAgent(headers: Headers, wanted: boolean): void {
-  if (!wanted || headers.has('user-agent')) return
+export function addDefaultUserAgent(headers: Headers, wanted: boolean | undefined): void {
+  if (wanted === false || headers.has('user-agent')) return
   try {
     headers.set('user-agent', defaultUserAgent)
   } catch {

@@ -14,7 +14,11 @@ import { defaultUserAgent } from '../../src/version.ts'
  * undici, which derives it from the body as fetch does. `addUserAgent` is the hop's
  * `AdapterContext.defaultUserAgent`: `false` when the request removed it, so none is sent.
  */
-export function headerList(headers: Headers, https: boolean, addUserAgent: boolean): string[] {
+export function headerList(
+  headers: Headers,
+  https: boolean,
+  addUserAgent: boolean | undefined,
+): string[] {
   const out: string[] = []
   let accept = false
   let acceptLanguage = false
@@ -32,7 +36,7 @@ export function headerList(headers: Headers, https: boolean, addUserAgent: boole
   }
   if (!accept) out.push('accept', '*/*')
   if (!acceptLanguage) out.push('accept-language', '*')
-  if (!hasUserAgent && addUserAgent) out.push('user-agent', defaultUserAgent)
+  if (!hasUserAgent && addUserAgent !== false) out.push('user-agent', defaultUserAgent)
   // Fetch §4.5 step 18: a range request asks for the identity coding.
   if (range && !acceptEncoding) out.push('accept-encoding', 'identity')
   else if (!acceptEncoding)
