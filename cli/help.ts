@@ -13,6 +13,8 @@ HTTP requests from the command line with saved sessions (HTTPie's syntax).
            field=@file      a string field read from a file
            field:=@file     a JSON field read from a file
            field@file       a file upload (with --form: multipart; ;type=mime sets its type)
+           Repeated: a header sends every value (X-A:1 X-A:2 is "X-A: 1, 2"), a query
+           or form field every value, a JSON field its last one.
            A backslash escapes a separator character (: = @ ;): 'a\\:b=c' is the field
            "a:b"; before any other character it is kept ('re=a\\d+', JSON's \\").
 

@@ -227,6 +227,15 @@ describe('request items', { timeout: 60_000 }, () => {
     }
   })
 
+  it('repeated items: every header value and query value is sent; a JSON field is the last', async () => {
+    const seen = await echo([url('/echo'), 'X-A:1', 'X-A:2', 'a==1', 'a==2', 'f=1', 'f=2'])
+    expect(seen.headers['x-a']).toBe('1, 2')
+    expect(seen.url).toBe('/echo?a=1&a=2')
+    expect(JSON.parse(seen.body)).toEqual({ f: '2' })
+    const form = await echo(['-f', url('/echo'), 'f=1', 'f=2'])
+    expect(form.body).toBe('f=1&f=2')
+  })
+
   it('a file field without --form is a usage error (exit 1)', async () => {
     const res = await runCli([url('/echo'), 'doc@/etc/hostname'], { env })
     expect(res.code).toBe(1)

@@ -61,6 +61,34 @@ describe('request items', () => {
     expect(built.json).toEqual({ j: { q: 'say "hi"' }, n: 'line1\nline2', p: 'C:\\tmp\\x' })
   })
 
+  const build = (args: string[], form = false) =>
+    buildRequest(
+      undefined,
+      args.map((arg) => parseItem(arg) as Item),
+      form,
+    )
+
+  it('a repeated header keeps every value, whatever its case; a removal replaces them', async () => {
+    expect((await build(['X-A:1', 'x-a:2', 'X-B:3'])).headers).toEqual({
+      'X-A': '1, 2',
+      'X-B': '3',
+    })
+    expect((await build(['X-A:1', 'X-A:'])).headers).toEqual({ 'X-A': null })
+    expect((await build(['X-A:', 'X-A:2'])).headers).toEqual({ 'X-A': '2' })
+  })
+
+  it('repeated query items and form fields keep both; a repeated JSON field is the last (HTTPie 3)', async () => {
+    expect((await build(['a==1', 'a==2'])).params).toEqual([
+      ['a', '1'],
+      ['a', '2'],
+    ])
+    expect((await build(['a=1', 'a=2'], true)).form).toEqual([
+      ['a', '1'],
+      ['a', '2'],
+    ])
+    expect((await build(['a=1', 'a=2'])).json).toEqual({ a: '2' })
+  })
+
   it('a word without a separator is not an item', () => {
     expect(parseItem('hello')).toBeNull()
   })
