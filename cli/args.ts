@@ -174,11 +174,46 @@ function isMethod(words: string[]): boolean {
   return parseItem(next) === null || /^[a-z][a-z\d+.-]*:\/\//i.test(next)
 }
 
+// The options that take a value, by `--name` and by `-x`.
+const takesValue = new Set(
+  Object.entries(options).flatMap(([name, o]) =>
+    o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [],
+  ),
+)
+
+/**
+ * `--timeout -1` as `--timeout=-1` (`-p -1` as `-p-1`): `util.parseArgs` refuses a value
+ * that looks like an option as ambiguous, so a negative number reaches the option's own check.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--') {
+      out.push(...argv.slice(i))
+      break
+    }
+    const next = argv[i + 1]
+    if (takesValue.has(arg) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`)
+      i++
+    } else {
+      out.push(arg)
+    }
+  }
+  return out
+}
+
 /** `null` for `--help` / `--version` (the caller prints them), else the parsed request. */
 export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { version: true } {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+    parsed = parseArgs({
+      args: joinNegativeValues(argv),
+      options,
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments')
   }

@@ -92,22 +92,38 @@ function proxyFrom(values: string[]): Lib.ProxyInit | undefined {
   return map
 }
 
+/** A PEM file named by an option, or a usage error naming the option and the file. */
+function pemFile(option: string, path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const why =
+      code === 'ENOENT' ? `no such ${what} file` : `cannot read the ${what} file (${String(code)})`
+    const hint = option === '--verify' ? ' (use yes, no, or a path)' : ''
+    // The option and the path say it all; the system's message would repeat the path.
+    throw new UsageError(`${option}: ${path}: ${why}${hint}`)
+  }
+}
+
 function tlsFrom(args: CliArgs, current: Lib.TlsOptions | undefined): Lib.TlsOptions | undefined {
   const tls: Lib.TlsOptions = { ...current }
   let changed = false
-  if (args.verify === 'no' || args.verify === 'false') {
+  // HTTPie: --verify takes yes/true, no/false, or the path of a CA bundle.
+  const verify = args.verify.toLowerCase()
+  if (verify === 'no' || verify === 'false') {
     tls.rejectUnauthorized = false
     changed = true
-  } else if (args.verify !== 'yes' && args.verify !== 'true') {
-    tls.ca = readFileSync(args.verify, 'utf8')
+  } else if (verify !== 'yes' && verify !== 'true') {
+    tls.ca = pemFile('--verify', args.verify, 'CA bundle')
     changed = true
   }
   if (args.cert !== undefined) {
-    tls.cert = readFileSync(args.cert, 'utf8')
+    tls.cert = pemFile('--cert', args.cert, 'client certificate')
     changed = true
   }
   if (args.certKey !== undefined) {
-    tls.key = readFileSync(args.certKey, 'utf8')
+    tls.key = pemFile('--cert-key', args.certKey, 'private key')
     changed = true
   }
   return changed ? tls : current

@@ -284,6 +284,21 @@ describe('exit codes', { timeout: 60_000 }, () => {
   })
 })
 
+describe('usage errors name the option', { timeout: 60_000 }, () => {
+  it.each([
+    [['--verify', 'maybe'], '--verify: maybe: no such CA bundle file (use yes, no, or a path)'],
+    [['--cert', '/nonexistent.pem'], '--cert: /nonexistent.pem: no such client certificate file'],
+    [['--timeout', '-1'], '--timeout: expected a number of seconds >= 0, got "-1"'],
+    [['--max-redirects', '-1'], '--max-redirects: expected an integer >= 0, got "-1"'],
+  ])('%j', async (args, message) => {
+    const before = server.log.length
+    const res = await runCli([...args, url('/echo')], { env })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toBe(`fetch-session: error: ${message}\n`)
+    expect(server.log.length).toBe(before)
+  })
+})
+
 describe('output', { timeout: 60_000 }, () => {
   it('--offline prints the merged request and sends nothing', async () => {
     const file = join(dir, 'offline-session.json')

@@ -127,6 +127,23 @@ describe('the command line', () => {
     expect(() => parseCommandLine(['--timeout', '-1', 'x'])).toThrow(/--timeout/)
   })
 
+  it('a negative number after an option is its value, refused by its own range check', () => {
+    for (const [option, expected] of [
+      ['--timeout', 'a number of seconds >= 0'],
+      ['--max-redirects', 'an integer >= 0'],
+    ] as const) {
+      for (const argv of [
+        [option, '-1', 'x'],
+        [`${option}=-1`, 'x'],
+        ['x', option, '-0.5'],
+      ]) {
+        expect(() => parseCommandLine(argv)).toThrow(`${option}: expected ${expected}, got "-`)
+      }
+    }
+    // A short option's value too.
+    expect(parseCommandLine(['-o', '-1', 'x'])).toMatchObject({ output: '-1', url: 'x' })
+  })
+
   it('refuses --auth-type without --auth, and --json with --form', () => {
     for (const type of ['bearer', 'digest', 'basic']) {
       expect(() => parseCommandLine(['-A', type, 'x'])).toThrow(
