@@ -25,6 +25,8 @@ export interface CliArgs {
   /** `--json`: data items as JSON (the default) and `Accept: application/json` even without them. */
   json: boolean
   form: boolean
+  /** `--ignore-stdin` (`-I`): never read piped stdin as the body. */
+  ignoreStdin: boolean
   session: string | undefined
   sessionReadOnly: boolean
   cookies: string | undefined
@@ -48,6 +50,7 @@ export interface CliArgs {
 const options = {
   json: { type: 'boolean', short: 'j' },
   form: { type: 'boolean', short: 'f' },
+  'ignore-stdin': { type: 'boolean', short: 'I' },
   session: { type: 'string' },
   'session-read-only': { type: 'string' },
   cookies: { type: 'string' },
@@ -260,6 +263,7 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
     items,
     json: v.json ?? false,
     form: v.form ?? false,
+    ignoreStdin: v['ignore-stdin'] ?? false,
     session: v.session ?? v['session-read-only'],
     sessionReadOnly: v['session-read-only'] !== undefined,
     cookies: v.cookies,

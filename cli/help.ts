@@ -22,6 +22,8 @@ Body:
   -j, --json               send data items as JSON (the default); asks for JSON even
                            without data items; not with --form
   -f, --form               send data items as a form (multipart when a file is attached)
+  -I, --ignore-stdin       do not read stdin; without it, piped stdin (echo '{..}' | ...) is
+                           the body when no data item is given (JSON, or a form with --form)
 
 Sessions and cookies:
   --session NAME|PATH      load the session before the request and save it after; a NAME is

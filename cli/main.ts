@@ -32,6 +32,7 @@ import {
   type JarChange,
   type SessionLocation,
 } from './session-file.ts'
+import { readStdinBody } from './stdin.ts'
 
 type Library = typeof Lib
 type Session = Lib.Session
@@ -141,7 +142,12 @@ function persistHeaders(session: Session, built: BuiltRequest): void {
   }
 }
 
-function requestInit(args: CliArgs, built: BuiltRequest, session: Session): Lib.SessionRequestInit {
+function requestInit(
+  args: CliArgs,
+  built: BuiltRequest,
+  session: Session,
+  stdinBody: Uint8Array<ArrayBuffer> | undefined,
+): Lib.SessionRequestInit {
   const headers: Record<string, string | null> = {}
   const given = (name: string): boolean =>
     session.headers.has(name) || Object.keys(built.headers).some((h) => h.toLowerCase() === name)
@@ -154,9 +160,19 @@ function requestInit(args: CliArgs, built: BuiltRequest, session: Session): Lib.
     maxRedirects: args.maxRedirects,
   }
   if (built.json !== undefined) init.json = built.json
-  // HTTPie: JSON data, or --json without any, asks for JSON.
-  if ((built.json !== undefined || args.json) && !given('accept')) {
+  // HTTPie: JSON data (items, or stdin without --form), or --json without any, asks for JSON.
+  const jsonStdin = stdinBody !== undefined && !args.form
+  if ((built.json !== undefined || args.json || jsonStdin) && !given('accept')) {
     headers.accept = 'application/json, */*;q=0.5'
+  }
+  if (stdinBody !== undefined) {
+    // Sent as piped, labelled as the data items would be (HTTPie).
+    init.body = stdinBody
+    if (!given('content-type')) {
+      headers['content-type'] = args.form
+        ? 'application/x-www-form-urlencoded; charset=utf-8'
+        : 'application/json'
+    }
   }
   if (built.form !== undefined) init.form = built.form
   if (built.multipart !== undefined) init.body = built.multipart
@@ -279,6 +295,10 @@ async function run(argv: string[]): Promise<number> {
   }
   const env = process.env
   const built = await buildRequest(args.method, args.items, args.form)
+  const hasData =
+    built.json !== undefined || built.form !== undefined || built.multipart !== undefined
+  const stdinBody = await readStdinBody(args.ignoreStdin, hasData)
+  if (stdinBody !== undefined) built.method = args.method ?? 'POST'
   const lib = await loadLibrary()
   const tty = (process.stdout.isTTY as boolean | undefined) ?? false
   const printed: Printed = {
@@ -324,7 +344,7 @@ async function run(argv: string[]): Promise<number> {
         body: bodies.get(i),
         response: hop,
       }))
-    const init = requestInit(args, built, session)
+    const init = requestInit(args, built, session, stdinBody)
     init.hooks = {
       beforeRequest: [
         async ({ request, hop, attempt }) => {

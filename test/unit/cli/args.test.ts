@@ -142,6 +142,8 @@ describe('the command line', () => {
     }
     // A short option's value too.
     expect(parseCommandLine(['-o', '-1', 'x'])).toMatchObject({ output: '-1', url: 'x' })
+    expect(parseCommandLine(['-I', 'x'])).toMatchObject({ ignoreStdin: true })
+    expect(parseCommandLine(['x'])).toMatchObject({ ignoreStdin: false })
   })
 
   it('refuses --auth-type without --auth, and --json with --form', () => {
