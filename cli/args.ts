@@ -25,6 +25,8 @@ export interface CliArgs {
   /** `--json`: data items as JSON (the default) and `Accept: application/json` even without them. */
   json: boolean
   form: boolean
+  /** `--ignore-stdin` (`-I`): never read piped stdin as the body. */
+  ignoreStdin: boolean
   session: string | undefined
   sessionReadOnly: boolean
   cookies: string | undefined
@@ -48,6 +50,7 @@ export interface CliArgs {
 const options = {
   json: { type: 'boolean', short: 'j' },
   form: { type: 'boolean', short: 'f' },
+  'ignore-stdin': { type: 'boolean', short: 'I' },
   session: { type: 'string' },
   'session-read-only': { type: 'string' },
   cookies: { type: 'string' },
@@ -174,11 +177,46 @@ function isMethod(words: string[]): boolean {
   return parseItem(next) === null || /^[a-z][a-z\d+.-]*:\/\//i.test(next)
 }
 
+// The options that take a value, by `--name` and by `-x`.
+const takesValue = new Set(
+  Object.entries(options).flatMap(([name, o]) =>
+    o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [],
+  ),
+)
+
+/**
+ * `--timeout -1` as `--timeout=-1` (`-p -1` as `-p-1`): `util.parseArgs` refuses a value
+ * that looks like an option as ambiguous, so a negative number reaches the option's own check.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--') {
+      out.push(...argv.slice(i))
+      break
+    }
+    const next = argv[i + 1]
+    if (takesValue.has(arg) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`)
+      i++
+    } else {
+      out.push(arg)
+    }
+  }
+  return out
+}
+
 /** `null` for `--help` / `--version` (the caller prints them), else the parsed request. */
 export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { version: true } {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+    parsed = parseArgs({
+      args: joinNegativeValues(argv),
+      options,
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments')
   }
@@ -225,6 +263,7 @@ export function parseCommandLine(argv: string[]): CliArgs | { help: true } | { v
     items,
     json: v.json ?? false,
     form: v.form ?? false,
+    ignoreStdin: v['ignore-stdin'] ?? false,
     session: v.session ?? v['session-read-only'],
     sessionReadOnly: v['session-read-only'] !== undefined,
     cookies: v.cookies,

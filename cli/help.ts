@@ -13,6 +13,8 @@ HTTP requests from the command line with saved sessions (HTTPie's syntax).
            field=@file      a string field read from a file
            field:=@file     a JSON field read from a file
            field@file       a file upload (with --form: multipart; ;type=mime sets its type)
+           Repeated: a header sends every value (X-A:1 X-A:2 is "X-A: 1, 2"), a query
+           or form field every value, a JSON field its last one.
            A backslash escapes a separator character (: = @ ;): 'a\\:b=c' is the field
            "a:b"; before any other character it is kept ('re=a\\d+', JSON's \\").
 
@@ -20,6 +22,8 @@ Body:
   -j, --json               send data items as JSON (the default); asks for JSON even
                            without data items; not with --form
   -f, --form               send data items as a form (multipart when a file is attached)
+  -I, --ignore-stdin       do not read stdin; without it, piped stdin (echo '{..}' | ...) is
+                           the body when no data item is given (JSON, or a form with --form)
 
 Sessions and cookies:
   --session NAME|PATH      load the session before the request and save it after; a NAME is

@@ -32,6 +32,7 @@ import {
   type JarChange,
   type SessionLocation,
 } from './session-file.ts'
+import { readStdinBody } from './stdin.ts'
 
 type Library = typeof Lib
 type Session = Lib.Session
@@ -92,22 +93,38 @@ function proxyFrom(values: string[]): Lib.ProxyInit | undefined {
   return map
 }
 
+/** A PEM file named by an option, or a usage error naming the option and the file. */
+function pemFile(option: string, path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const why =
+      code === 'ENOENT' ? `no such ${what} file` : `cannot read the ${what} file (${String(code)})`
+    const hint = option === '--verify' ? ' (use yes, no, or a path)' : ''
+    // The option and the path say it all; the system's message would repeat the path.
+    throw new UsageError(`${option}: ${path}: ${why}${hint}`)
+  }
+}
+
 function tlsFrom(args: CliArgs, current: Lib.TlsOptions | undefined): Lib.TlsOptions | undefined {
   const tls: Lib.TlsOptions = { ...current }
   let changed = false
-  if (args.verify === 'no' || args.verify === 'false') {
+  // HTTPie: --verify takes yes/true, no/false, or the path of a CA bundle.
+  const verify = args.verify.toLowerCase()
+  if (verify === 'no' || verify === 'false') {
     tls.rejectUnauthorized = false
     changed = true
-  } else if (args.verify !== 'yes' && args.verify !== 'true') {
-    tls.ca = readFileSync(args.verify, 'utf8')
+  } else if (verify !== 'yes' && verify !== 'true') {
+    tls.ca = pemFile('--verify', args.verify, 'CA bundle')
     changed = true
   }
   if (args.cert !== undefined) {
-    tls.cert = readFileSync(args.cert, 'utf8')
+    tls.cert = pemFile('--cert', args.cert, 'client certificate')
     changed = true
   }
   if (args.certKey !== undefined) {
-    tls.key = readFileSync(args.certKey, 'utf8')
+    tls.key = pemFile('--cert-key', args.certKey, 'private key')
     changed = true
   }
   return changed ? tls : current
@@ -125,7 +142,12 @@ function persistHeaders(session: Session, built: BuiltRequest): void {
   }
 }
 
-function requestInit(args: CliArgs, built: BuiltRequest, session: Session): Lib.SessionRequestInit {
+function requestInit(
+  args: CliArgs,
+  built: BuiltRequest,
+  session: Session,
+  stdinBody: Uint8Array<ArrayBuffer> | undefined,
+): Lib.SessionRequestInit {
   const headers: Record<string, string | null> = {}
   const given = (name: string): boolean =>
     session.headers.has(name) || Object.keys(built.headers).some((h) => h.toLowerCase() === name)
@@ -138,9 +160,19 @@ function requestInit(args: CliArgs, built: BuiltRequest, session: Session): Lib.
     maxRedirects: args.maxRedirects,
   }
   if (built.json !== undefined) init.json = built.json
-  // HTTPie: JSON data, or --json without any, asks for JSON.
-  if ((built.json !== undefined || args.json) && !given('accept')) {
+  // HTTPie: JSON data (items, or stdin without --form), or --json without any, asks for JSON.
+  const jsonStdin = stdinBody !== undefined && !args.form
+  if ((built.json !== undefined || args.json || jsonStdin) && !given('accept')) {
     headers.accept = 'application/json, */*;q=0.5'
+  }
+  if (stdinBody !== undefined) {
+    // Sent as piped, labelled as the data items would be (HTTPie).
+    init.body = stdinBody
+    if (!given('content-type')) {
+      headers['content-type'] = args.form
+        ? 'application/x-www-form-urlencoded; charset=utf-8'
+        : 'application/json'
+    }
   }
   if (built.form !== undefined) init.form = built.form
   if (built.multipart !== undefined) init.body = built.multipart
@@ -263,6 +295,10 @@ async function run(argv: string[]): Promise<number> {
   }
   const env = process.env
   const built = await buildRequest(args.method, args.items, args.form)
+  const hasData =
+    built.json !== undefined || built.form !== undefined || built.multipart !== undefined
+  const stdinBody = await readStdinBody(args.ignoreStdin, hasData)
+  if (stdinBody !== undefined) built.method = args.method ?? 'POST'
   const lib = await loadLibrary()
   const tty = (process.stdout.isTTY as boolean | undefined) ?? false
   const printed: Printed = {
@@ -308,7 +344,7 @@ async function run(argv: string[]): Promise<number> {
         body: bodies.get(i),
         response: hop,
       }))
-    const init = requestInit(args, built, session)
+    const init = requestInit(args, built, session, stdinBody)
     init.hooks = {
       beforeRequest: [
         async ({ request, hop, attempt }) => {

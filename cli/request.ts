@@ -35,6 +35,24 @@ function parseJSON(text: string, item: string): unknown {
   }
 }
 
+/**
+ * A header item added to those before it (HTTPie keeps every value of a repeated header):
+ * `X-A:1 X-A:2` is `x-a: 1, 2`, the one-line form of two lines (RFC 9110 §5.3; fetch joins
+ * them so). A removal (`null`) replaces the earlier values; a value after a removal replaces it.
+ */
+function addHeader(
+  headers: Record<string, string | null>,
+  name: string,
+  value: string | null,
+): void {
+  const lower = name.toLowerCase()
+  const existing = Object.keys(headers).find((h) => h.toLowerCase() === lower)
+  const before = existing === undefined ? null : headers[existing]
+  if (existing !== undefined) delete headers[existing]
+  headers[existing ?? name] =
+    value === null || before === null || before === undefined ? value : `${before}, ${value}`
+}
+
 /** Builds the request parts from the items, reading the files they name. */
 export async function buildRequest(
   method: string | undefined,
@@ -50,10 +68,10 @@ export async function buildRequest(
     switch (item.kind) {
       case 'header':
         // HTTPie: `Header:` with no value removes a default header.
-        headers[item.key] = item.value === '' ? null : item.value
+        addHeader(headers, item.key, item.value === '' ? null : item.value)
         break
       case 'empty-header':
-        headers[item.key] = ''
+        addHeader(headers, item.key, '')
         break
       case 'query':
         params.push([item.key, item.value])

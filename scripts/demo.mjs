@@ -47,7 +47,10 @@ const short = (value) => (value && value.length > 10 ? `${value.slice(0, 8)}…`
 
 /** Runs a program without blocking the embedded server; resolves with its stdout. */
 async function run(file, args) {
-  const { stdout } = await promisify(execFile)(file, args, { cwd: root, timeout: 30_000 })
+  const running = promisify(execFile)(file, args, { cwd: root, timeout: 30_000 })
+  // Nothing to pipe in: closed, so the command line does not wait for a body on stdin.
+  running.child.stdin?.end()
+  const { stdout } = await running
   return stdout
 }
 

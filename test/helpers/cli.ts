@@ -22,6 +22,8 @@ export interface CliOptions {
   runtime?: 'node' | 'bun' | 'deno'
   /** Written to stdin, which is then closed. */
   input?: string
+  /** An open file descriptor given as stdin instead (`< file`); `input` is then unused. */
+  stdinFd?: number
   timeout?: number
 }
 
@@ -39,17 +41,17 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     const child = spawn(file as string, rest, {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: undefined, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.stdinFd ?? 'pipe', 'pipe', 'pipe'],
       timeout: options.timeout ?? 30_000,
     })
     const out: Buffer[] = []
     const err: Buffer[] = []
-    child.stdout.on('data', (c: Buffer) => out.push(c))
-    child.stderr.on('data', (c: Buffer) => err.push(c))
+    child.stdout?.on('data', (c: Buffer) => out.push(c))
+    child.stderr?.on('data', (c: Buffer) => err.push(c))
     child.on('error', reject)
     child.on('close', (code) => {
       resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') })
     })
-    child.stdin.end(options.input ?? '')
+    child.stdin?.end(options.input ?? '')
   })
 }

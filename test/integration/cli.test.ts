@@ -4,7 +4,9 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import {
+  closeSync,
   existsSync,
+  openSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -227,6 +229,62 @@ describe('request items', { timeout: 60_000 }, () => {
     }
   })
 
+  it('repeated items: every header value and query value is sent; a JSON field is the last', async () => {
+    const seen = await echo([url('/echo'), 'X-A:1', 'X-A:2', 'a==1', 'a==2', 'f=1', 'f=2'])
+    expect(seen.headers['x-a']).toBe('1, 2')
+    expect(seen.url).toBe('/echo?a=1&a=2')
+    expect(JSON.parse(seen.body)).toEqual({ f: '2' })
+    const form = await echo(['-f', url('/echo'), 'f=1', 'f=2'])
+    expect(form.body).toBe('f=1&f=2')
+  })
+
+  it('piped stdin is the body: JSON by default, a form with -f; --ignore-stdin leaves it', async () => {
+    const piped = async (args: string[], input: string): Promise<Echo> => {
+      const res = await runCli(args, { env, input })
+      expect(res.stderr).toBe('')
+      return JSON.parse(res.stdout.toString()) as Echo
+    }
+    const json = await piped([url('/echo')], '{"a": [1, 2]}\n')
+    expect([json.method, json.headers['content-type'], json.body]).toEqual([
+      'POST',
+      'application/json',
+      '{"a": [1, 2]}\n',
+    ])
+    expect(json.headers.accept).toBe('application/json, */*;q=0.5')
+    const form = await piped(['PUT', '-f', url('/echo'), 'Content-Type:text/plain'], 'a=1&b=2')
+    expect([form.method, form.headers['content-type'], form.body]).toEqual([
+      'PUT',
+      'text/plain',
+      'a=1&b=2',
+    ])
+    const ignored = await piped(['-I', url('/echo')], 'not sent')
+    expect([ignored.method, ignored.body]).toEqual(['GET', ''])
+    // Data items win over a pipe, which is then not read at all.
+    const items = await piped([url('/echo'), 'a=1'], 'not sent')
+    expect(JSON.parse(items.body)).toEqual({ a: '1' })
+  })
+
+  it('a file redirected into stdin is the body; with data items it is a usage error (exit 1)', async () => {
+    const body = join(dir, 'stdin-body.json')
+    writeFileSync(body, '{"from":"file"}')
+    const fromFile = async (args: string[]): Promise<Awaited<ReturnType<typeof runCli>>> => {
+      const fd = openSync(body, 'r')
+      try {
+        return await runCli(args, { env, stdinFd: fd })
+      } finally {
+        closeSync(fd)
+      }
+    }
+    const mixed = await fromFile([url('/echo'), 'a=1'])
+    expect(mixed.code).toBe(1)
+    expect(mixed.stderr).toBe(
+      'fetch-session: error: request body (from stdin) and request data (key=value) cannot be mixed; pass --ignore-stdin to send the items\n',
+    )
+    const alone = await fromFile([url('/echo')])
+    expect(alone.stderr).toBe('')
+    expect((JSON.parse(alone.stdout.toString()) as Echo).body).toBe('{"from":"file"}')
+  })
+
   it('a file field without --form is a usage error (exit 1)', async () => {
     const res = await runCli([url('/echo'), 'doc@/etc/hostname'], { env })
     expect(res.code).toBe(1)
@@ -272,6 +330,21 @@ describe('exit codes', { timeout: 60_000 }, () => {
     const bad = await runCli(['--nope', url('/echo')], { env })
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/^fetch-session: error: [^\n]+\n$/)
+  })
+})
+
+describe('usage errors name the option', { timeout: 60_000 }, () => {
+  it.each([
+    [['--verify', 'maybe'], '--verify: maybe: no such CA bundle file (use yes, no, or a path)'],
+    [['--cert', '/nonexistent.pem'], '--cert: /nonexistent.pem: no such client certificate file'],
+    [['--timeout', '-1'], '--timeout: expected a number of seconds >= 0, got "-1"'],
+    [['--max-redirects', '-1'], '--max-redirects: expected an integer >= 0, got "-1"'],
+  ])('%j', async (args, message) => {
+    const before = server.log.length
+    const res = await runCli([...args, url('/echo')], { env })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toBe(`fetch-session: error: ${message}\n`)
+    expect(server.log.length).toBe(before)
   })
 })
 

@@ -61,6 +61,34 @@ describe('request items', () => {
     expect(built.json).toEqual({ j: { q: 'say "hi"' }, n: 'line1\nline2', p: 'C:\\tmp\\x' })
   })
 
+  const build = (args: string[], form = false) =>
+    buildRequest(
+      undefined,
+      args.map((arg) => parseItem(arg) as Item),
+      form,
+    )
+
+  it('a repeated header keeps every value, whatever its case; a removal replaces them', async () => {
+    expect((await build(['X-A:1', 'x-a:2', 'X-B:3'])).headers).toEqual({
+      'X-A': '1, 2',
+      'X-B': '3',
+    })
+    expect((await build(['X-A:1', 'X-A:'])).headers).toEqual({ 'X-A': null })
+    expect((await build(['X-A:', 'X-A:2'])).headers).toEqual({ 'X-A': '2' })
+  })
+
+  it('repeated query items and form fields keep both; a repeated JSON field is the last (HTTPie 3)', async () => {
+    expect((await build(['a==1', 'a==2'])).params).toEqual([
+      ['a', '1'],
+      ['a', '2'],
+    ])
+    expect((await build(['a=1', 'a=2'], true)).form).toEqual([
+      ['a', '1'],
+      ['a', '2'],
+    ])
+    expect((await build(['a=1', 'a=2'])).json).toEqual({ a: '2' })
+  })
+
   it('a word without a separator is not an item', () => {
     expect(parseItem('hello')).toBeNull()
   })
@@ -97,6 +125,25 @@ describe('the command line', () => {
       /cannot be used together/,
     )
     expect(() => parseCommandLine(['--timeout', '-1', 'x'])).toThrow(/--timeout/)
+  })
+
+  it('a negative number after an option is its value, refused by its own range check', () => {
+    for (const [option, expected] of [
+      ['--timeout', 'a number of seconds >= 0'],
+      ['--max-redirects', 'an integer >= 0'],
+    ] as const) {
+      for (const argv of [
+        [option, '-1', 'x'],
+        [`${option}=-1`, 'x'],
+        ['x', option, '-0.5'],
+      ]) {
+        expect(() => parseCommandLine(argv)).toThrow(`${option}: expected ${expected}, got "-`)
+      }
+    }
+    // A short option's value too.
+    expect(parseCommandLine(['-o', '-1', 'x'])).toMatchObject({ output: '-1', url: 'x' })
+    expect(parseCommandLine(['-I', 'x'])).toMatchObject({ ignoreStdin: true })
+    expect(parseCommandLine(['x'])).toMatchObject({ ignoreStdin: false })
   })
 
   it('refuses --auth-type without --auth, and --json with --form', () => {
