@@ -49,13 +49,17 @@ afterAll(async () => {
 interface Echo {
   headers: Record<string, string | undefined>
 }
+/** Writes a `.netrc` with `text` and points `NETRC` at it. */
+function useNetrc(text: string): void {
+  writeFileSync(netrcPath, text)
+  process.env.NETRC = netrcPath
+}
 const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
 describe('.netrc under trustEnv (requests get_netrc_auth / rebuild_auth)', () => {
   it('a request without auth gets the credentials of its host', async () => {
-    writeFileSync(netrcPath, 'machine 127.0.0.1 login alice password s3cret\n')
-    process.env.NETRC = netrcPath
+    useNetrc('machine 127.0.0.1 login alice password s3cret\n')
     const s = new Session()
     const echo = (await s.get(a.url('/echo')).json()) as Echo
     expect(echo.headers.authorization).toBe(basic('alice', 's3cret'))
@@ -63,8 +67,7 @@ describe('.netrc under trustEnv (requests get_netrc_auth / rebuild_auth)', () =>
   })
 
   it('they are not forwarded to another host across a redirect', async () => {
-    writeFileSync(netrcPath, 'machine 127.0.0.1 login alice password s3cret\n')
-    process.env.NETRC = netrcPath
+    useNetrc('machine 127.0.0.1 login alice password s3cret\n')
     const s = new Session()
     const response = await s.get(a.url('/to-b'))
     const echo = (await response.json()) as Echo
@@ -76,11 +79,9 @@ describe('.netrc under trustEnv (requests get_netrc_auth / rebuild_auth)', () =>
   })
 
   it("each hop gets its own host's credentials", async () => {
-    writeFileSync(
-      netrcPath,
+    useNetrc(
       'machine 127.0.0.1 login alice password a-pass\nmachine localhost login bob password b-pass\n',
     )
-    process.env.NETRC = netrcPath
     const s = new Session()
     const echo = (await s.get(a.url('/to-b')).json()) as Echo
     expect(echo.headers.authorization).toBe(basic('bob', 'b-pass'))
@@ -88,8 +89,7 @@ describe('.netrc under trustEnv (requests get_netrc_auth / rebuild_auth)', () =>
   })
 
   it('explicit auth, auth: null, an Authorization header or trustEnv: false win', async () => {
-    writeFileSync(netrcPath, 'default login alice password s3cret\n')
-    process.env.NETRC = netrcPath
+    useNetrc('default login alice password s3cret\n')
     const s = new Session()
     const auth = async (init: Parameters<Session['get']>[1]): Promise<string | undefined> =>
       ((await s.get(a.url('/echo'), init).json()) as Echo).headers.authorization

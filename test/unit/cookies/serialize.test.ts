@@ -7,6 +7,7 @@ import {
   type CookieJarState,
 } from '../../../src/cookies/index.ts'
 import { SessionStateError } from '../../../src/errors.ts'
+import { cookieRecord } from '../../helpers/cookie-record.ts'
 
 const FUTURE = Date.UTC(2031, 0, 1)
 
@@ -148,18 +149,7 @@ describe('toJSON / fromJSON', () => {
     })
   })
 
-  const good = {
-    name: 'a',
-    value: '1',
-    domain: 'a.example',
-    path: '/',
-    expires: null,
-    secure: false,
-    httpOnly: false,
-    hostOnly: true,
-    creationTime: 1,
-    lastAccessTime: 1,
-  }
+  const good = cookieRecord
   it.each([
     ['{', '', /^expected JSON, got unparsable text/],
     [[], '', /^expected object, got array of length 0/],

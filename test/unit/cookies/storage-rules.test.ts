@@ -4,21 +4,11 @@ import { describe, expect, it } from 'vitest'
 import { CookieJar } from '../../../src/cookies/index.ts'
 import { SessionStateError } from '../../../src/errors.ts'
 import { fieldOf } from '../../../src/util/validate.ts'
+import { cookieRecord } from '../../helpers/cookie-record.ts'
 
 const FUTURE = Date.UTC(2031, 0, 1)
 
-const good = {
-  name: 'a',
-  value: '1',
-  domain: 'a.example',
-  path: '/',
-  expires: null,
-  secure: false,
-  httpOnly: false,
-  hostOnly: true,
-  creationTime: 1,
-  lastAccessTime: 1,
-}
+const good = cookieRecord
 
 function caught(call: () => unknown): unknown {
   try {
